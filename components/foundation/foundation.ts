@@ -1,0 +1,144 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../stacks/config";
+import { standardLabels } from "./labels";
+
+/** The roles of the platform's namespaces. */
+export type NamespaceRole = "apps" | "monitoring" | "backup";
+
+/** Arguments of {@link Foundation}. */
+export interface FoundationArgs {
+  /** Environment; labels every namespace and picks the Pod Security level. */
+  readonly environment: PlatformConfig["environment"];
+  /** Namespace names, quota and container defaults. */
+  readonly namespaces: PlatformConfig["namespaces"];
+}
+
+/**
+ * Pod Security Standard enforced per namespace role. The monitoring namespace runs
+ * node-exporter, which needs the host's network, PID namespace and filesystem, so it can
+ * only be "privileged"; it still warns and audits at "restricted".
+ */
+export function podSecurityLevel(role: NamespaceRole, level: "baseline" | "restricted"): string {
+  return role === "monitoring" ? "privileged" : level;
+}
+
+/**
+ * The ground of every environment: the namespaces (with standard and Pod Security labels),
+ * a ResourceQuota and LimitRange for workloads, and a default-deny NetworkPolicy per
+ * namespace that still allows DNS, so every other flow must be declared by its owner.
+ */
+export class Foundation extends pulumi.ComponentResource {
+  /** Namespace name by role. */
+  readonly namespaceNames: Record<NamespaceRole, string>;
+  /** Namespace resources by role, for `dependsOn`. */
+  readonly namespaces: Record<NamespaceRole, k8s.core.v1.Namespace>;
+
+  constructor(name: string, args: FoundationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("app-platform:foundation:Foundation", name, {}, opts);
+    const ns = args.namespaces;
+    this.namespaceNames = { apps: ns.apps, monitoring: ns.monitoring, backup: ns.backup };
+
+    const roles: NamespaceRole[] = ["apps", "monitoring", "backup"];
+    const created = {} as Record<NamespaceRole, k8s.core.v1.Namespace>;
+    for (const role of roles) {
+      const level = podSecurityLevel(role, ns.podSecurity);
+      const namespace = new k8s.core.v1.Namespace(
+        `${name}-ns-${role}`,
+        {
+          metadata: {
+            name: this.namespaceNames[role],
+            labels: {
+              ...standardLabels({ environment: args.environment, component: role }),
+              "pod-security.kubernetes.io/enforce": level,
+              "pod-security.kubernetes.io/warn": "restricted",
+              "pod-security.kubernetes.io/audit": "restricted",
+            },
+          },
+        },
+        { parent: this },
+      );
+      created[role] = namespace;
+
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-default-deny-${role}`,
+        {
+          metadata: {
+            name: "default-deny",
+            namespace: namespace.metadata.name,
+            labels: standardLabels({ environment: args.environment, component: role }),
+          },
+          spec: {
+            // An empty selector matches every pod; with both policy types and no ingress
+            // rules, all traffic is denied unless another policy allows it.
+            podSelector: {},
+            policyTypes: ["Ingress", "Egress"],
+            egress: [
+              {
+                to: [
+                  {
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                  },
+                ],
+                ports: [
+                  { protocol: "UDP", port: 53 },
+                  { protocol: "TCP", port: 53 },
+                ],
+              },
+            ],
+          },
+        },
+        { parent: namespace },
+      );
+
+      if (role !== "monitoring") {
+        // The chart's workloads size themselves; quotas apply where our workloads run.
+        new k8s.core.v1.LimitRange(
+          `${name}-limits-${role}`,
+          {
+            metadata: {
+              name: "container-defaults",
+              namespace: namespace.metadata.name,
+              labels: standardLabels({ environment: args.environment, component: role }),
+            },
+            spec: {
+              limits: [
+                {
+                  type: "Container",
+                  defaultRequest: { cpu: ns.containerDefaults.cpuRequest, memory: ns.containerDefaults.memoryRequest },
+                  default: { cpu: ns.containerDefaults.cpuLimit, memory: ns.containerDefaults.memoryLimit },
+                },
+              ],
+            },
+          },
+          { parent: namespace },
+        );
+      }
+    }
+
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota-apps`,
+      {
+        metadata: {
+          name: "workload-quota",
+          namespace: created.apps.metadata.name,
+          labels: standardLabels({ environment: args.environment, component: "apps" }),
+        },
+        spec: {
+          hard: {
+            "requests.cpu": ns.quota.cpu,
+            "requests.memory": ns.quota.memory,
+            pods: String(ns.quota.pods),
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+          },
+        },
+      },
+      { parent: created.apps },
+    );
+
+    this.namespaces = created;
+    this.registerOutputs({ namespaceNames: this.namespaceNames });
+  }
+}

@@ -1,0 +1,2 @@
+// Components by capability; each folder re-exports its own.
+export * from "./foundation";

@@ -1,0 +1,20 @@
+// Pulumi entry point: load and validate the stack's config, build the platform, export outputs.
+// A function, so that nothing is created at import time (tests and the offline renderer set
+// Pulumi's mocks up first).
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, loadPlatformConfig } from "./config";
+import { createPlatform } from "./platform";
+
+export = async (): Promise<Record<string, unknown>> => {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
+  const raw = pulumi.runtime.allConfig();
+  const secretKeys = new Set(Object.keys(raw).filter((k) => runtime.isConfigSecret(k)));
+  try {
+    const config = loadPlatformConfig(raw, secretKeys, pulumi.getStack());
+    return createPlatform(config).outputs;
+  } catch (e) {
+    // RunError prints the message alone: every config problem, no stack trace.
+    if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+};

@@ -1,0 +1,282 @@
+import type { ConfigInput, SecretKey } from "./config";
+import type { Environment } from "./schema/common";
+import type { EnvironmentDefaults } from "./schema/defaults";
+import type { Color, ServiceConfigInput } from "./schema/services";
+
+/** HPA scaling rules for one direction. */
+export interface ScalingRules {
+  readonly stabilizationWindowSeconds: number;
+  readonly selectPolicy?: "Max" | "Min" | "Disabled";
+  readonly policies: readonly { readonly type: "Pods" | "Percent"; readonly value: number; readonly periodSeconds: number }[];
+}
+
+/** A probe with every field decided. */
+export interface ResolvedProbe {
+  readonly path: string;
+  readonly port: number;
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+}
+
+/** One service with every default applied. */
+export interface ServiceConfig {
+  readonly name: string;
+  readonly activeColor: Color;
+  readonly image: Readonly<Record<Color, string>>;
+  readonly build?: { readonly context: string; readonly dockerfile?: string; readonly color: Color };
+  readonly port: number;
+  readonly metricsPort: number;
+  readonly metricsPath: string;
+  readonly replicas: { readonly min: number; readonly max: number };
+  readonly idleReplicas: number;
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu?: string; readonly memory: string };
+  };
+  readonly autoscaling: {
+    readonly cpuUtilization: number;
+    readonly memoryUtilization?: number;
+    readonly metric?: { readonly type: "Pods" | "External"; readonly name: string; readonly averageValue: string };
+    readonly scaleUp: ScalingRules;
+    readonly scaleDown: ScalingRules;
+  };
+  readonly probes: { readonly startup: ResolvedProbe; readonly readiness: ResolvedProbe; readonly liveness: ResolvedProbe };
+  readonly slo: {
+    readonly availability: number;
+    readonly latency: { readonly thresholdSeconds: number; readonly objective: number };
+  };
+  readonly ingress?: { readonly className?: string; readonly host: string; readonly previewHost?: string; readonly tlsSecretName?: string };
+  readonly settings: Readonly<Record<string, string>>;
+  readonly secretSettings: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
+  readonly egress: readonly { readonly namespace?: string; readonly cidr?: string; readonly ports: readonly number[] }[];
+  readonly promotion: { readonly prescale: boolean; readonly scaleDownDelaySeconds: number };
+  readonly automountServiceAccountToken: boolean;
+}
+
+/** Where a datastore lives and how to reach it. */
+export interface EndpointConfig {
+  readonly mode: "in-cluster" | "external";
+  /** Host name; for in-cluster mode the in-cluster Service's DNS name. */
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The whole platform config of one stack, every default applied. */
+export interface PlatformConfig {
+  readonly environment: Environment;
+  readonly clusterPlatform: "eks" | "gke" | "aks" | "kind" | "generic";
+  readonly namespaces: {
+    readonly apps: string;
+    readonly monitoring: string;
+    readonly backup: string;
+    readonly ingressController: string;
+    readonly podSecurity: "baseline" | "restricted";
+    readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+    readonly containerDefaults: { readonly cpuRequest: string; readonly memoryRequest: string; readonly cpuLimit: string; readonly memoryLimit: string };
+  };
+  readonly services: readonly ServiceConfig[];
+  readonly monitoring: {
+    readonly chartVersion: string;
+    readonly scrapeInterval: string;
+    readonly evaluationInterval: string;
+    readonly prometheus: {
+      readonly replicas: number;
+      readonly retention: string;
+      readonly retentionSize: string;
+      readonly storage: { readonly size: string; readonly storageClass?: string };
+      readonly remoteWrite: readonly { readonly name: string; readonly url: string; readonly sigv4Region?: string }[];
+    };
+    readonly alertmanager: { readonly replicas: number; readonly storage: { readonly size: string; readonly storageClass?: string } };
+    readonly grafana: { readonly replicas: number; readonly host?: string };
+    readonly probes: readonly { readonly name: string; readonly url: string; readonly module: "http_2xx" | "http_2xx_tls" }[];
+  };
+  readonly alerting: {
+    readonly receivers: NonNullable<NonNullable<ConfigInput["alerting"]>["receivers"]>;
+    readonly heartbeat?: { readonly repeatInterval: string };
+    readonly maintenance?: NonNullable<ConfigInput["alerting"]>["maintenance"];
+    readonly thresholds: Readonly<Record<string, number | string>>;
+  };
+  readonly postgres: EndpointConfig & {
+    readonly database: string;
+    readonly user: string;
+    readonly sslMode: "disable" | "require" | "verify-ca" | "verify-full";
+    readonly maxConnections: number;
+  };
+  readonly redis: EndpointConfig & { readonly tls: boolean };
+  readonly backup: {
+    readonly enabled: boolean;
+    readonly schedule: string;
+    readonly retentionDays: number;
+    readonly transitionDays: number;
+    readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
+    readonly drill: { readonly schedule: string; readonly verifyTables: readonly string[] };
+  };
+  readonly aws?: {
+    readonly region: string;
+    readonly oidcProviderArn?: string;
+    readonly ecr: { readonly keepImages: number };
+    readonly secretRecoveryDays: number;
+  };
+  /** Which credential keys the stack sets (their values are read as Pulumi secrets, never here). */
+  readonly secretsPresent: ReadonlySet<SecretKey>;
+}
+
+/** kube-prometheus-stack chart version used unless a stack pins another. */
+export const DEFAULT_CHART_VERSION = "79.0.1";
+
+/** HPA behaviour defaults: scale up fast, scale down slowly, per environment. */
+export function defaultScaling(environment: Environment): { scaleUp: ScalingRules; scaleDown: ScalingRules } {
+  const downWindow = environment === "production" ? 600 : environment === "staging" ? 300 : 60;
+  return {
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: "Max",
+      policies: [
+        { type: "Percent", value: 100, periodSeconds: 30 },
+        { type: "Pods", value: 4, periodSeconds: 30 },
+      ],
+    },
+    scaleDown: {
+      stabilizationWindowSeconds: downWindow,
+      selectPolicy: "Min",
+      policies: [{ type: "Percent", value: environment === "production" ? 10 : 50, periodSeconds: 60 }],
+    },
+  };
+}
+
+/** Applies service defaults of the environment to one service. */
+export function resolveService(s: ServiceConfigInput, env: Environment, d: EnvironmentDefaults): ServiceConfig {
+  const scaling = defaultScaling(env);
+  const probe = (p: { path: string; port?: number; periodSeconds?: number; failureThreshold?: number } | undefined, fallbackPath: string, period: number, failures: number): ResolvedProbe => ({
+    path: p?.path ?? fallbackPath,
+    port: p?.port ?? s.port,
+    periodSeconds: p?.periodSeconds ?? period,
+    failureThreshold: p?.failureThreshold ?? failures,
+  });
+  return {
+    name: s.name,
+    activeColor: s.activeColor,
+    image: s.image,
+    build: s.build,
+    port: s.port,
+    metricsPort: s.metricsPort ?? s.port,
+    metricsPath: s.metricsPath ?? "/metrics",
+    replicas: s.replicas,
+    idleReplicas: s.idleReplicas ?? d.idleReplicas ?? s.replicas.min,
+    resources: s.resources ?? d.serviceResources,
+    autoscaling: {
+      cpuUtilization: s.autoscaling?.cpuUtilization ?? 70,
+      memoryUtilization: s.autoscaling?.memoryUtilization,
+      metric: s.autoscaling?.metric,
+      scaleUp: s.autoscaling?.scaleUp ?? scaling.scaleUp,
+      scaleDown: s.autoscaling?.scaleDown ?? scaling.scaleDown,
+    },
+    probes: {
+      // Startup tolerates a slow first start (30 x 2 s) so that liveness can stay strict.
+      startup: probe(s.probes?.startup ?? s.probes?.liveness, "/healthz", 2, 30),
+      readiness: probe(s.probes?.readiness, "/readyz", 5, 3),
+      liveness: probe(s.probes?.liveness, "/healthz", 10, 3),
+    },
+    slo: {
+      availability: s.slo?.availability ?? 0.999,
+      latency: s.slo?.latency ?? { thresholdSeconds: 0.5, objective: 0.99 },
+    },
+    ingress: s.ingress,
+    settings: s.settings ?? {},
+    secretSettings: s.secretSettings ?? {},
+    egress: s.egress ?? [],
+    promotion: {
+      prescale: s.promotion?.prescale ?? env !== "dev",
+      scaleDownDelaySeconds: s.promotion?.scaleDownDelaySeconds ?? (env === "production" ? 1800 : 300),
+    },
+    automountServiceAccountToken: s.automountServiceAccountToken ?? false,
+  };
+}
+
+/** Fills every default of the stack's environment into validated stack config. */
+export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): PlatformConfig {
+  const env = c.environment;
+  const ns = c.namespaces ?? {};
+  const mon = c.monitoring ?? {};
+  const backup = c.backup ?? {};
+  const apps = ns.apps ?? "apps";
+  const pgMode = c.postgres?.mode ?? d.postgresMode;
+  const redisMode = c.redis?.mode ?? d.redisMode;
+  const secretsPresent = new Set<SecretKey>();
+  for (const k of ["slackWebhookUrl", "pagerdutyRoutingKey", "smtpPassword", "heartbeatUrl", "postgresPassword", "redisPassword"] as const) {
+    if (c[k] !== undefined) secretsPresent.add(k);
+  }
+  return {
+    environment: env,
+    clusterPlatform: c.clusterPlatform,
+    namespaces: {
+      apps,
+      monitoring: ns.monitoring ?? "monitoring",
+      backup: ns.backup ?? "backup",
+      ingressController: ns.ingressController ?? "ingress-nginx",
+      podSecurity: d.podSecurity,
+      quota: ns.quota ?? d.quota,
+      containerDefaults: ns.containerDefaults ?? d.containerDefaults,
+    },
+    services: (c.services ?? []).map((s) => resolveService(s, env, d)),
+    monitoring: {
+      chartVersion: mon.chartVersion ?? DEFAULT_CHART_VERSION,
+      scrapeInterval: mon.scrapeInterval ?? d.scrapeInterval,
+      evaluationInterval: mon.evaluationInterval ?? d.evaluationInterval,
+      prometheus: {
+        replicas: mon.prometheus?.replicas ?? d.prometheus.replicas,
+        retention: mon.prometheus?.retention ?? d.prometheus.retention,
+        retentionSize: mon.prometheus?.retentionSize ?? d.prometheus.retentionSize,
+        storage: mon.prometheus?.storage ?? { size: d.prometheus.storageSize },
+        remoteWrite: mon.prometheus?.remoteWrite ?? [],
+      },
+      alertmanager: {
+        replicas: mon.alertmanager?.replicas ?? d.alertmanager.replicas,
+        storage: mon.alertmanager?.storage ?? { size: d.alertmanager.storageSize },
+      },
+      grafana: { replicas: mon.grafana?.replicas ?? d.grafana.replicas, host: mon.grafana?.host },
+      probes: (mon.probes ?? []).map((p) => ({ name: p.name, url: p.url, module: p.module ?? "http_2xx" })),
+    },
+    alerting: {
+      receivers: c.alerting?.receivers ?? {},
+      heartbeat: c.alerting?.heartbeat || c.heartbeatUrl !== undefined
+        ? { repeatInterval: c.alerting?.heartbeat?.repeatInterval ?? "1m" }
+        : undefined,
+      maintenance: c.alerting?.maintenance,
+      thresholds: c.alerting?.thresholds ?? {},
+    },
+    postgres: {
+      mode: pgMode,
+      host: c.postgres?.host ?? `postgres.${apps}.svc.cluster.local`,
+      port: c.postgres?.port ?? 5432,
+      database: c.postgres?.database ?? "app",
+      user: c.postgres?.user ?? "app",
+      sslMode: c.postgres?.sslMode ?? (pgMode === "in-cluster" ? "disable" : "verify-full"),
+      maxConnections: c.postgres?.maxConnections ?? 100,
+    },
+    redis: {
+      mode: redisMode,
+      host: c.redis?.host ?? `redis.${apps}.svc.cluster.local`,
+      port: c.redis?.port ?? 6379,
+      tls: c.redis?.tls ?? redisMode === "external",
+    },
+    backup: {
+      enabled: backup.enabled ?? true,
+      schedule: backup.schedule ?? d.backup.schedule,
+      retentionDays: backup.retentionDays ?? d.backup.retentionDays,
+      transitionDays: backup.transitionDays ?? d.backup.transitionDays,
+      objectLock: backup.objectLock,
+      drill: {
+        schedule: backup.drill?.schedule ?? d.backup.drillSchedule,
+        verifyTables: backup.drill?.verifyTables ?? [],
+      },
+    },
+    aws: c.aws && {
+      region: c.aws.region,
+      oidcProviderArn: c.aws.oidcProviderArn,
+      ecr: { keepImages: c.aws.ecr?.keepImages ?? 20 },
+      secretRecoveryDays: c.aws.secretRecoveryDays ?? (env === "production" ? 30 : 7),
+    },
+    secretsPresent,
+  };
+}

@@ -1,0 +1,186 @@
+import { problem, type ConfigInput, type ConfigProblem } from "./config";
+import type { PlatformConfig, ServiceConfig } from "./resolve";
+import { bytes, cpuMillis } from "./schema/common";
+import { cronProblem } from "./schema/cron";
+
+/** True when an image reference is pinned: a digest, or a version tag such as `1.4.2` or `v2.3`. */
+export function isPinnedImage(ref: string): boolean {
+  if (/@sha256:[a-f0-9]{64}$/.test(ref)) return true;
+  const tag = imageTag(ref);
+  return tag !== undefined && /^v?\d+\.\d+(\.\d+)?([-+][\w.]+)?$/.test(tag);
+}
+
+/** The tag of an image reference, if it has one. */
+export function imageTag(ref: string): string | undefined {
+  const noDigest = ref.split("@")[0];
+  const lastSlash = noDigest.lastIndexOf("/");
+  const colon = noDigest.indexOf(":", lastSlash + 1);
+  return colon === -1 ? undefined : noDigest.slice(colon + 1);
+}
+
+/** Checks one resolved service against the rules of its environment. */
+export function checkService(s: ServiceConfig, index: number, config: PlatformConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const at = (...p: (string | number)[]) => ["services", index, ...p];
+  const env = config.environment;
+
+  if (s.replicas.min > s.replicas.max) {
+    out.push(problem(at("replicas", "min"), s.replicas.min, `must be <= replicas.max (${s.replicas.max})`));
+  }
+  if (env === "production" && s.replicas.min < 2) {
+    out.push(problem(at("replicas", "min"), s.replicas.min, "must be >= 2 in production so that one pod can fail or be evicted without an outage"));
+  }
+  if (s.idleReplicas > s.replicas.max) {
+    out.push(problem(at("idleReplicas"), s.idleReplicas, `must be <= replicas.max (${s.replicas.max})`));
+  }
+  if (env === "production" && s.idleReplicas < 1) {
+    out.push(problem(at("idleReplicas"), s.idleReplicas, "must be >= 1 in production: the idle colour stays warm so that a rollback is instant"));
+  }
+  for (const color of ["blue", "green"] as const) {
+    const ref = s.image[color];
+    if (env !== "dev" && imageTag(ref) === "latest") {
+      out.push(problem(at("image", color), ref, `must not use the "latest" tag in ${env}: pin a version tag or a digest`));
+    } else if (env !== "dev" && imageTag(ref) === undefined && !ref.includes("@sha256:")) {
+      out.push(problem(at("image", color), ref, `has no tag, which means "latest": pin a version tag or a digest in ${env}`));
+    } else if (env === "production" && !isPinnedImage(ref) && s.build?.color !== color) {
+      out.push(problem(at("image", color), ref, 'must be pinned in production: use a digest ("@sha256:...") or an immutable version tag such as "1.4.2"'));
+    }
+  }
+  if (bytes(s.resources.limits.memory) < bytes(s.resources.requests.memory)) {
+    out.push(problem(at("resources", "limits", "memory"), s.resources.limits.memory, `must be >= resources.requests.memory (${s.resources.requests.memory})`));
+  }
+  if (s.resources.limits.cpu !== undefined && cpuMillis(s.resources.limits.cpu) < cpuMillis(s.resources.requests.cpu)) {
+    out.push(problem(at("resources", "limits", "cpu"), s.resources.limits.cpu, `must be >= resources.requests.cpu (${s.resources.requests.cpu})`));
+  }
+  const ports = new Set([s.port, s.metricsPort]);
+  for (const kind of ["startup", "readiness", "liveness"] as const) {
+    const p = s.probes[kind];
+    if (!ports.has(p.port)) {
+      out.push(problem(at("probes", kind, "port"), p.port, `must be a port the container serves (port ${s.port}${s.metricsPort !== s.port ? ` or metricsPort ${s.metricsPort}` : ""})`));
+    }
+  }
+  if (env !== "dev" && s.probes.readiness.path === s.probes.liveness.path && s.probes.readiness.port === s.probes.liveness.port) {
+    out.push(problem(at("probes", "readiness", "path"), s.probes.readiness.path, "must differ from probes.liveness.path: readiness reports whether to send traffic, liveness whether to restart"));
+  }
+  if (s.ingress?.previewHost !== undefined && s.ingress.previewHost === s.ingress.host) {
+    out.push(problem(at("ingress", "previewHost"), s.ingress.previewHost, "must differ from ingress.host: the preview colour needs its own host"));
+  }
+  for (const key of Object.keys(s.secretSettings)) {
+    if (key in s.settings) {
+      out.push(problem(at("secretSettings", key), s.secretSettings[key], `conflicts with settings.${key}: a variable is either plain or secret; remove one`));
+    }
+  }
+  for (const [i, e] of s.egress.entries()) {
+    if ((e.namespace === undefined) === (e.cidr === undefined)) {
+      out.push(problem(at("egress", i), e, 'must set exactly one of "namespace" or "cidr"'));
+    }
+  }
+  return out;
+}
+
+/**
+ * Cross-field and per-environment rules that a schema cannot express.
+ * Every problem names its key path, the value, the rule and the fix.
+ */
+export function checkPlatform(config: PlatformConfig, input: ConfigInput): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const env = config.environment;
+
+  const seen = new Map<string, number>();
+  config.services.forEach((s, i) => {
+    const first = seen.get(s.name);
+    if (first !== undefined) {
+      out.push(problem(["services", i, "name"], s.name, `duplicates services[${first}].name: service names must be unique`));
+    } else {
+      seen.set(s.name, i);
+    }
+    out.push(...checkService(s, i, config));
+  });
+
+  // Receivers and their credentials.
+  const r = config.alerting.receivers;
+  const has = (k: Parameters<typeof config.secretsPresent.has>[0]) => config.secretsPresent.has(k);
+  if (env === "production" && !r.pagerduty) {
+    out.push(problem(["alerting", "receivers", "pagerduty"], r.pagerduty, "is required in production: critical alerts must page someone; add `pagerduty: {}` and set the secret `pagerdutyRoutingKey`"));
+  }
+  if (env !== "dev" && !r.slack) {
+    out.push(problem(["alerting", "receivers", "slack"], r.slack, `is required in ${env}: warnings go to Slack; add \`slack: { channel: "#alerts" }\` and set the secret \`slackWebhookUrl\``));
+  }
+  if (r.webhook && env !== "dev") {
+    out.push(problem(["alerting", "receivers", "webhook"], r.webhook, "is for dev only: use slack, pagerduty or email receivers in shared environments"));
+  }
+  const pairs = [
+    ["slack", "slackWebhookUrl"],
+    ["pagerduty", "pagerdutyRoutingKey"],
+  ] as const;
+  for (const [receiver, secret] of pairs) {
+    if (r[receiver] && !has(secret)) {
+      out.push(problem(["alerting", "receivers", receiver], r[receiver], `needs its credential: run \`pulumi config set --secret ${secret} <value>\``));
+    }
+    if (!r[receiver] && has(secret)) {
+      out.push(problem([secret], "[secret]", `is set but alerting.receivers.${receiver} is not configured: configure the receiver or remove the key`));
+    }
+  }
+  if (r.email?.username !== undefined && !has("smtpPassword")) {
+    out.push(problem(["alerting", "receivers", "email", "username"], r.email.username, "needs a password: run `pulumi config set --secret smtpPassword <value>`"));
+  }
+  if (has("heartbeatUrl") === false && input.alerting?.heartbeat !== undefined) {
+    out.push(problem(["alerting", "heartbeat"], input.alerting.heartbeat, "needs the dead-man's-switch URL: run `pulumi config set --secret heartbeatUrl <url>`"));
+  }
+  const m = config.alerting.maintenance;
+  if (m && m.endTime <= m.startTime) {
+    out.push(problem(["alerting", "maintenance", "endTime"], m.endTime, `must be after startTime (${m.startTime}) on the same day`));
+  }
+
+  // Datastores.
+  for (const [key, ep, secret] of [["postgres", config.postgres, "postgresPassword"], ["redis", config.redis, "redisPassword"]] as const) {
+    const raw = input[key];
+    if (ep.mode === "external" && raw?.host === undefined) {
+      out.push(problem([key, "host"], raw?.host, `is required when ${key}.mode is "external": set the endpoint's host name`));
+    }
+    if (ep.mode === "external" && !has(secret)) {
+      out.push(problem([key, "mode"], ep.mode, `needs the endpoint's password: run \`pulumi config set --secret ${secret} <value>\``));
+    }
+    if (ep.mode === "in-cluster" && env === "production") {
+      out.push(problem([key, "mode"], ep.mode, 'must be "external" in production: the in-cluster instance is throwaway and unreplicated'));
+    }
+    if (ep.mode === "in-cluster" && raw?.host !== undefined) {
+      out.push(problem([key, "host"], raw.host, `conflicts with ${key}.mode "in-cluster": remove host, or set mode "external"`));
+    }
+  }
+
+  // Backups.
+  const b = config.backup;
+  for (const [path, expr] of [[["backup", "schedule"], b.schedule], [["backup", "drill", "schedule"], b.drill.schedule]] as const) {
+    const why = cronProblem(expr);
+    if (why) out.push(problem(path, expr, `${why}: write a cron expression such as "0 3 * * *" (daily at 03:00 UTC)`));
+  }
+  if (b.transitionDays >= b.retentionDays && env !== "dev") {
+    out.push(problem(["backup", "transitionDays"], b.transitionDays, `must be < backup.retentionDays (${b.retentionDays}), or backups expire before they move to cheaper storage`));
+  }
+  if (b.objectLock && b.objectLock.days > b.retentionDays) {
+    out.push(problem(["backup", "objectLock", "days"], b.objectLock.days, `must be <= backup.retentionDays (${b.retentionDays}): locked objects cannot expire`));
+  }
+  if (env === "production" && b.enabled && !b.objectLock) {
+    out.push(problem(["backup", "objectLock"], undefined, 'is required in production: add `objectLock: { mode: "COMPLIANCE", days: 30 }` so that backups cannot be deleted or overwritten'));
+  }
+  if (env === "production" && !b.enabled) {
+    out.push(problem(["backup", "enabled"], b.enabled, "must be true in production"));
+  }
+  if (env !== "dev" && !config.aws) {
+    out.push(problem(["aws"], undefined, `is required in ${env}: backups go to S3 and secrets to Secrets Manager; add \`aws: { region: "eu-west-1" }\``));
+  }
+  if (env === "dev" && config.aws) {
+    out.push(problem(["aws"], input.aws, "is not used in dev (dev needs no cloud account): remove it"));
+  }
+
+  // Monitoring.
+  const mon = config.monitoring;
+  if (env === "production" && mon.prometheus.replicas < 2) {
+    out.push(problem(["monitoring", "prometheus", "replicas"], mon.prometheus.replicas, "must be >= 2 in production so that alerting survives the loss of one Prometheus"));
+  }
+  if (env === "production" && mon.alertmanager.replicas < 2) {
+    out.push(problem(["monitoring", "alertmanager", "replicas"], mon.alertmanager.replicas, "must be >= 2 in production so that notifications survive the loss of one Alertmanager"));
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+const FIELDS = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12 },
+  { name: "day of week", min: 0, max: 7 },
+] as const;
+
+const NAMES: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6,
+};
+
+/**
+ * Checks a five-field cron expression as Kubernetes CronJobs accept it (numbers, ranges, steps,
+ * lists, month and weekday names, and the @hourly/@daily/@weekly/@monthly/@yearly macros).
+ *
+ * @returns undefined when valid, otherwise the reason, naming the field at fault
+ */
+export function cronProblem(expression: string): string | undefined {
+  const expr = expression.trim();
+  if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(expr)) return undefined;
+  const parts = expr.split(/\s+/);
+  if (parts.length !== 5) {
+    return `must have 5 fields (minute hour day-of-month month day-of-week), found ${parts.length}`;
+  }
+  for (let i = 0; i < 5; i++) {
+    const f = FIELDS[i];
+    for (const item of parts[i].split(",")) {
+      const m = /^(\*|([a-z0-9]+)(-([a-z0-9]+))?)(\/(\d+))?$/i.exec(item);
+      if (!m) return `has an invalid ${f.name} field "${parts[i]}"`;
+      const values = [m[2], m[4]].filter((v): v is string => v !== undefined);
+      for (const v of values) {
+        const n = /^\d+$/.test(v) ? Number(v) : NAMES[v.toLowerCase()];
+        if (n === undefined || n < f.min || n > f.max) {
+          return `has ${f.name} "${v}" outside ${f.min}-${f.max}`;
+        }
+      }
+      if (m[6] !== undefined && Number(m[6]) === 0) return `has a zero step in the ${f.name} field`;
+    }
+  }
+  return undefined;
+}
+
+/** Rough period of a cron schedule in seconds (the largest gap between two runs within a week). */
+export function cronPeriodSeconds(expression: string): number {
+  const expr = expression.trim();
+  const macros: Record<string, number> = {
+    "@hourly": 3600, "@daily": 86400, "@midnight": 86400, "@weekly": 604800, "@monthly": 2678400, "@yearly": 31536000, "@annually": 31536000,
+  };
+  if (macros[expr]) return macros[expr];
+  const [min, hour, dom, month, dow] = expr.split(/\s+/);
+  const expand = (field: string, lo: number, hi: number): number[] => {
+    const out = new Set<number>();
+    for (const item of field.split(",")) {
+      const m = /^(\*|(\w+)(-(\w+))?)(\/(\d+))?$/.exec(item)!;
+      const step = m[6] ? Number(m[6]) : 1;
+      const toNum = (v: string) => (/^\d+$/.test(v) ? Number(v) : NAMES[v.toLowerCase()]);
+      const start = m[1] === "*" ? lo : toNum(m[2]);
+      const end = m[1] === "*" ? hi : m[4] !== undefined ? toNum(m[4]) : m[6] ? hi : start;
+      for (let v = start; v <= end; v += step) out.add(v === 7 && hi === 7 ? 0 : v);
+    }
+    return [...out].sort((a, b) => a - b);
+  };
+  if (dom !== "*" || month !== "*") return 2678400; // monthly or rarer: a month is the bound
+  const minutes = expand(min, 0, 59);
+  const hours = expand(hour, 0, 23);
+  const days = expand(dow, 0, 7);
+  const runs: number[] = [];
+  for (const d of days) for (const h of hours) for (const mi of minutes) runs.push(d * 86400 + h * 3600 + mi * 60);
+  runs.sort((a, b) => a - b);
+  let gap = runs[0] + 604800 - runs[runs.length - 1];
+  for (let i = 1; i < runs.length; i++) gap = Math.max(gap, runs[i] - runs[i - 1]);
+  return gap;
+}

@@ -1,0 +1,156 @@
+import { z } from "zod";
+import { cpuQuantity, bytesQuantity, dnsLabel } from "./common";
+
+/** The two colours of a blue-green service. */
+export const COLORS = ["blue", "green"] as const;
+/** One of {@link COLORS}. */
+export type Color = (typeof COLORS)[number];
+
+/**
+ * A container image reference: `registry/repo:tag` or `registry/repo@sha256:<64 hex>`.
+ * Whether the tag is acceptable for the environment is checked later (production wants it pinned).
+ */
+export const imageRef = z
+  .string()
+  .regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
+    error: 'must be an image reference such as "ghcr.io/org/app:1.4.2" or "repo/app@sha256:<digest>"',
+  });
+
+const port = z.number().int().min(1, { error: "must be a port number from 1 to 65535" }).max(65535, {
+  error: "must be a port number from 1 to 65535",
+});
+
+const probe = z.strictObject({
+  /** HTTP path probed, starting with "/". */
+  path: z.string().startsWith("/", { error: 'must be an HTTP path starting with "/"' }),
+  /** Port probed; @default the service port. */
+  port: port.optional(),
+  /** Seconds between probes. */
+  periodSeconds: z.number().int().min(1).max(300).optional(),
+  /** Consecutive failures before the probe fails. */
+  failureThreshold: z.number().int().min(1).max(120).optional(),
+});
+
+const resources = z.strictObject({
+  requests: z.strictObject({ cpu: cpuQuantity, memory: bytesQuantity }),
+  limits: z.strictObject({ cpu: cpuQuantity.optional(), memory: bytesQuantity }),
+});
+
+const hpaPolicy = z.strictObject({
+  type: z.enum(["Pods", "Percent"]),
+  value: z.number().int().min(1),
+  periodSeconds: z.number().int().min(1).max(1800),
+});
+
+const scalingRules = z.strictObject({
+  stabilizationWindowSeconds: z.number().int().min(0).max(3600),
+  selectPolicy: z.enum(["Max", "Min", "Disabled"]).optional(),
+  policies: z.array(hpaPolicy).min(1),
+});
+
+/** Schema of one entry of `app-platform:services`. */
+export const serviceSchema = z.strictObject({
+  /** Service name; objects are named `<name>-blue`, `<name>-green`, `<name>-preview`. */
+  name: dnsLabel(40),
+  /** Colour that receives production traffic; flipping it is a release, flipping back a rollback. */
+  activeColor: z.enum(COLORS),
+  /** Image run by each colour. */
+  image: z.strictObject({ blue: imageRef, green: imageRef }),
+  /** Build the image from a Dockerfile with @pulumi/docker instead of using `image`. */
+  build: z
+    .strictObject({
+      context: z.string().min(1),
+      dockerfile: z.string().min(1).optional(),
+      /** Colour whose image is replaced by the build. */
+      color: z.enum(COLORS),
+    })
+    .optional(),
+  /** Container port serving HTTP (and metrics unless `metricsPort` is set). */
+  port,
+  /** Port exposing Prometheus metrics; @default `port`. */
+  metricsPort: port.optional(),
+  /** Path of the Prometheus metrics endpoint. */
+  metricsPath: z.string().startsWith("/").optional(),
+  /** HPA bounds of the active colour. */
+  replicas: z.strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) }),
+  /** HPA minimum of the idle colour (0 scales it away; production keeps it warm). */
+  idleReplicas: z.number().int().min(0).optional(),
+  resources: resources.optional(),
+  autoscaling: z
+    .strictObject({
+      cpuUtilization: z.number().int().min(1).max(100).optional(),
+      memoryUtilization: z.number().int().min(1).max(100).optional(),
+      /** A Pods or External metric with an average-value target. */
+      metric: z
+        .strictObject({
+          type: z.enum(["Pods", "External"]),
+          name: z.string().min(1),
+          averageValue: z.string().min(1),
+        })
+        .optional(),
+      scaleUp: scalingRules.optional(),
+      scaleDown: scalingRules.optional(),
+    })
+    .optional(),
+  probes: z
+    .strictObject({
+      startup: probe.optional(),
+      readiness: probe.optional(),
+      liveness: probe.optional(),
+    })
+    .optional(),
+  /** Service-level objectives that drive burn-rate alerts. */
+  slo: z
+    .strictObject({
+      /** Fraction of requests that must succeed over 30 days, e.g. 0.999. */
+      availability: z.number().gt(0.5).lt(1),
+      /** Latency SLO: `objective` of requests faster than `thresholdSeconds`. */
+      latency: z
+        .strictObject({
+          thresholdSeconds: z.number().gt(0),
+          objective: z.number().gt(0.5).lt(1),
+        })
+        .optional(),
+    })
+    .optional(),
+  ingress: z
+    .strictObject({
+      className: z.string().min(1).optional(),
+      host: z.string().regex(/^[a-z0-9.-]+$/, { error: "must be a host name" }),
+      previewHost: z.string().regex(/^[a-z0-9.-]+$/, { error: "must be a host name" }).optional(),
+      tlsSecretName: z.string().optional(),
+    })
+    .optional(),
+  /** Plain settings, delivered as a ConfigMap. */
+  settings: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an environment variable name" }), z.string()).optional(),
+  /** Secret settings: environment variable -> existing Secret and key (never a literal value). */
+  secretSettings: z
+    .record(
+      z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: "must be an environment variable name" }),
+      z.strictObject({ secretName: z.string().min(1), key: z.string().min(1) }),
+    )
+    .optional(),
+  /** Declared egress besides DNS: in-cluster namespaces or CIDRs, with ports. */
+  egress: z
+    .array(
+      z.strictObject({
+        namespace: z.string().optional(),
+        cidr: z.string().optional(),
+        ports: z.array(port).min(1),
+      }),
+    )
+    .optional(),
+  promotion: z
+    .strictObject({
+      /** Before a switch, scale the idle colour to the active colour's replicas. */
+      prescale: z.boolean().optional(),
+      /** Seconds the old colour keeps its size after a switch before it shrinks to `idleReplicas`. */
+      scaleDownDelaySeconds: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  /** Mount the service-account token (off unless the service calls the Kubernetes API). */
+  automountServiceAccountToken: z.boolean().optional(),
+});
+
+/** One service as written in stack config. */
+export type ServiceConfigInput = z.infer<typeof serviceSchema>;

@@ -1,0 +1,10 @@
+import type { CheckStage } from "./stage";
+import { kubernetesSchemaStage } from "./kubernetes-schema";
+
+export * from "./stage";
+
+/**
+ * The stages of `platform check`, in order. Each capability that ships something a real
+ * tool can judge (policies, promtool, amtool, the blackbox exporter) adds its stage here.
+ */
+export const CHECK_STAGES: CheckStage[] = [kubernetesSchemaStage];

@@ -1,0 +1,62 @@
+import type { CheckStage } from "./stage";
+import { isKubernetesObject, kubernetesObject } from "../render/artifacts";
+
+type ModelClass = { new (data: unknown): { validate(): void } };
+
+function groupModule(apiVersion: string): string[] {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  if (group === "") return [`kubernetes-models/${version}`];
+  if (group === "monitoring.coreos.com") return [`@kubernetes-models/prometheus-operator/${group}/${version}`];
+  return [`kubernetes-models/${group}/${version}`];
+}
+
+/**
+ * Finds the kubernetes-models class for an apiVersion and kind (Kubernetes v1.33 OpenAPI
+ * schemas, and the prometheus-operator CRDs), or undefined when there is none.
+ */
+export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+  for (const mod of groupModule(apiVersion)) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const m = require(`${mod}/${kind}`);
+      return (m[kind] ?? m.default) as ModelClass;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return undefined;
+}
+
+/** Validates one object; returns the schema errors as readable lines (empty when valid). */
+export function validateObject(obj: Record<string, unknown>): string[] {
+  const Model = modelFor(String(obj.apiVersion), String(obj.kind));
+  if (!Model) return [`no schema for ${obj.apiVersion} ${obj.kind}`];
+  try {
+    new Model(obj).validate();
+    return [];
+  } catch (e) {
+    const err = e as { errors?: { instancePath?: string; message?: string; params?: unknown }[]; message: string };
+    if (err.errors?.length) {
+      return err.errors.map((x) => `${x.instancePath || "/"} ${x.message ?? ""} ${x.params ? JSON.stringify(x.params) : ""}`.trim());
+    }
+    return [err.message];
+  }
+}
+
+/** Every Kubernetes object of the render against the Kubernetes v1.33 and CRD schemas. */
+export const kubernetesSchemaStage: CheckStage = {
+  name: "kubernetes schemas",
+  async run(ctx) {
+    const objects = ctx.result.resources.filter(isKubernetesObject);
+    const problems: string[] = [];
+    for (const r of objects) {
+      const obj = kubernetesObject(r);
+      for (const line of validateObject(obj)) problems.push(`${r.urn}: ${line}`);
+    }
+    return {
+      ok: problems.length === 0,
+      summary: `${objects.length - new Set(problems.map((p) => p.split(": ")[0])).size}/${objects.length} objects valid`,
+      problems,
+    };
+  },
+};

@@ -1,0 +1,28 @@
+import { CHECK_STAGES } from "../check";
+import { parseArgs, renderStack, table, CommandError } from "./shared";
+
+/** `platform check <stack>`: render, then every check stage; non-zero on any failure. */
+export async function checkCommand(argv: readonly string[]): Promise<number> {
+  const { positional } = parseArgs(argv);
+  const stack = positional[0];
+  if (!stack) throw new CommandError("usage: platform check <stack>");
+  const r = await renderStack(stack);
+  const rows: string[][] = [["render", "ok", `${r.result.resources.length} resources, ${r.files.length} files, ${Math.round(r.millis)} ms`]];
+  const problems: string[] = [];
+  const report: string[] = [];
+  let failed = false;
+  for (const stage of CHECK_STAGES) {
+    const started = performance.now();
+    const res = await stage.run({ stack, outDir: r.outDir, result: r.result, files: r.files, config: r.config });
+    rows.push([stage.name, res.ok ? "ok" : "FAIL", `${res.summary} (${Math.round(performance.now() - started)} ms)`]);
+    if (!res.ok) failed = true;
+    for (const p of res.problems) problems.push(`[${stage.name}] ${p}`);
+    report.push(...(res.reportLines ?? []));
+  }
+  console.log(`check ${stack}\n`);
+  console.log(table(["stage", "result", "summary"], rows));
+  if (report.length) console.log("\n" + report.join("\n"));
+  if (problems.length) console.log("\n" + problems.join("\n"));
+  console.log(`\n${failed ? "FAILED" : "passed"}: ${stack}`);
+  return failed ? 1 : 0;
+}

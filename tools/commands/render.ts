@@ -1,0 +1,17 @@
+import * as path from "node:path";
+import { parseArgs, renderStack, table, CommandError } from "./shared";
+
+/** `platform render <stack> [--out DIR]` */
+export async function renderCommand(argv: readonly string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const stack = positional[0];
+  if (!stack) throw new CommandError("usage: platform render <stack> [--out DIR]");
+  const out = typeof flags.out === "string" ? path.resolve(flags.out) : undefined;
+  const r = await renderStack(stack, out);
+  const byType = new Map<string, number>();
+  for (const res of r.result.resources) byType.set(res.type, (byType.get(res.type) ?? 0) + 1);
+  const rows = [...byType.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => [t, String(n)]);
+  console.log(table(["type", "count"], rows));
+  console.log(`\nrendered ${stack}: ${r.result.resources.length} resources, ${r.files.length} files in ${path.relative(process.cwd(), r.outDir) || "."} (${Math.round(r.millis)} ms)`);
+  return 0;
+}

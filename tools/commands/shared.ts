@@ -1,0 +1,78 @@
+import * as path from "node:path";
+import { ConfigError, loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
+import { REPO_ROOT, renderProgram, type RenderResult } from "../render/harness";
+import { StackFileError, readStackConfig } from "../render/stack-files";
+import { writeRender } from "../render/write";
+import type { Artifact } from "../render/artifacts";
+
+/** A user-facing failure: printed as its message alone, with this exit code. */
+export class CommandError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = "CommandError";
+  }
+}
+
+/** Parsed `--flag value` options and positional arguments. */
+export interface ParsedArgs {
+  readonly positional: string[];
+  readonly flags: Record<string, string | true>;
+}
+
+/** Parses argv into positionals and `--name value` / `--name=value` / `--switch` flags. */
+export function parseArgs(argv: readonly string[], switches: readonly string[] = []): ParsedArgs {
+  const positional: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith("--")) {
+      const [k, v] = a.slice(2).split("=", 2);
+      if (v !== undefined) flags[k] = v;
+      else if (switches.includes(k) || i + 1 >= argv.length || argv[i + 1].startsWith("--")) flags[k] = true;
+      else flags[k] = argv[++i];
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, flags };
+}
+
+/**
+ * Validates a stack's config exactly as the program will, before the runtime starts: an
+ * invalid stack registers nothing.
+ */
+export function validateStack(stack: string, rootDir = REPO_ROOT): PlatformConfig {
+  try {
+    const sc = readStackConfig(rootDir, stack);
+    return loadPlatformConfig(sc.config, new Set(sc.secretKeys), stack);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof StackFileError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
+/** A stack rendered and written to disk. */
+export interface RenderedStack {
+  readonly config: PlatformConfig;
+  readonly result: RenderResult;
+  readonly files: Artifact[];
+  readonly outDir: string;
+  readonly millis: number;
+}
+
+/** Validates, renders under mocks and writes one stack (one per process). */
+export async function renderStack(stack: string, outDir?: string, rootDir = REPO_ROOT): Promise<RenderedStack> {
+  const started = performance.now();
+  const config = validateStack(stack, rootDir);
+  const result = await renderProgram({ stack, rootDir });
+  const dir = outDir ?? path.join(rootDir, "out", stack);
+  const files = writeRender(result, dir);
+  return { config, result, files, outDir: dir, millis: performance.now() - started };
+}
+
+/** Formats rows as an aligned plain-text table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,89 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+
+/** The config that the Pulumi CLI would pass to the program for one stack. */
+export interface StackConfig {
+  /** Project name from Pulumi.yaml. */
+  readonly project: string;
+  /** `project:key` -> value as the language host passes it (objects JSON-encoded). */
+  readonly config: Record<string, string>;
+  /** Keys whose values were `secure:` in the stack file. */
+  readonly secretKeys: string[];
+  /** The placeholder values that stand in for secure values; they must never appear in output. */
+  readonly secretPlaceholders: string[];
+}
+
+/** Thrown when a stack file is missing or unreadable; the message says what to do. */
+export class StackFileError extends Error {
+  override name = "StackFileError";
+}
+
+/** Placeholder that stands in for a `secure:` config value in offline renders. */
+export function secretPlaceholder(key: string): string {
+  return `offline-secret-placeholder(${key})`;
+}
+
+/** Names of the stacks that have a `Pulumi.<name>.yaml` in `rootDir`. */
+export function listStacks(rootDir: string): string[] {
+  return fs
+    .readdirSync(rootDir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/**
+ * Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI does for the program: project
+ * config defaults first, stack values over them, `secure:` values replaced by placeholders
+ * and listed as secret keys.
+ */
+export function readStackConfig(rootDir: string, stack: string): StackConfig {
+  const projectFile = path.join(rootDir, "Pulumi.yaml");
+  const project = YAML.parse(fs.readFileSync(projectFile, "utf8")) as {
+    name: string;
+    config?: Record<string, { default?: unknown } | unknown>;
+  };
+  const stackFile = ["yaml", "yml"].map((ext) => path.join(rootDir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
+  if (!stackFile) {
+    const known = listStacks(rootDir);
+    throw new StackFileError(
+      `no stack file Pulumi.${stack}.yaml in ${rootDir}; known stacks: ${known.join(", ") || "none"}`,
+    );
+  }
+  let doc: { config?: Record<string, unknown> } | null;
+  try {
+    doc = YAML.parse(fs.readFileSync(stackFile, "utf8"));
+  } catch (e) {
+    throw new StackFileError(`${path.basename(stackFile)} is not valid YAML: ${(e as Error).message}`);
+  }
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  const secretPlaceholders: string[] = [];
+
+  for (const [key, decl] of Object.entries(project.config ?? {})) {
+    if (decl && typeof decl === "object" && "default" in decl && decl.default !== undefined) {
+      config[qualify(project.name, key)] = encode((decl as { default: unknown }).default);
+    }
+  }
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    const full = qualify(project.name, key);
+    if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      const placeholder = secretPlaceholder(full);
+      config[full] = placeholder;
+      secretKeys.push(full);
+      secretPlaceholders.push(placeholder);
+    } else {
+      config[full] = encode(value);
+    }
+  }
+  return { project: project.name, config, secretKeys, secretPlaceholders };
+}
+
+function qualify(project: string, key: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+function encode(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}

@@ -1,0 +1,38 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ARTIFACT_EXTRACTORS, type Artifact } from "./artifacts";
+import type { RenderResult } from "./harness";
+
+/** Every file of a render: resources.json and the artifacts of each extractor. */
+export function renderArtifacts(result: RenderResult): Artifact[] {
+  const files: Artifact[] = [
+    {
+      path: "resources.json",
+      content: JSON.stringify({ stack: result.stack, project: result.project, resources: result.resources, outputs: result.outputs }, null, 2) + "\n",
+    },
+  ];
+  for (const extractor of ARTIFACT_EXTRACTORS) files.push(...extractor.extract(result.resources));
+  return files;
+}
+
+/**
+ * Writes a render to `outDir`, replacing what an earlier render left there, after checking
+ * that no secret value appears in any file (a leak aborts the write).
+ */
+export function writeRender(result: RenderResult, outDir: string): Artifact[] {
+  const files = renderArtifacts(result);
+  for (const f of files) {
+    for (const secret of result.secretValues) {
+      if (f.content.includes(secret)) {
+        throw new Error(`secret leak: a secret value appears in ${f.path}; nothing was written`);
+      }
+    }
+  }
+  fs.rmSync(outDir, { recursive: true, force: true });
+  for (const f of files) {
+    const full = path.join(outDir, f.path);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, f.content);
+  }
+  return files;
+}
