@@ -10,7 +10,7 @@ import {
   namespacesSchema,
   postgresSchema,
   redisSchema,
-} from "./schema/sections";
+} from "./schema";
 import { serviceSchema } from "./schema/services";
 import { resolvePlatform, type PlatformConfig } from "./resolve";
 import { checkPlatform } from "./rules";

@@ -175,9 +175,9 @@ function markSecret(res: any, keys: string[]): void {
 export interface RenderOptions {
   /** Stack name: reads `Pulumi.<stack>.yaml`. */
   readonly stack: string;
-  /** Folder holding Pulumi.yaml; @default the repository root. */
+  /** Folder holding Pulumi.yaml and the stack files; @default the repository root. */
   readonly rootDir?: string;
-  /** The program; @default `stacks/index.ts` of rootDir (its default export). */
+  /** The program; @default the repository's `stacks/index.ts` (its default export). */
   readonly program?: () => unknown;
   /** Extra or replacement config values (`project:key` -> value), e.g. a time scale for tests. */
   readonly configOverrides?: Record<string, string>;
@@ -210,7 +210,7 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
     opts.program ??
     (() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(path.join(rootDir, "stacks", "index.ts"));
+      const mod = require(path.join(REPO_ROOT, "stacks", "index.ts"));
       const entry = typeof mod === "function" ? mod : mod.default;
       return typeof entry === "function" ? entry() : entry;
     });

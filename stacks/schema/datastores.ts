@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+const endpoint = (defaultPort: number) =>
+  z.strictObject({
+    /** "in-cluster": a throwaway instance for dev; "external": an endpoint managed elsewhere. */
+    mode: z.enum(["in-cluster", "external"]),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional().describe(`@default ${defaultPort}`),
+  });
+
+/** `app-platform:postgres` */
+export const postgresSchema = endpoint(5432).extend({
+  database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
+  user: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
+  sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).optional(),
+  maxConnections: z.number().int().min(1).optional(),
+}).strict();
+
+/** `app-platform:redis` */
+export const redisSchema = endpoint(6379).extend({
+  tls: z.boolean().optional(),
+}).strict();
