@@ -49,6 +49,12 @@ export const configSchema = z.strictObject({
   redis: redisSchema.optional(),
   backup: backupSchema.optional(),
   aws: awsSchema.optional(),
+  /**
+   * Multiplies every alerting duration (rule `for:` and range windows, evaluation and scrape
+   * intervals, Alertmanager timers) by this factor, so that end-to-end tests can run the
+   * rendered files in seconds. 1 in every real stack; below 1 is refused outside dev.
+   */
+  timeScale: z.number().gt(0).max(1).optional(),
   slackWebhookUrl: secretValue.optional(),
   pagerdutyRoutingKey: secretValue.optional(),
   smtpPassword: secretValue.optional(),

@@ -117,6 +117,8 @@ export interface PlatformConfig {
     readonly ecr: { readonly keepImages: number };
     readonly secretRecoveryDays: number;
   };
+  /** Factor applied to alerting durations for end-to-end tests; 1 in real stacks. */
+  readonly timeScale: number;
   /** Which credential keys the stack sets (their values are read as Pulumi secrets, never here). */
   readonly secretsPresent: ReadonlySet<SecretKey>;
 }
@@ -277,6 +279,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       ecr: { keepImages: c.aws.ecr?.keepImages ?? 20 },
       secretRecoveryDays: c.aws.secretRecoveryDays ?? (env === "production" ? 30 : 7),
     },
+    timeScale: c.timeScale ?? 1,
     secretsPresent,
   };
 }

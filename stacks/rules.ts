@@ -174,6 +174,10 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     out.push(problem(["aws"], input.aws, "is not used in dev (dev needs no cloud account): remove it"));
   }
 
+  if (config.timeScale !== 1 && env !== "dev") {
+    out.push(problem(["timeScale"], config.timeScale, "is for end-to-end tests of dev only: remove it"));
+  }
+
   // Monitoring.
   const mon = config.monitoring;
   if (env === "production" && mon.prometheus.replicas < 2) {

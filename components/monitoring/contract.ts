@@ -39,3 +39,46 @@ export const MONITORING_LABEL = { "app-platform/monitoring": "true" } as const;
  * `<release>-kube-prom-alertmanager` (the chart's fullnameOverride is set to this name).
  */
 export const MONITORING_RELEASE = "kube-prometheus-stack";
+
+/**
+ * Labels of application objects. Pods carry NAME and COLOR; the active and preview Services
+ * carry NAME and ROLE. The ServiceMonitor of each service relabels them onto every series as
+ * `service` (the service's name from config, not the Kubernetes Service name), `role`
+ * (active|preview) and `color` (blue|green), which is what rules and dashboards select on.
+ */
+export const APP_LABELS = {
+  name: "app.kubernetes.io/name",
+  color: "app-platform/color",
+  role: "app-platform/role",
+} as const;
+
+/** Name of the Service port that serves Prometheus metrics (on every app service and exporter). */
+export const METRICS_PORT_NAME = "metrics";
+
+/**
+ * Metrics every application service exports (podinfo's names): a counter of requests by HTTP
+ * `status` code and a latency histogram. SLO and service rules, and the RED dashboards, use these.
+ */
+export const APP_METRICS = {
+  requests: "http_requests_total",
+  durationBucket: "http_request_duration_seconds_bucket",
+  statusLabel: "status",
+} as const;
+
+/**
+ * Credentials Secrets created by the secrets component, one copy in each namespace that needs
+ * them (apps, monitoring for the exporters, backup for the jobs). Keys: `username`, `password`
+ * for Postgres; `password` for Redis.
+ */
+export const POSTGRES_CREDENTIALS_SECRET = "postgres-credentials";
+/** See {@link POSTGRES_CREDENTIALS_SECRET}. */
+export const REDIS_CREDENTIALS_SECRET = "redis-credentials";
+
+/**
+ * Backup CronJobs (in the backup namespace). Freshness alerts read kube-state-metrics'
+ * `kube_cronjob_status_last_successful_time{cronjob=...}`, falling back to
+ * `kube_cronjob_created` for a job that never succeeded.
+ */
+export const BACKUP_CRONJOB = "postgres-backup";
+/** See {@link BACKUP_CRONJOB}. */
+export const RESTORE_DRILL_CRONJOB = "postgres-restore-drill";
