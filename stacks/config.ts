@@ -179,11 +179,14 @@ function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem
       });
     case "invalid_type":
       if (value === undefined) {
-        return [problem(issue.path, value, `is required: set it in Pulumi.<stack>.yaml (expected ${issue.expected})`)];
+        return [problem(issue.path, value, `is required: set it in Pulumi.<stack>.yaml (${article(issue.expected)})`)];
       }
       return [problem(issue.path, value, `must be ${article(issue.expected)}; write it as ${example(issue.expected)}`)];
     case "invalid_value": {
       const allowed = issue.values.map((v) => JSON.stringify(v));
+      if (value === undefined) {
+        return [problem(issue.path, value, `is required: set it in Pulumi.<stack>.yaml to one of ${allowed.join(", ")}`)];
+      }
       const guess = typeof value === "string" ? didYouMean(value, issue.values.map(String)) : undefined;
       return [
         problem(issue.path, value, `must be one of ${allowed.join(", ")}${guess ? `: did you mean "${guess}"?` : ""}`),
@@ -197,9 +200,32 @@ function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem
       if (issue.origin === "string") return [problem(issue.path, value, `must be at most ${issue.maximum} characters`)];
       if (issue.origin === "array") return [problem(issue.path, value, `must have at most ${issue.maximum} entries`)];
       return [problem(issue.path, value, `must be ${issue.inclusive ? "<=" : "<"} ${issue.maximum}`)];
+    case "invalid_key": {
+      // A record key failed its pattern: the value to show is the key itself.
+      const key = issue.path[issue.path.length - 1];
+      return [problem(issue.path, key, `is not a valid key: ${issue.issues.map(rule).join("; ")}`)];
+    }
+    case "invalid_union": {
+      // Say what each alternative accepts, e.g. "a number or a duration such as "5m"".
+      const options = issue.errors.map((branch) => (branch[0] ? rule(branch[0]).replace(/^must be /, "") : "")).filter(Boolean);
+      return [problem(issue.path, value, `must be ${[...new Set(options)].join(" or ")}`)];
+    }
     default:
-      return [problem(issue.path, value, issue.message)];
+      return [problem(issue.path, value, rule(issue))];
   }
+}
+
+/** The rule an issue states, in our words where zod's default message would be generic. */
+function rule(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return `must be ${article(issue.expected)}`;
+  if (issue.code === "invalid_format" && /^Invalid /.test(issue.message)) {
+    const formats: Record<string, string> = {
+      email: 'must be an email address such as "oncall@example.com"',
+      url: 'must be a URL such as "https://example.com/path"',
+    };
+    return formats[issue.format] ?? `must be in ${issue.format} format`;
+  }
+  return issue.message;
 }
 
 function article(expected: string): string {

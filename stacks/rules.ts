@@ -142,7 +142,7 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
       out.push(problem([key, "mode"], ep.mode, `needs the endpoint's password: run \`pulumi config set --secret ${secret} <value>\``));
     }
     if (ep.mode === "in-cluster" && env === "production") {
-      out.push(problem([key, "mode"], ep.mode, 'must be "external" in production: the in-cluster instance is throwaway and unreplicated'));
+      out.push(problem([key, "mode"], ep.mode, `must be "external" in production (the in-cluster instance is throwaway and unreplicated): set mode "external", ${key}.host and the secret ${secret}`));
     }
     if (ep.mode === "in-cluster" && raw?.host !== undefined) {
       out.push(problem([key, "host"], raw.host, `conflicts with ${key}.mode "in-cluster": remove host, or set mode "external"`));
@@ -165,7 +165,7 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     out.push(problem(["backup", "objectLock"], undefined, 'is required in production: add `objectLock: { mode: "COMPLIANCE", days: 30 }` so that backups cannot be deleted or overwritten'));
   }
   if (env === "production" && !b.enabled) {
-    out.push(problem(["backup", "enabled"], b.enabled, "must be true in production"));
+    out.push(problem(["backup", "enabled"], b.enabled, "must be true in production: production data needs restorable, drilled backups; remove `enabled: false`"));
   }
   if (env !== "dev" && !config.aws) {
     out.push(problem(["aws"], undefined, `is required in ${env}: backups go to S3 and secrets to Secrets Manager; add \`aws: { region: "eu-west-1" }\``));

@@ -32,7 +32,13 @@ export function cronProblem(expression: string): string | undefined {
       const values = [m[2], m[4]].filter((v): v is string => v !== undefined);
       for (const v of values) {
         const n = /^\d+$/.test(v) ? Number(v) : NAMES[v.toLowerCase()];
-        if (n === undefined || n < f.min || n > f.max) {
+        if (n === undefined) {
+          const example = f.name === "month" ? "jan" : f.name === "day of week" ? "mon" : undefined;
+          return example
+            ? `has ${f.name} "${v}", which is neither a number in ${f.min}-${f.max} nor a name such as "${example}"`
+            : `has ${f.name} "${v}", which is not a number in ${f.min}-${f.max}`;
+        }
+        if (n < f.min || n > f.max) {
           return `has ${f.name} "${v}" outside ${f.min}-${f.max}`;
         }
       }

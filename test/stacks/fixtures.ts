@@ -1,0 +1,93 @@
+// Minimal valid stack configs per environment, and helpers that load edited copies of them
+// exactly as the program does (raw `app-platform:key` strings plus the set of secret keys).
+import YAML from "yaml";
+import { ConfigError, PROJECT, SECRET_KEYS, loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
+import type { Environment } from "../../stacks/schema/common";
+
+/** Config values of one stack, keys without the project prefix. */
+export type StackValues = Record<string, unknown>;
+
+const service = (min: number, max: number) => ({
+  name: "web",
+  activeColor: "blue",
+  image: { blue: "ghcr.io/org/web:1.4.2", green: "ghcr.io/org/web:1.4.2" },
+  port: 8080,
+  replicas: { min, max },
+  probes: { readiness: { path: "/readyz" }, liveness: { path: "/healthz" } },
+});
+
+/** The smallest config each environment accepts; tests edit a fresh copy. */
+export function baseValues(env: Environment): StackValues {
+  if (env === "dev") {
+    return { environment: "dev", clusterPlatform: "kind", services: [service(1, 2)] };
+  }
+  const shared: StackValues = {
+    environment: env,
+    clusterPlatform: "eks",
+    services: [service(env === "production" ? 2 : 1, 4)],
+    alerting: { receivers: env === "production" ? { pagerduty: {}, slack: { channel: "#alerts" } } : { slack: { channel: "#alerts" } } },
+    postgres: { mode: "external", host: "db.example.com" },
+    redis: { mode: "external", host: "cache.example.com" },
+    aws: { region: "eu-west-1" },
+    slackWebhookUrl: "https://hooks.slack.example/T000/B000/XXXX",
+    postgresPassword: "pg-password",
+    redisPassword: "redis-password",
+  };
+  if (env === "production") {
+    shared.backup = { objectLock: { mode: "COMPLIANCE", days: 30 } };
+    shared.pagerdutyRoutingKey = "routing-key";
+  }
+  return shared;
+}
+
+/** Raw config as the language host passes it: `app-platform:key` -> string (JSON for structures). */
+export function rawConfig(values: StackValues): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v !== undefined) raw[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return raw;
+}
+
+/** Credential keys present in `values`, treated as set with `--secret` unless listed in `plaintext`. */
+export function secretKeysOf(values: StackValues, plaintext: readonly string[] = []): Set<string> {
+  return new Set(
+    SECRET_KEYS.filter((k) => values[k] !== undefined && !plaintext.includes(k)).map((k) => `${PROJECT}:${k}`),
+  );
+}
+
+/** Loads values as the program would. */
+export function load(values: StackValues, plaintext: readonly string[] = []): PlatformConfig {
+  return loadPlatformConfig(rawConfig(values), secretKeysOf(values, plaintext), "test");
+}
+
+/** The messages of every problem of `values`, or [] when they load. */
+export function problemsOf(values: StackValues, plaintext: readonly string[] = []): string[] {
+  try {
+    load(values, plaintext);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => p.message);
+    throw e;
+  }
+}
+
+/** A fresh copy of an environment's base values with `edit` applied. */
+export function edited(env: Environment, edit: (v: any) => void): StackValues {
+  const v = structuredClone(baseValues(env));
+  edit(v);
+  return v;
+}
+
+/**
+ * A stack file (YAML text) for `values`: credentials become `secure:` entries unless listed in
+ * `plaintext`, as `pulumi config set --secret` would write them.
+ */
+export function stackYaml(values: StackValues, plaintext: readonly string[] = []): string {
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    const secret = (SECRET_KEYS as readonly string[]).includes(k) && !plaintext.includes(k);
+    config[`${PROJECT}:${k}`] = secret ? { secure: "v1:test-ciphertext" } : v;
+  }
+  return YAML.stringify({ config });
+}
