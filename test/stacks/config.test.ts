@@ -301,7 +301,7 @@ const ruleCases = cases([
   {
     name: "production without Object Lock",
     values: edited("production", (v) => {
-      delete v.backup;
+      delete v.backup.objectLock;
     }),
     expected: [`${P}backup.objectLock (unset) is required in production: add \`objectLock: { mode: "COMPLIANCE", days: 30 }\` so that backups cannot be deleted or overwritten`],
   },
@@ -501,7 +501,7 @@ const ruleCases = cases([
   {
     name: "Object Lock longer than retention",
     values: edited("production", (v) => {
-      v.backup = { retentionDays: 20, objectLock: { mode: "COMPLIANCE", days: 30 } };
+      v.backup.retentionDays = 20;
     }),
     expected: [
       `${P}backup.transitionDays (30) must be < backup.retentionDays (20), or backups expire before they move to cheaper storage`,
@@ -588,7 +588,7 @@ describe("loadPlatformConfig", () => {
       v.services[0].image.green = "ghcr.io/org/web:latest";
       delete v.alerting.receivers.pagerduty;
       delete v.pagerdutyRoutingKey;
-      delete v.backup;
+      delete v.backup.objectLock;
       v.redis = { mode: "in-cluster" };
       delete v.redisPassword;
       v.monitoring = { prometheus: { replicas: 1 } };

@@ -28,13 +28,13 @@ export function baseValues(env: Environment): StackValues {
     alerting: { receivers: env === "production" ? { pagerduty: {}, slack: { channel: "#alerts" } } : { slack: { channel: "#alerts" } } },
     postgres: { mode: "external", host: "db.example.com" },
     redis: { mode: "external", host: "cache.example.com" },
-    aws: { region: "eu-west-1" },
+    aws: { region: "eu-west-1", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE" },
     slackWebhookUrl: "https://hooks.slack.example/T000/B000/XXXX",
     postgresPassword: "pg-password",
     redisPassword: "redis-password",
   };
   if (env === "production") {
-    shared.backup = { objectLock: { mode: "COMPLIANCE", days: 30 } };
+    shared.backup = { objectLock: { mode: "COMPLIANCE", days: 30 }, drill: { verifyTables: ["public.orders"] } };
     shared.pagerdutyRoutingKey = "routing-key";
   }
   return shared;
