@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { Foundation } from "../components/foundation";
+import { BlueGreenService, type ImageRegistry } from "../components/app";
 
 /** What a stack exports. */
 export interface Platform {
@@ -14,10 +15,31 @@ export interface Platform {
 export function createPlatform(config: PlatformConfig): Platform {
   const foundation = new Foundation("platform", { environment: config.environment, namespaces: config.namespaces });
 
+  // Built images go to ECR in AWS stacks and to kind's local registry in dev.
+  const imageRegistry: ImageRegistry = config.aws
+    ? { kind: "ecr", region: config.aws.region, keepImages: config.aws.ecr.keepImages }
+    : { kind: "local", server: "localhost:5001" };
+  const services = config.services.map(
+    (service) =>
+      new BlueGreenService(
+        `app-${service.name}`,
+        {
+          environment: config.environment,
+          service,
+          namespace: foundation.namespaces.apps.metadata.name,
+          ingressControllerNamespace: config.namespaces.ingressController,
+          monitoringNamespace: config.namespaces.monitoring,
+          imageRegistry,
+        },
+        { dependsOn: [foundation] },
+      ),
+  );
+
   return {
     outputs: {
       environment: config.environment,
       namespaces: foundation.namespaceNames,
+      activeColors: Object.fromEntries(config.services.map((s, i) => [s.name, { active: s.activeColor, service: services[i].activeServiceName, preview: services[i].previewServiceName }])),
     },
   };
 }

@@ -22,8 +22,9 @@ export interface ResolvedProbe {
 export interface ServiceConfig {
   readonly name: string;
   readonly activeColor: Color;
-  readonly image: Readonly<Record<Color, string>>;
-  readonly build?: { readonly context: string; readonly dockerfile?: string; readonly color: Color };
+  /** Image reference per colour; the `build.color` has none (its image comes from the build). */
+  readonly image: Readonly<Partial<Record<Color, string>>>;
+  readonly build?: { readonly context: string; readonly dockerfile: string; readonly color: Color; readonly tag: string };
   readonly port: number;
   readonly metricsPort: number;
   readonly metricsPath: string;
@@ -49,7 +50,9 @@ export interface ServiceConfig {
   readonly settings: Readonly<Record<string, string>>;
   readonly secretSettings: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
   readonly egress: readonly { readonly namespace?: string; readonly cidr?: string; readonly ports: readonly number[] }[];
-  readonly promotion: { readonly prescale: boolean; readonly scaleDownDelaySeconds: number };
+  readonly promotion: { readonly prescale: boolean; readonly prescaleReplicas: number; readonly scaleDownDelaySeconds: number };
+  readonly shutdown: { readonly preStopSeconds: number; readonly terminationGracePeriodSeconds: number };
+  readonly runAsUser: number;
   readonly automountServiceAccountToken: boolean;
 }
 
@@ -149,6 +152,9 @@ export function defaultScaling(environment: Environment): { scaleUp: ScalingRule
 /** Applies service defaults of the environment to one service. */
 export function resolveService(s: ServiceConfigInput, env: Environment, d: EnvironmentDefaults): ServiceConfig {
   const scaling = defaultScaling(env);
+  // Endpoint removal reaches kube-proxy and ingress controllers within a few seconds; shared
+  // environments sit behind cloud load balancers that take longer to deregister.
+  const preStopSeconds = s.shutdown?.preStopSeconds ?? (env === "dev" ? 3 : 10);
   const probe = (p: { path: string; port?: number; periodSeconds?: number; failureThreshold?: number } | undefined, fallbackPath: string, period: number, failures: number): ResolvedProbe => ({
     path: p?.path ?? fallbackPath,
     port: p?.port ?? s.port,
@@ -159,7 +165,7 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
     name: s.name,
     activeColor: s.activeColor,
     image: s.image,
-    build: s.build,
+    build: s.build && { ...s.build, dockerfile: s.build.dockerfile ?? "Dockerfile" },
     port: s.port,
     metricsPort: s.metricsPort ?? s.port,
     metricsPath: s.metricsPath ?? "/metrics",
@@ -189,8 +195,16 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
     egress: s.egress ?? [],
     promotion: {
       prescale: s.promotion?.prescale ?? env !== "dev",
+      prescaleReplicas: s.promotion?.prescaleReplicas ?? s.replicas.min,
       scaleDownDelaySeconds: s.promotion?.scaleDownDelaySeconds ?? (env === "production" ? 1800 : 300),
     },
+    shutdown: {
+      preStopSeconds,
+      // The pause plus time for in-flight requests to finish after SIGTERM.
+      terminationGracePeriodSeconds: s.shutdown?.terminationGracePeriodSeconds ?? preStopSeconds + 30,
+    },
+    // Above the range images' own system users take, and stable so that volume ownership is.
+    runAsUser: s.runAsUser ?? 10001,
     automountServiceAccountToken: s.automountServiceAccountToken ?? false,
   };
 }

@@ -18,6 +18,12 @@ export function imageTag(ref: string): string | undefined {
   return colon === -1 ? undefined : noDigest.slice(colon + 1);
 }
 
+/** True for an IPv4 CIDR block such as `10.20.0.0/16`. */
+export function isCidr(text: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
 /** Checks one resolved service against the rules of its environment. */
 export function checkService(s: ServiceConfig, index: number, config: PlatformConfig): ConfigProblem[] {
   const out: ConfigProblem[] = [];
@@ -33,16 +39,38 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
   if (s.idleReplicas > s.replicas.max) {
     out.push(problem(at("idleReplicas"), s.idleReplicas, `must be <= replicas.max (${s.replicas.max})`));
   }
-  if (env === "production" && s.idleReplicas < 1) {
-    out.push(problem(at("idleReplicas"), s.idleReplicas, "must be >= 1 in production: the idle colour stays warm so that a rollback is instant"));
+  if (env === "production" && s.idleReplicas < 2) {
+    out.push(problem(at("idleReplicas"), s.idleReplicas, "must be >= 2 in production: the idle colour stays warm so that a rollback is instant, and its PodDisruptionBudget must allow an eviction while keeping a pod"));
+  }
+  if (s.promotion.prescaleReplicas < s.replicas.min || s.promotion.prescaleReplicas > s.replicas.max) {
+    out.push(problem(at("promotion", "prescaleReplicas"), s.promotion.prescaleReplicas, `must be between replicas.min (${s.replicas.min}) and replicas.max (${s.replicas.max}): it is the active colour's size that the idle colour is raised to`));
+  }
+  if (s.shutdown.terminationGracePeriodSeconds <= s.shutdown.preStopSeconds) {
+    out.push(problem(at("shutdown", "terminationGracePeriodSeconds"), s.shutdown.terminationGracePeriodSeconds, `must be > shutdown.preStopSeconds (${s.shutdown.preStopSeconds}): the grace period includes the preStop pause, and requests in flight need time after it`));
+  }
+  for (const [key, value] of [["port", s.port], ["metricsPort", s.metricsPort]] as const) {
+    if (value < 1024) {
+      out.push(problem(at(key), value, "must be >= 1024: containers run as non-root with every capability dropped and cannot bind privileged ports; serve on e.g. 8080 (the Service still exposes port 80)"));
+    }
+  }
+  if (s.build?.tag === "latest") {
+    out.push(problem(at("build", "tag"), s.build.tag, 'must not be "latest": registry tags are immutable, so each build needs its own tag (a version or a commit id)'));
   }
   for (const color of ["blue", "green"] as const) {
     const ref = s.image[color];
-    if (env !== "dev" && imageTag(ref) === "latest") {
+    if (ref === undefined) {
+      if (s.build?.color !== color) {
+        out.push(problem(at("image", color), ref, `is required: set an image reference for the ${color} colour, or build it with build.color "${color}"`));
+      }
+      continue;
+    }
+    if (s.build?.color === color) {
+      out.push(problem(at("image", color), ref, `conflicts with build.color "${color}": the colour runs either a reference or the build; remove one`));
+    } else if (env !== "dev" && imageTag(ref) === "latest") {
       out.push(problem(at("image", color), ref, `must not use the "latest" tag in ${env}: pin a version tag or a digest`));
     } else if (env !== "dev" && imageTag(ref) === undefined && !ref.includes("@sha256:")) {
       out.push(problem(at("image", color), ref, `has no tag, which means "latest": pin a version tag or a digest in ${env}`));
-    } else if (env === "production" && !isPinnedImage(ref) && s.build?.color !== color) {
+    } else if (env === "production" && !isPinnedImage(ref)) {
       out.push(problem(at("image", color), ref, 'must be pinned in production: use a digest ("@sha256:...") or an immutable version tag such as "1.4.2"'));
     }
   }
@@ -74,6 +102,12 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
     if ((e.namespace === undefined) === (e.cidr === undefined)) {
       out.push(problem(at("egress", i), e, 'must set exactly one of "namespace" or "cidr"'));
     }
+    if (e.cidr !== undefined && !isCidr(e.cidr)) {
+      out.push(problem(at("egress", i, "cidr"), e.cidr, 'must be an IPv4 CIDR such as "10.20.0.0/16"'));
+    }
+    if (e.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(e.namespace)) {
+      out.push(problem(at("egress", i, "namespace"), e.namespace, "must be a namespace name (a DNS label)"));
+    }
   }
   return out;
 }
@@ -95,6 +129,21 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
       seen.set(s.name, i);
     }
     out.push(...checkService(s, i, config));
+  });
+  // Each service also owns the Service and Ingress named `<name>-preview`, and its hosts.
+  config.services.forEach((s, i) => {
+    const owner = config.services.findIndex((o) => `${o.name}-preview` === s.name);
+    if (owner !== -1) {
+      out.push(problem(["services", i, "name"], s.name, `collides with the preview Service of services[${owner}] ("${config.services[owner].name}"): rename it`));
+    }
+    for (const key of ["host", "previewHost"] as const) {
+      const host = s.ingress?.[key];
+      if (host === undefined) continue;
+      const other = config.services.findIndex((o, j) => j < i && (o.ingress?.host === host || o.ingress?.previewHost === host));
+      if (other !== -1) {
+        out.push(problem(["services", i, "ingress", key], host, `is already served by services[${other}] ("${config.services[other].name}"): each host routes to one Service`));
+      }
+    }
   });
 
   // Receivers and their credentials.

@@ -54,15 +54,25 @@ export const serviceSchema = z.strictObject({
   name: dnsLabel(40),
   /** Colour that receives production traffic; flipping it is a release, flipping back a rollback. */
   activeColor: z.enum(COLORS),
-  /** Image run by each colour. */
-  image: z.strictObject({ blue: imageRef, green: imageRef }),
-  /** Build the image from a Dockerfile with @pulumi/docker instead of using `image`. */
+  /**
+   * Image run by each colour. A colour without an image must be the `build.color`; a colour
+   * with both is rejected (the two sources would conflict).
+   */
+  image: z.strictObject({ blue: imageRef.optional(), green: imageRef.optional() }),
+  /**
+   * Build the image of one colour from a Dockerfile with @pulumi/docker, and push it to the
+   * stack's ECR repository (AWS stacks) or the local registry (dev).
+   */
   build: z
     .strictObject({
+      /** Build context folder, relative to the project root. */
       context: z.string().min(1),
+      /** Dockerfile path relative to the context; @default "Dockerfile". */
       dockerfile: z.string().min(1).optional(),
-      /** Colour whose image is replaced by the build. */
+      /** Colour that runs the built image. */
       color: z.enum(COLORS),
+      /** Image tag pushed; ECR tags are immutable, so each build needs a new one (a version or commit). */
+      tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: 'must be an image tag such as "1.4.2" or "git-3f2a9c1"' }),
     })
     .optional(),
   /** Container port serving HTTP (and metrics unless `metricsPort` is set). */
@@ -142,12 +152,32 @@ export const serviceSchema = z.strictObject({
     .optional(),
   promotion: z
     .strictObject({
-      /** Before a switch, scale the idle colour to the active colour's replicas. */
+      /**
+       * While a release is staged (the idle colour runs a different image than the active one),
+       * hold the idle colour at the active colour's size so that the switch never lands on a
+       * cold, minimum-sized set.
+       */
       prescale: z.boolean().optional(),
-      /** Seconds the old colour keeps its size after a switch before it shrinks to `idleReplicas`. */
-      scaleDownDelaySeconds: z.number().int().min(0).optional(),
+      /** Size of a prescaled idle colour; @default replicas.min (set it to the active colour's current size). */
+      prescaleReplicas: z.number().int().min(1).optional(),
+      /**
+       * Seconds the old colour keeps its size after a switch before it shrinks to `idleReplicas`
+       * (the scale-down stabilisation window of its HPA; Kubernetes caps it at 3600).
+       */
+      scaleDownDelaySeconds: z.number().int().min(0).max(3600).optional(),
     })
     .optional(),
+  /** Connection draining when a pod stops (rollout, scale-down, eviction). */
+  shutdown: z
+    .strictObject({
+      /** Seconds the preStop hook waits, so that endpoints and load balancers stop routing first. */
+      preStopSeconds: z.number().int().min(0).max(300).optional(),
+      /** Seconds between SIGTERM-time and SIGKILL, including the preStop pause. */
+      terminationGracePeriodSeconds: z.number().int().min(1).max(3600).optional(),
+    })
+    .optional(),
+  /** UID (and GID) the container runs as; never 0. */
+  runAsUser: z.number().int().min(1).max(2147483647).optional(),
   /** Mount the service-account token (off unless the service calls the Kubernetes API). */
   automountServiceAccountToken: z.boolean().optional(),
 });

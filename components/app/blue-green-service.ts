@@ -1,0 +1,186 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceConfig } from "../../stacks/resolve";
+import type { Environment } from "../../stacks/schema/common";
+import { COLORS, type Color } from "../../stacks/schema/services";
+import { colorLabels, roleLabels, roleServiceName, serviceLabels, type ServiceRole } from "./labels";
+import { ingressSpec, networkPolicySpec, serviceSpec } from "./network";
+import { deploymentSpec } from "./pod";
+import { ServiceImage, type ImageRegistry } from "./service-image";
+import { settingsConfigMapName } from "./settings";
+import { hpaSpec, pdbSpec, planColors, type ColorPlan } from "./sizing";
+
+/** Problems with a service's component arguments (config-level rules live in stacks/rules.ts). */
+export function blueGreenArgsProblems(args: Pick<BlueGreenServiceArgs, "service" | "imageRegistry">): string[] {
+  const s = args.service;
+  const out: string[] = [];
+  for (const color of COLORS) {
+    if (s.image[color] === undefined && s.build?.color !== color) {
+      out.push(`service.image.${color} (unset) is required: give an image reference or build that colour`);
+    }
+  }
+  if (s.build && !args.imageRegistry) {
+    out.push(`imageRegistry (unset) is required because service.build.color is "${s.build.color}": the built image must be pushed somewhere the cluster can pull from`);
+  }
+  if (s.replicas.min > s.replicas.max) {
+    out.push(`service.replicas.min (${s.replicas.min}) must be <= service.replicas.max (${s.replicas.max})`);
+  }
+  return out;
+}
+
+/** Arguments of {@link BlueGreenService}. */
+export interface BlueGreenServiceArgs {
+  /** Environment; labels every object and picks the topology spread strictness. */
+  readonly environment: Environment;
+  /** The service, every default applied (see `resolveService`). */
+  readonly service: ServiceConfig;
+  /** Namespace the service runs in. */
+  readonly namespace: pulumi.Input<string>;
+  /** Namespace of the ingress controller, admitted to the HTTP port. @default "ingress-nginx" */
+  readonly ingressControllerNamespace?: string;
+  /** Namespace of Prometheus, admitted to the metrics port. @default "monitoring" */
+  readonly monitoringNamespace?: string;
+  /** Where a `service.build` is pushed; required when the service builds its image. @default undefined */
+  readonly imageRegistry?: ImageRegistry;
+  /** Folder that `service.build.context` is relative to. @default the process's working directory */
+  readonly buildRoot?: string;
+}
+
+/**
+ * One application service with blue-green releases and no controller in the cluster.
+ *
+ * Two Deployments, `<service>-blue` and `<service>-green`, each with its HPA and PDB; the
+ * Service `<service>` selects the active colour and `<service>-preview` the other, each with an
+ * optional Ingress. Flipping `activeColor` moves both selectors (the release); flipping back
+ * is the instant rollback, because the old colour is still running. Pods, ServiceAccount,
+ * ConfigMap and NetworkPolicy do not depend on the active colour; only the HPAs (idle size,
+ * scale-down delay) and, for a colour scaled to 0, the Deployment's `replicas` do
+ * (see {@link planColors}).
+ */
+export class BlueGreenService extends pulumi.ComponentResource {
+  /** Kubernetes name of the Service taking production traffic. */
+  readonly activeServiceName: string;
+  /** Kubernetes name of the Service reaching the idle colour. */
+  readonly previewServiceName: string;
+  /** Size plan per colour. */
+  readonly plans: Record<Color, ColorPlan>;
+  /** Deployments by colour. */
+  readonly deployments: Record<Color, k8s.apps.v1.Deployment>;
+
+  constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("app-platform:app:BlueGreenService", name, {}, opts);
+    const problems = blueGreenArgsProblems(args);
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(`BlueGreenService ${name}: ${problems.join("; ")}`, this);
+    }
+    const s = args.service;
+    const env = args.environment;
+    const namespace = args.namespace;
+    this.plans = planColors(s);
+    this.activeServiceName = roleServiceName(s.name, "active");
+    this.previewServiceName = roleServiceName(s.name, "preview");
+
+    const built = s.build
+      ? new ServiceImage(
+          `${name}-image`,
+          {
+            environment: env,
+            service: s.name,
+            context: s.build.context,
+            dockerfile: s.build.dockerfile,
+            tag: s.build.tag,
+            registry: args.imageRegistry as ImageRegistry,
+            rootDir: args.buildRoot,
+          },
+          { parent: this },
+        )
+      : undefined;
+
+    const account = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: { name: s.name, namespace, labels: serviceLabels(env, s.name) },
+        // Most services never call the Kubernetes API: no token unless they ask.
+        automountServiceAccountToken: s.automountServiceAccountToken,
+      },
+      { parent: this },
+    );
+
+    const settings =
+      Object.keys(s.settings).length > 0
+        ? new k8s.core.v1.ConfigMap(
+            `${name}-settings`,
+            { metadata: { name: settingsConfigMapName(s.name), namespace, labels: serviceLabels(env, s.name) }, data: { ...s.settings } },
+            { parent: this },
+          )
+        : undefined;
+
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-netpol`,
+      {
+        metadata: { name: s.name, namespace, labels: serviceLabels(env, s.name) },
+        spec: networkPolicySpec(s, {
+          ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
+          monitoringNamespace: args.monitoringNamespace ?? "monitoring",
+        }) as unknown as k8s.types.input.networking.v1.NetworkPolicySpec,
+      },
+      { parent: this },
+    );
+
+    this.deployments = {} as Record<Color, k8s.apps.v1.Deployment>;
+    for (const color of COLORS) {
+      const plan = this.plans[color];
+      const deploymentName = `${s.name}-${color}`;
+      const image: pulumi.Input<string> = s.build?.color === color && built ? built.ref : (s.image[color] as string);
+      const deployment = new k8s.apps.v1.Deployment(
+        `${name}-${color}`,
+        {
+          metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) },
+          spec: deploymentSpec({ environment: env, service: s, plan, image, serviceAccountName: s.name }) as unknown as k8s.types.input.apps.v1.DeploymentSpec,
+        },
+        { parent: this, dependsOn: [account, ...(settings ? [settings] : [])] },
+      );
+      this.deployments[color] = deployment;
+
+      const hpa = hpaSpec(s, plan, deploymentName);
+      if (hpa) {
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+          `${name}-hpa-${color}`,
+          { metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) }, spec: hpa as unknown as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec },
+          { parent: deployment },
+        );
+      }
+      const pdb = pdbSpec(s.name, plan);
+      if (pdb) {
+        new k8s.policy.v1.PodDisruptionBudget(
+          `${name}-pdb-${color}`,
+          { metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) }, spec: pdb as unknown as k8s.types.input.policy.v1.PodDisruptionBudgetSpec },
+          { parent: deployment },
+        );
+      }
+    }
+
+    for (const role of ["active", "preview"] as ServiceRole[]) {
+      const kubeName = roleServiceName(s.name, role);
+      const service = new k8s.core.v1.Service(
+        `${name}-service-${role}`,
+        { metadata: { name: kubeName, namespace, labels: roleLabels(env, s.name, role) }, spec: serviceSpec(s, role) as unknown as k8s.types.input.core.v1.ServiceSpec },
+        { parent: this },
+      );
+      const ingress = ingressSpec(s, role);
+      if (ingress) {
+        new k8s.networking.v1.Ingress(
+          `${name}-ingress-${role}`,
+          { metadata: { name: kubeName, namespace, labels: roleLabels(env, s.name, role) }, spec: ingress as unknown as k8s.types.input.networking.v1.IngressSpec },
+          { parent: service },
+        );
+      }
+    }
+
+    this.registerOutputs({
+      activeServiceName: this.activeServiceName,
+      previewServiceName: this.previewServiceName,
+      activeColor: s.activeColor,
+    });
+  }
+}

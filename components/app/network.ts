@@ -1,0 +1,80 @@
+import type { ServiceConfig } from "../../stacks/resolve";
+import { APP_LABELS, METRICS_PORT_NAME } from "../monitoring/contract";
+import { colorSelector, roleServiceName, type ServiceRole } from "./labels";
+import { HTTP_PORT_NAME } from "./pod";
+
+/** Port the Services expose HTTP on; pods serve on `port` (>= 1024, they run as non-root). */
+export const SERVICE_HTTP_PORT = 80;
+
+/**
+ * Spec of the active or preview Service: both select by name and colour, so a switch changes
+ * exactly one field of each (`selector[color]`). The "metrics" port serves the ServiceMonitor.
+ */
+export function serviceSpec(s: ServiceConfig, role: ServiceRole): Record<string, unknown> {
+  const color = role === "active" ? s.activeColor : s.activeColor === "blue" ? "green" : "blue";
+  return {
+    type: "ClusterIP",
+    selector: colorSelector(s.name, color),
+    ports: [
+      { name: HTTP_PORT_NAME, port: SERVICE_HTTP_PORT, targetPort: s.port, protocol: "TCP" },
+      // metricsPort >= 1024 never collides with port 80; it may be the same container port as http.
+      { name: METRICS_PORT_NAME, port: s.metricsPort, targetPort: s.metricsPort, protocol: "TCP" },
+    ],
+  };
+}
+
+/** Spec of the Ingress of a role, or undefined when the service has no host for it. */
+export function ingressSpec(s: ServiceConfig, role: ServiceRole): Record<string, unknown> | undefined {
+  const host = role === "active" ? s.ingress?.host : s.ingress?.previewHost;
+  if (!s.ingress || host === undefined) return undefined;
+  return {
+    ...(s.ingress.className ? { ingressClassName: s.ingress.className } : {}),
+    ...(s.ingress.tlsSecretName ? { tls: [{ hosts: [host], secretName: s.ingress.tlsSecretName }] } : {}),
+    rules: [
+      {
+        host,
+        http: {
+          paths: [
+            {
+              path: "/",
+              pathType: "Prefix",
+              backend: { service: { name: roleServiceName(s.name, role), port: { name: HTTP_PORT_NAME } } },
+            },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** Where a service's traffic may come from. */
+export interface NetworkSources {
+  /** Namespace of the ingress controller: may reach the HTTP port. */
+  readonly ingressControllerNamespace: string;
+  /** Namespace of Prometheus: may reach the metrics port. */
+  readonly monitoringNamespace: string;
+}
+
+const inNamespace = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
+
+/**
+ * NetworkPolicy of both colours of a service: in from the ingress controller (HTTP port) and
+ * from monitoring (metrics port) only; out to the declared dependencies only. DNS is allowed by
+ * the namespace's default-deny policy, which this one adds to (policies are additive).
+ */
+export function networkPolicySpec(s: ServiceConfig, sources: NetworkSources): Record<string, unknown> {
+  const tcp = (port: number) => ({ protocol: "TCP", port });
+  return {
+    podSelector: { matchLabels: { [APP_LABELS.name]: s.name } },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [
+      { from: [inNamespace(sources.ingressControllerNamespace)], ports: [tcp(s.port)] },
+      { from: [inNamespace(sources.monitoringNamespace)], ports: [tcp(s.metricsPort)] },
+    ],
+    egress: s.egress.map((e) => ({
+      to: [e.cidr !== undefined ? { ipBlock: { cidr: e.cidr } } : inNamespace(e.namespace as string)],
+      ports: e.ports.map(tcp),
+    })),
+  };
+}
+
