@@ -1,6 +1,10 @@
 import { CommandError } from "./commands/shared";
 import { renderCommand } from "./commands/render";
 import { checkCommand } from "./commands/check";
+import { diffCommand } from "./commands/diff";
+import { promoteCommand } from "./commands/promote";
+import { rollbackCommand } from "./commands/rollback";
+import { graphCommand } from "./commands/graph";
 
 type Command = { run(argv: readonly string[]): Promise<number>; help: string };
 
@@ -8,6 +12,10 @@ type Command = { run(argv: readonly string[]): Promise<number>; help: string };
 export const COMMANDS: Record<string, Command> = {
   render: { run: renderCommand, help: "render <stack> [--out DIR]   run the program offline under mocks, write out/<stack>/" },
   check: { run: checkCommand, help: "check <stack>                render, then schemas, policies, promtool and amtool" },
+  diff: { run: diffCommand, help: "diff <stack> --base <ref>    Markdown diff of the rendered resources vs a git ref (exit 0 none, 1 changes, 2 error)" },
+  promote: { run: promoteCommand, help: "promote <stack> <service>    pre-scale, analysis gate, switch activeColor, watch, auto-rollback" },
+  rollback: { run: rollbackCommand, help: "rollback <stack> <service>   switch a service back to its idle (previous) colour" },
+  graph: { run: graphCommand, help: "graph <stack> [--out DIR]    resource graph as out/<stack>/graph.dot and graph.svg" },
 };
 
 function usage(): string {

@@ -1,0 +1,49 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROGRAMS, requireProgram } from "../harness/processes";
+import { REPO_ROOT } from "../render/harness";
+import { toDot } from "../delivery/graph";
+import { renderCheckout, RenderAtRefError } from "../delivery/worktree";
+import { CommandError, parseArgs, validateStack } from "./shared";
+
+/** The files `platform graph` writes. */
+export interface GraphFiles {
+  readonly dot: string;
+  readonly svg: string;
+  readonly nodes: number;
+}
+
+/**
+ * Renders `stack` (in a child process: the Pulumi runtime is global) and writes
+ * `<outDir>/graph.dot` and `<outDir>/graph.svg` (the latter by Graphviz's `dot`).
+ */
+export async function writeGraph(stack: string, outDir: string, rootDir = REPO_ROOT): Promise<GraphFiles> {
+  const dotProgram = requireProgram(PROGRAMS.dot);
+  validateStack(stack, rootDir);
+  let result;
+  try {
+    result = await renderCheckout(rootDir, stack, "the working tree");
+  } catch (e) {
+    if (e instanceof RenderAtRefError) throw new CommandError(e.message);
+    throw e;
+  }
+  const dot = toDot(result.resources, { title: stack });
+  fs.mkdirSync(outDir, { recursive: true });
+  const dotFile = path.join(outDir, "graph.dot");
+  const svgFile = path.join(outDir, "graph.svg");
+  fs.writeFileSync(dotFile, dot);
+  execFileSync(dotProgram, ["-Tsvg", "-o", svgFile, dotFile], { stdio: ["ignore", "ignore", "pipe"] });
+  return { dot: dotFile, svg: svgFile, nodes: result.resources.length };
+}
+
+/** `platform graph <stack> [--out DIR]`: writes out/<stack>/graph.dot and graph.svg. */
+export async function graphCommand(argv: readonly string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const stack = positional[0];
+  if (!stack) throw new CommandError("usage: platform graph <stack> [--out DIR]");
+  const outDir = typeof flags.out === "string" ? path.resolve(flags.out) : path.join(REPO_ROOT, "out", stack);
+  const g = await writeGraph(stack, outDir);
+  console.log(`graph of ${stack}: ${g.nodes} resources -> ${path.relative(process.cwd(), g.dot)}, ${path.relative(process.cwd(), g.svg)}`);
+  return 0;
+}

@@ -1,0 +1,280 @@
+/**
+ * Compares two renders of one stack (a base git ref and the working tree) resource by
+ * resource, the way `pulumi preview --diff` would see them: by URN, with renames matched up
+ * and flagged as replacements unless an alias covers them. Pure: renders in, plain data out.
+ */
+import type { RenderedResource } from "../render/harness";
+import { replacementReason } from "./replacement";
+
+/** The marker the renderer puts where a secret value was. */
+export const SECRET_MARKER = "[secret]";
+
+/** One changed input of a resource. */
+export interface PropertyChange {
+  /** Display path, e.g. `spec.template.spec.containers[0].image` or `metadata.labels["app.kubernetes.io/name"]`. */
+  readonly path: string;
+  /** Value in the base; undefined when the property was added. */
+  readonly old?: unknown;
+  /** Value in the working tree; undefined when the property was removed. */
+  readonly new?: unknown;
+  /** True when either side is a secret: no value may be shown. */
+  readonly secret: boolean;
+  /** Why this change forces a replacement; undefined for an in-place update. */
+  readonly replaces?: string;
+}
+
+/** What happens to one resource. */
+export type ChangeKind = "add" | "remove" | "update" | "replace";
+
+/** One resource that differs between base and head. */
+export interface ResourceChange {
+  readonly kind: ChangeKind;
+  readonly type: string;
+  /** Resource name (the head's for updates and replacements). */
+  readonly name: string;
+  readonly urn: string;
+  /** The base URN when a rename was matched (aliased or not). */
+  readonly oldUrn?: string;
+  /** Name of the top-level component the resource belongs to (`(stack)` for direct children of the stack). */
+  readonly component: string;
+  /** Input changes (updates and replacements). */
+  readonly changes: PropertyChange[];
+  /** Why the resource is replaced (kind "replace"). */
+  readonly replaceReasons: string[];
+  /** True when a rename is covered by an alias (an update, not a replacement). */
+  readonly aliased?: boolean;
+}
+
+/** The comparison of two renders. */
+export interface StackDiff {
+  readonly changes: ResourceChange[];
+  /** Resources identical in both renders. */
+  readonly unchanged: number;
+  readonly counts: Readonly<Record<ChangeKind, number>>;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The top-level component of each resource: the ancestor whose parent is the stack (or the
+ * resource itself), as `name` — what a reader knows it by in stacks/platform.ts.
+ */
+export function componentOf(resources: readonly RenderedResource[]): Map<string, string> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const out = new Map<string, string>();
+  for (const r of resources) {
+    if (r.type === STACK_TYPE) continue;
+    let cur = r;
+    for (let guard = 0; guard < 1000; guard++) {
+      const parent = cur.parent ? byUrn.get(cur.parent) : undefined;
+      if (!parent || parent.type === STACK_TYPE) break;
+      cur = parent;
+    }
+    out.set(r.urn, cur.parent === undefined && cur === r ? "(stack)" : cur.name);
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Appends a key to a display path, quoting keys that are not plain identifiers. */
+export function joinPath(base: string, key: string | number): string {
+  if (typeof key === "number") return `${base}[${key}]`;
+  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return base ? `${base}.${key}` : key;
+  return `${base}[${JSON.stringify(key)}]`;
+}
+
+/** True when a value holds a secret marker anywhere inside. */
+export function containsSecret(v: unknown): boolean {
+  if (v === SECRET_MARKER) return true;
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (isPlainObject(v)) return Object.values(v).some(containsSecret);
+  return false;
+}
+
+/**
+ * Property-level differences of two input trees. Objects and arrays are walked element by
+ * element, so a changed image shows as `spec.template.spec.containers[0].image`.
+ */
+export function propertyChanges(oldV: unknown, newV: unknown, base = ""): PropertyChange[] {
+  if (isPlainObject(oldV) && isPlainObject(newV)) {
+    const keys = [...new Set([...Object.keys(oldV), ...Object.keys(newV)])].sort();
+    return keys.flatMap((k) => propertyChanges(oldV[k], newV[k], joinPath(base, k)));
+  }
+  if (Array.isArray(oldV) && Array.isArray(newV)) {
+    const n = Math.max(oldV.length, newV.length);
+    const out: PropertyChange[] = [];
+    for (let i = 0; i < n; i++) out.push(...propertyChanges(oldV[i], newV[i], joinPath(base, i)));
+    return out;
+  }
+  if (deepEqual(oldV, newV)) return [];
+  return [{ path: base, old: oldV, new: newV, secret: containsSecret(oldV) || containsSecret(newV) }];
+}
+
+/** Structural equality of JSON values. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+interface AliasObject {
+  readonly urn?: string;
+  readonly spec?: { name?: string; type?: string; parenturn?: string; noparent?: boolean };
+}
+
+/** True when one of `head`'s aliases names `base` (by URN, or by name/type/parent spec). */
+export function aliasCovers(head: RenderedResource, base: RenderedResource, stackUrn?: string): boolean {
+  for (const raw of head.options.aliases ?? []) {
+    const a = raw as AliasObject;
+    if (typeof raw === "string" && raw === base.urn) return true;
+    if (a.urn && a.urn === base.urn) return true;
+    if (a.spec) {
+      const name = a.spec.name || head.name;
+      const type = a.spec.type || head.type;
+      const parent = a.spec.noparent ? stackUrn : a.spec.parenturn || head.parent;
+      if (name === base.name && type === base.type && (parent === base.parent || (!parent && !base.parent))) return true;
+    }
+  }
+  return false;
+}
+
+function k8sIdentity(r: RenderedResource): string | undefined {
+  if (!r.type.startsWith("kubernetes:")) return undefined;
+  const md = r.inputs.metadata;
+  if (!isPlainObject(md) || typeof md.name !== "string") return undefined;
+  return `${r.type}|${typeof md.namespace === "string" ? md.namespace : ""}|${md.name}`;
+}
+
+/** A name with its digits and colour words removed: `orders-api-blue-2` and `orders-api-green-3` share a shape. */
+export function nameShape(name: string): string {
+  return name.replace(/\d+/g, "#").replace(/\b(blue|green)\b/g, "@");
+}
+
+/**
+ * Pairs removed and added resources that are one resource renamed: same type and either an
+ * alias, the same name under a renamed parent, the same Kubernetes object identity, or the
+ * same name shape when it is the only candidate.
+ */
+function matchRenames(
+  removed: RenderedResource[],
+  added: RenderedResource[],
+  stackUrn: string | undefined,
+): { base: RenderedResource; head: RenderedResource; aliased: boolean }[] {
+  const pairs: { base: RenderedResource; head: RenderedResource; aliased: boolean }[] = [];
+  const baseLeft = new Set(removed);
+  const headLeft = new Set(added);
+  const renamed = new Map<string, string>(); // base URN -> head URN
+  const take = (b: RenderedResource, h: RenderedResource, aliased: boolean) => {
+    pairs.push({ base: b, head: h, aliased });
+    baseLeft.delete(b);
+    headLeft.delete(h);
+    renamed.set(b.urn, h.urn);
+  };
+  // Aliases first, then children of aliased parents (Pulumi carries a parent's alias down),
+  // repeated until nothing new matches so that whole subtrees follow a renamed component.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const h of [...headLeft]) {
+      const b = [...baseLeft].find(
+        (x) =>
+          x.type === h.type &&
+          (aliasCovers(h, x, stackUrn) || (x.name === h.name && x.parent !== undefined && renamed.get(x.parent) === h.parent && renamed.has(x.parent) && pairAliased(pairs, x.parent))),
+      );
+      if (b) {
+        take(b, h, true);
+        changed = true;
+      }
+    }
+  }
+  const rules: ((b: RenderedResource, h: RenderedResource) => boolean)[] = [
+    (b, h) => b.name === h.name,
+    (b, h) => k8sIdentity(b) !== undefined && k8sIdentity(b) === k8sIdentity(h),
+  ];
+  for (const rule of rules) {
+    for (const h of [...headLeft]) {
+      const b = [...baseLeft].find((x) => x.type === h.type && rule(x, h));
+      if (b) take(b, h, false);
+    }
+  }
+  // Same type and name shape: only when unambiguous, to avoid pairing two unrelated services.
+  for (const h of [...headLeft]) {
+    const candidates = [...baseLeft].filter((x) => x.type === h.type && nameShape(x.name) === nameShape(h.name));
+    const rivals = [...headLeft].filter((x) => x.type === h.type && nameShape(x.name) === nameShape(h.name));
+    if (candidates.length === 1 && rivals.length === 1) take(candidates[0], h, false);
+  }
+  return pairs;
+}
+
+function pairAliased(pairs: { base: RenderedResource; aliased: boolean }[], baseUrn: string): boolean {
+  return pairs.some((p) => p.base.urn === baseUrn && p.aliased);
+}
+
+function updateOf(b: RenderedResource, h: RenderedResource, component: string, renamed: "aliased" | "unaliased" | "none"): ResourceChange | undefined {
+  const changes = propertyChanges(b.inputs, h.inputs).map((c) => {
+    const replaces = replacementReason(h.type, c.path, h.options.replaceOnChanges);
+    return replaces ? { ...c, replaces } : c;
+  });
+  const reasons = changes.filter((c) => c.replaces).map((c) => `${c.path} (${c.replaces})`);
+  if (renamed === "unaliased") reasons.unshift(`renamed from \`${b.name}\` without an alias: the URN changes (add an alias to keep it)`);
+  if (changes.length === 0 && renamed === "none") return undefined;
+  return {
+    kind: reasons.length > 0 ? "replace" : "update",
+    type: h.type,
+    name: h.name,
+    urn: h.urn,
+    oldUrn: renamed === "none" ? undefined : b.urn,
+    component,
+    changes,
+    replaceReasons: reasons,
+    aliased: renamed === "aliased" || undefined,
+  };
+}
+
+/** Compares the resources of two renders of the same stack. */
+export function diffResources(base: readonly RenderedResource[], head: readonly RenderedResource[]): StackDiff {
+  const baseByUrn = new Map(base.map((r) => [r.urn, r]));
+  const headByUrn = new Map(head.map((r) => [r.urn, r]));
+  const baseComp = componentOf(base);
+  const headComp = componentOf(head);
+  const stackUrn = head.find((r) => r.type === STACK_TYPE)?.urn;
+  const changes: ResourceChange[] = [];
+  let unchanged = 0;
+
+  for (const h of head) {
+    const b = baseByUrn.get(h.urn);
+    if (!b || h.type === STACK_TYPE) continue;
+    const u = updateOf(b, h, headComp.get(h.urn) ?? "(stack)", "none");
+    if (u) changes.push(u);
+    else unchanged++;
+  }
+  const removed = base.filter((r) => !headByUrn.has(r.urn) && r.type !== STACK_TYPE);
+  const added = head.filter((r) => !baseByUrn.has(r.urn) && r.type !== STACK_TYPE);
+  const pairs = matchRenames(removed, added, stackUrn);
+  const paired = new Set(pairs.flatMap((p) => [p.base.urn, p.head.urn]));
+  for (const p of pairs) {
+    const u = updateOf(p.base, p.head, headComp.get(p.head.urn) ?? "(stack)", p.aliased ? "aliased" : "unaliased");
+    if (u) changes.push(u);
+    else unchanged++;
+  }
+  for (const r of added) {
+    if (paired.has(r.urn)) continue;
+    changes.push({ kind: "add", type: r.type, name: r.name, urn: r.urn, component: headComp.get(r.urn) ?? "(stack)", changes: [], replaceReasons: [] });
+  }
+  for (const r of removed) {
+    if (paired.has(r.urn)) continue;
+    changes.push({ kind: "remove", type: r.type, name: r.name, urn: r.urn, component: baseComp.get(r.urn) ?? "(stack)", changes: [], replaceReasons: [] });
+  }
+  const order: Record<ChangeKind, number> = { replace: 0, remove: 1, add: 2, update: 3 };
+  changes.sort((a, b) => a.component.localeCompare(b.component) || order[a.kind] - order[b.kind] || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+  const counts = { add: 0, remove: 0, update: 0, replace: 0 };
+  for (const c of changes) counts[c.kind]++;
+  return { changes, unchanged, counts };
+}

@@ -1,0 +1,275 @@
+/**
+ * Gated blue-green promotion and rollback, driven through Pulumi's Automation API: every
+ * change is a stack config edit (`pulumi config set --path`) followed by `pulumi up`, so the
+ * stack file stays the record of what runs, and the Kubernetes provider's await logic waits
+ * for each rollout. The steps:
+ *
+ *   1. pre-scale the idle colour to the active colour's current size (`promotion.prescale`,
+ *      `promotion.prescaleReplicas`) and `up`;
+ *   2. wait until its pods are available (kube-state-metrics, via Prometheus);
+ *   3. analysis gate on the preview colour (tools/delivery/analysis.ts);
+ *   4. switch `activeColor` and `up`;
+ *   5. watch the new active colour; on a failing analysis switch back and `up` (auto-rollback);
+ *   6. restore the pre-scale settings and `up` (the old colour shrinks after its delay).
+ *
+ * Everything outside is a seam ({@link PromotionDeps}): the Automation API stack, the
+ * Prometheus query, the clock and the log, so that the order of operations and the failure
+ * paths are tested with fakes without pretending to run Pulumi.
+ */
+import { formatVerdict, runAnalysis, type AnalysisSettings, type AnalysisVerdict, type InstantQuery } from "./analysis";
+
+/** A colour of a blue-green service. */
+export type Color = "blue" | "green";
+
+/** The part of `@pulumi/pulumi/automation`'s `Stack` that promotion uses. */
+export interface StackOps {
+  getConfig(key: string, path?: boolean): Promise<{ value: string; secret?: boolean }>;
+  setConfig(key: string, value: { value: string; secret?: boolean }, path?: boolean): Promise<void>;
+  removeConfig(key: string, path?: boolean): Promise<void>;
+  up(opts?: { message?: string; onOutput?: (out: string) => void }): Promise<{ summary: { result: string } }>;
+}
+
+/** Everything promotion touches outside itself. */
+export interface PromotionDeps {
+  readonly stack: StackOps;
+  /** Instant PromQL queries (Prometheus reachable from where this runs). */
+  readonly query: InstantQuery;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** One line of progress. */
+  log(line: string): void;
+}
+
+/** What to promote. */
+export interface PromotionRequest {
+  /** Service name from config. */
+  readonly service: string;
+  /** Namespace of the app Deployments (config `namespaces.apps`). */
+  readonly namespace: string;
+  readonly settings: AnalysisSettings;
+}
+
+/** The outcome. */
+export interface PromotionResult {
+  /** `promoted`, `aborted` (gate failed before the switch), `rolled-back` (failed after it), `rolled-back-manually`. */
+  readonly outcome: "promoted" | "aborted" | "rolled-back" | "switched-back";
+  readonly from: Color;
+  readonly to: Color;
+  /** Steps with their durations, in order. */
+  readonly steps: { readonly name: string; readonly ms: number; readonly ok: boolean }[];
+  /** Why it did not promote. */
+  readonly reason?: string;
+}
+
+/** Thrown for a request that cannot start (unknown service, bad config); nothing was changed. */
+export class PromotionError extends Error {
+  override name = "PromotionError";
+}
+
+/** Kubernetes name of a colour's Deployment: `<service>-<color>` (components/app). */
+export function deploymentName(service: string, color: Color): string {
+  return `${service}-${color}`;
+}
+
+/** The other colour. */
+export function other(c: Color): Color {
+  return c === "blue" ? "green" : "blue";
+}
+
+interface ServiceEntry {
+  name: string;
+  activeColor: Color;
+  image?: Partial<Record<Color, string>>;
+  replicas?: { min?: number };
+  promotion?: { prescale?: boolean; prescaleReplicas?: number };
+}
+
+/** Reads `services` from the stack config and finds one service's index and settings. */
+export async function findService(stack: StackOps, service: string): Promise<{ index: number; entry: ServiceEntry }> {
+  let list: ServiceEntry[];
+  try {
+    list = JSON.parse((await stack.getConfig("services")).value) as ServiceEntry[];
+  } catch (e) {
+    throw new PromotionError(`cannot read the stack's \`services\` config: ${(e as Error).message}`);
+  }
+  const index = Array.isArray(list) ? list.findIndex((s) => s.name === service) : -1;
+  if (index < 0) {
+    const known = Array.isArray(list) ? list.map((s) => s.name).join(", ") : "none";
+    throw new PromotionError(`service "${service}" is not in this stack's \`services\` (known: ${known})`);
+  }
+  const entry = list[index];
+  if (entry.activeColor !== "blue" && entry.activeColor !== "green") {
+    throw new PromotionError(`services[${index}].activeColor (${JSON.stringify(entry.activeColor)}) must be blue or green`);
+  }
+  return { index, entry };
+}
+
+/** Runs a named step, logging its start, end and duration; failures propagate after the log. */
+async function step<T>(deps: PromotionDeps, steps: PromotionResult["steps"][number][], name: string, fn: () => Promise<T>): Promise<T> {
+  const started = deps.now();
+  deps.log(`→ ${name}`);
+  try {
+    const r = await fn();
+    const ms = deps.now() - started;
+    steps.push({ name, ms, ok: true });
+    deps.log(`✓ ${name} (${(ms / 1000).toFixed(1)} s)`);
+    return r;
+  } catch (e) {
+    const ms = deps.now() - started;
+    steps.push({ name, ms, ok: false });
+    deps.log(`✗ ${name} (${(ms / 1000).toFixed(1)} s): ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+async function up(deps: PromotionDeps, message: string): Promise<void> {
+  const r = await deps.stack.up({ message, onOutput: (o) => deps.log(`  | ${o.trimEnd()}`) });
+  if (r.summary.result !== "succeeded") throw new Error(`pulumi up ended with "${r.summary.result}"`);
+}
+
+async function setPath(stack: StackOps, path: string, value: string | undefined): Promise<void> {
+  if (value === undefined) await stack.removeConfig(path, true);
+  else await stack.setConfig(path, { value }, true);
+}
+
+/** The active colour's current size from kube-state-metrics, or `fallback` when Prometheus has none. */
+export async function currentReplicas(deps: PromotionDeps, namespace: string, deployment: string, fallback: number): Promise<number> {
+  const v = await deps.query(`max(kube_deployment_spec_replicas{namespace="${namespace}",deployment="${deployment}"})`);
+  return v !== undefined && Number.isFinite(v) && v >= 1 ? Math.round(v) : fallback;
+}
+
+/** Polls until `deployment` has at least `replicas` available pods, or throws after the timeout. */
+export async function waitAvailable(deps: PromotionDeps, namespace: string, deployment: string, replicas: number, timeoutSeconds: number): Promise<number> {
+  const deadline = deps.now() + timeoutSeconds * 1000;
+  const expr = `max(kube_deployment_status_replicas_available{namespace="${namespace}",deployment="${deployment}"})`;
+  for (;;) {
+    const v = (await deps.query(expr)) ?? 0;
+    if (v >= replicas) return v;
+    if (deps.now() >= deadline) throw new Error(`${deployment}: ${v} of ${replicas} pods available after ${timeoutSeconds} s`);
+    await deps.sleep(5000);
+  }
+}
+
+interface Scaled {
+  readonly index: number;
+  readonly original: { prescale?: boolean; prescaleReplicas?: number };
+}
+
+async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: PromotionResult["steps"][number][], index: number, entry: ServiceEntry, from: Color, to: Color): Promise<Scaled> {
+  const size = await step(deps, steps, `measure ${deploymentName(req.service, from)}`, async () => {
+    const n = await currentReplicas(deps, req.namespace, deploymentName(req.service, from), entry.replicas?.min ?? 1);
+    deps.log(`  ${deploymentName(req.service, from)} runs ${n} replicas`);
+    return n;
+  });
+  const original = { prescale: entry.promotion?.prescale, prescaleReplicas: entry.promotion?.prescaleReplicas };
+  await step(deps, steps, `pre-scale ${deploymentName(req.service, to)} to ${size} (pulumi up)`, async () => {
+    await setPath(deps.stack, `services[${index}].promotion.prescale`, "true");
+    await setPath(deps.stack, `services[${index}].promotion.prescaleReplicas`, String(size));
+    await up(deps, `pre-scale ${deploymentName(req.service, to)} to ${size}`);
+  });
+  await step(deps, steps, `wait for ${size} ready pods of ${deploymentName(req.service, to)}`, () =>
+    waitAvailable(deps, req.namespace, deploymentName(req.service, to), size, req.settings.readyTimeoutSeconds),
+  );
+  return { index, original };
+}
+
+async function restore(deps: PromotionDeps, steps: PromotionResult["steps"][number][], s: Scaled): Promise<void> {
+  await step(deps, steps, "restore pre-scale settings (pulumi up)", async () => {
+    await setPath(deps.stack, `services[${s.index}].promotion.prescale`, s.original.prescale === undefined ? undefined : String(s.original.prescale));
+    await setPath(deps.stack, `services[${s.index}].promotion.prescaleReplicas`, s.original.prescaleReplicas === undefined ? undefined : String(s.original.prescaleReplicas));
+    await up(deps, "restore pre-scale settings");
+  });
+}
+
+async function switchTo(deps: PromotionDeps, steps: PromotionResult["steps"][number][], index: number, service: string, color: Color): Promise<void> {
+  await step(deps, steps, `switch ${service} activeColor to ${color} (pulumi up)`, async () => {
+    await deps.stack.setConfig(`services[${index}].activeColor`, { value: color }, true);
+    await up(deps, `${service}: activeColor ${color}`);
+  });
+}
+
+async function analyse(deps: PromotionDeps, req: PromotionRequest, role: "active" | "preview", color: Color): Promise<AnalysisVerdict> {
+  const v = await runAnalysis(deps.query, { service: req.service, role, color }, req.settings);
+  deps.log(`  ${role} ${color}: ${formatVerdict(v)}`);
+  return v;
+}
+
+/** True when the verdict failed for lack of traffic only (nothing to judge yet). */
+export function inconclusive(v: AnalysisVerdict): boolean {
+  return !v.pass && v.checks.find((c) => c.name === "traffic")?.ok === false;
+}
+
+/**
+ * Promotes the idle colour of a service: pre-scale, readiness, analysis gate, switch, watch,
+ * automatic rollback. Resolves to what happened; throws only when it could not start or when
+ * Pulumi failed (the stack is then left as the last `up` made it, and the message says so).
+ */
+export async function promote(deps: PromotionDeps, req: PromotionRequest): Promise<PromotionResult> {
+  const steps: PromotionResult["steps"][number][] = [];
+  const { index, entry } = await findService(deps.stack, req.service);
+  const from = entry.activeColor;
+  const to = other(from);
+  if (entry.image?.[from] !== undefined && entry.image?.[from] === entry.image?.[to]) {
+    deps.log(`note: both colours run ${entry.image[from]}; stage a release by setting services[${index}].image.${to} first`);
+  }
+  const scaled = await prescale(deps, req, steps, index, entry, from, to);
+
+  const gate = await step(deps, steps, `analysis of preview ${to} over ${req.settings.window}`, () => analyse(deps, req, "preview", to));
+  if (!gate.pass) {
+    await restore(deps, steps, scaled);
+    return { outcome: "aborted", from, to, steps, reason: `analysis gate failed before the switch: ${formatVerdict(gate)}` };
+  }
+
+  await switchTo(deps, steps, index, req.service, to);
+
+  const failed = await step(deps, steps, `watch active ${to} for ${req.settings.watchSeconds} s`, async () => {
+    const end = deps.now() + req.settings.watchSeconds * 1000;
+    while (deps.now() < end) {
+      await deps.sleep(Math.min(req.settings.watchIntervalSeconds * 1000, Math.max(0, end - deps.now())));
+      const v = await analyse(deps, req, "active", to);
+      // No traffic yet is no evidence either way: keep watching; a measured failure rolls back.
+      if (!v.pass && !inconclusive(v)) return v;
+    }
+    return undefined;
+  });
+  if (failed) {
+    await step(deps, steps, `automatic rollback to ${from} (pulumi up)`, async () => {
+      await deps.stack.setConfig(`services[${index}].activeColor`, { value: from }, true);
+      await up(deps, `${req.service}: automatic rollback to ${from}`);
+    });
+    await restore(deps, steps, scaled);
+    return { outcome: "rolled-back", from, to, steps, reason: `analysis failed after the switch: ${formatVerdict(failed)}` };
+  }
+  await restore(deps, steps, scaled);
+  return { outcome: "promoted", from, to, steps };
+}
+
+/**
+ * Switches a service back to its idle colour (the previous release) without an analysis
+ * gate: a rollback goes to the colour that was known good. The idle colour is pre-scaled
+ * and waited for first, so the switch never lands on a cold set.
+ */
+export async function rollback(deps: PromotionDeps, req: PromotionRequest): Promise<PromotionResult> {
+  const steps: PromotionResult["steps"][number][] = [];
+  const { index, entry } = await findService(deps.stack, req.service);
+  const from = entry.activeColor;
+  const to = other(from);
+  const scaled = await prescale(deps, req, steps, index, entry, from, to);
+  await switchTo(deps, steps, index, req.service, to);
+  await restore(deps, steps, scaled);
+  return { outcome: "switched-back", from, to, steps };
+}
+
+/** Summary lines of a result: the outcome and each step's duration. */
+export function formatResult(r: PromotionResult): string[] {
+  const lines = r.steps.map((s) => `  ${s.ok ? "✓" : "✗"} ${s.name.padEnd(60)} ${(s.ms / 1000).toFixed(1).padStart(7)} s`);
+  const total = r.steps.reduce((n, s) => n + s.ms, 0);
+  const head = {
+    promoted: `promoted: ${r.to} is active (was ${r.from})`,
+    aborted: `aborted: ${r.from} stays active; ${r.reason}`,
+    "rolled-back": `rolled back: ${r.from} is active again; ${r.reason}`,
+    "switched-back": `rolled back: ${r.to} is active (was ${r.from})`,
+  }[r.outcome];
+  return [head, ...lines, `  total ${(total / 1000).toFixed(1)} s`];
+}

@@ -1,0 +1,79 @@
+/**
+ * Renders a stack as it was at a git ref: the ref is checked out into a temporary worktree
+ * and the worktree's OWN program is run with its OWN renderer (tools/render/child.ts), so the
+ * base is rendered exactly as that commit would render it. The repository's node_modules is
+ * symlinked in: dependencies come from the lockfile, which a pull request rarely changes.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { RenderResult } from "../render/harness";
+import { tempDir } from "../harness/processes";
+
+/** A render that could not be made; the message says why and what to do. */
+export class RenderAtRefError extends Error {
+  override name = "RenderAtRefError";
+}
+
+/** The renderer entry point inside a checkout; refs older than it cannot be rendered. */
+export const CHILD_RENDERER = path.join("tools", "render", "child.ts");
+
+/** Resolves a ref to a commit id, or throws naming the ref. */
+export function resolveRef(repoDir: string, ref: string): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: repoDir, encoding: "utf8" }).trim();
+  } catch {
+    throw new RenderAtRefError(`git ref "${ref}" does not name a commit in ${repoDir}; fetch it first (e.g. \`git fetch origin main\`) or pass another --base`);
+  }
+}
+
+/** The text of a file at a commit, or undefined when it does not exist there. */
+export function fileAtRef(repoDir: string, commit: string, file: string): string | undefined {
+  try {
+    return execFileSync("git", ["show", `${commit}:${file}`], { cwd: repoDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `<checkout>/tools/render/child.ts <stack> <checkout>` with Node and tsx; resolves to the render. */
+export function renderCheckout(checkout: string, stack: string, label: string): Promise<RenderResult> {
+  const entry = path.join(checkout, CHILD_RENDERER);
+  if (!fs.existsSync(entry)) {
+    return Promise.reject(new RenderAtRefError(`${label} has no ${CHILD_RENDERER}: it predates the offline renderer, so it cannot be rendered; choose a newer --base`));
+  }
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", entry, stack, checkout], { cwd: checkout, maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        const why = stderr.trim().split("\n").slice(0, 30).join("\n");
+        reject(new RenderAtRefError(`rendering ${stack} at ${label} failed (exit ${typeof err.code === "number" ? err.code : "?"}):\n${why}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as RenderResult);
+      } catch (e) {
+        reject(new RenderAtRefError(`rendering ${stack} at ${label} printed no render (${(e as Error).message})`));
+      }
+    });
+  });
+}
+
+/**
+ * Renders `stack` at `commit` in a temporary worktree of `repoDir`, which is removed
+ * afterwards whatever happens. A stack that does not exist at that commit renders as empty
+ * (every resource is then an addition).
+ */
+export async function renderAtCommit(repoDir: string, commit: string, stack: string): Promise<RenderResult> {
+  const hasStack = ["yaml", "yml"].some((ext) => fileAtRef(repoDir, commit, `Pulumi.${stack}.${ext}`) !== undefined);
+  if (!hasStack) return { stack, project: "", resources: [], outputs: {}, secretValues: [] };
+  const dir = path.join(tempDir("base"), "tree");
+  execFileSync("git", ["worktree", "add", "--detach", "--quiet", dir, commit], { cwd: repoDir, stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    const modules = path.join(repoDir, "node_modules");
+    if (fs.existsSync(modules) && !fs.existsSync(path.join(dir, "node_modules"))) fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
+    return await renderCheckout(dir, stack, `base ${commit.slice(0, 12)}`);
+  } finally {
+    execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: repoDir, stdio: "ignore" });
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+}
