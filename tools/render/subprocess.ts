@@ -7,7 +7,7 @@ import { tempDir } from "../harness/processes";
 /** The outcome of a render in a child process. */
 export type ChildRender =
   | { readonly ok: true; readonly result: RenderResult }
-  | { readonly ok: false; readonly exitCode: number; readonly stderr: string };
+  | { readonly ok: false; readonly exitCode: number; readonly stderr: string; readonly stdout: string };
 
 /** Options of {@link renderInChild}. */
 export interface ChildRenderOptions {
@@ -25,7 +25,7 @@ export function renderInChild(opts: ChildRenderOptions): Promise<ChildRender> {
   if (opts.overrides) args.push(JSON.stringify(opts.overrides));
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) resolve({ ok: false, exitCode: typeof err.code === "number" ? err.code : 1, stderr });
+      if (err) resolve({ ok: false, exitCode: typeof err.code === "number" ? err.code : 1, stderr, stdout });
       else resolve({ ok: true, result: JSON.parse(stdout) as RenderResult });
     });
   });
