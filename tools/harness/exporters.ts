@@ -1,0 +1,130 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { PROGRAMS, ProcessGroup, freePort, httpOk, requireProgram, tcpOpen, type Started } from "./processes";
+
+/** A program that listens on a loopback port. */
+export interface Listening {
+  /** The running process (replaced by a restart). */
+  process: Started;
+  /** Its port on 127.0.0.1. */
+  readonly port: number;
+}
+
+/** A throwaway Postgres 15 cluster: data in a temporary folder, trust auth on loopback. */
+export interface PostgresServer extends Listening {
+  readonly dataDir: string;
+  /** A libpq URL for the superuser, e.g. for postgres-exporter's DATA_SOURCE_NAME. */
+  readonly url: string;
+}
+
+const POSTGRES_BIN = path.dirname(PROGRAMS.postgres.command);
+
+/**
+ * Creates a cluster with initdb and starts postgres on a free port, as the `postgres` OS user
+ * because both refuse to run as root. fsync is off: the data is thrown away.
+ */
+export async function startPostgres(group: ProcessGroup): Promise<PostgresServer> {
+  requireProgram(PROGRAMS.initdb);
+  requireProgram(PROGRAMS.postgres);
+  const root = group.tempDir("pg");
+  const dataDir = path.join(root, "data");
+  const socketDir = path.join(root, "sock");
+  fs.mkdirSync(socketDir);
+  fs.chmodSync(root, 0o755);
+  const asPostgres = process.getuid?.() === 0;
+  if (asPostgres) execFileSync("chown", ["-R", "postgres:postgres", root]);
+  const initArgs = ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"];
+  execFileSync(asPostgres ? "runuser" : PROGRAMS.initdb.command, asPostgres ? ["-u", "postgres", "--", PROGRAMS.initdb.command, ...initArgs] : initArgs, { stdio: "pipe" });
+  const port = await freePort();
+  const server: PostgresServer = {
+    process: undefined as unknown as Started,
+    port,
+    dataDir,
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+  };
+  server.process = await runPostgres(group, server, socketDir);
+  return server;
+}
+
+/** Starts postgres again on the same data folder and port after {@link ProcessGroup.stop}. */
+export async function restartPostgres(group: ProcessGroup, server: PostgresServer): Promise<void> {
+  server.process = await runPostgres(group, server, path.join(path.dirname(server.dataDir), "sock"));
+}
+
+async function runPostgres(group: ProcessGroup, server: PostgresServer, socketDir: string): Promise<Started> {
+  const args = ["-D", server.dataDir, "-p", String(server.port), "-h", "127.0.0.1", "-k", socketDir, "-c", "fsync=off", "-c", "shared_buffers=16MB"];
+  return group.start("postgres", `${POSTGRES_BIN}/postgres`, args, {
+    user: process.getuid?.() === 0 ? "postgres" : undefined,
+    ready: () => postgresAccepting(server.port),
+  });
+}
+
+async function postgresAccepting(port: number): Promise<boolean> {
+  if (!(await tcpOpen(port))) return false;
+  try {
+    execFileSync(`${POSTGRES_BIN}/pg_isready`, ["-h", "127.0.0.1", "-p", String(port), "-q"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts redis-server on a free loopback port, without persistence. */
+export async function startRedis(group: ProcessGroup, port?: number): Promise<Listening> {
+  const cmd = requireProgram(PROGRAMS.redisServer);
+  const p = port ?? (await freePort());
+  const dir = group.tempDir("redis");
+  const proc = await group.start("redis-server", cmd, ["--port", String(p), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+    ready: () => tcpOpen(p),
+  });
+  return { process: proc, port: p };
+}
+
+/** Starts an exporter that serves /metrics on `--web.listen-address`, and waits for /metrics. */
+async function startExporter(group: ProcessGroup, name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Listening> {
+  const port = await freePort();
+  const proc = await group.start(name, command, [`--web.listen-address=127.0.0.1:${port}`, ...args], {
+    env,
+    ready: () => httpOk(`http://127.0.0.1:${port}/metrics`),
+  });
+  return { process: proc, port };
+}
+
+/** node-exporter; the systemd collector is off because there is no systemd bus here. */
+export function startNodeExporter(group: ProcessGroup): Promise<Listening> {
+  return startExporter(group, "node-exporter", requireProgram(PROGRAMS.nodeExporter), ["--no-collector.systemd"]);
+}
+
+/** postgres-exporter for `postgresUrl`; it stays up and reports `pg_up 0` when Postgres is down. */
+export function startPostgresExporter(group: ProcessGroup, postgresUrl: string): Promise<Listening> {
+  return startExporter(group, "postgres-exporter", requireProgram(PROGRAMS.postgresExporter), [], { DATA_SOURCE_NAME: postgresUrl });
+}
+
+/** redis-exporter for the Redis on `redisPort`; reports `redis_up 0` when Redis is down. */
+export function startRedisExporter(group: ProcessGroup, redisPort: number): Promise<Listening> {
+  return startExporter(group, "redis-exporter", requireProgram(PROGRAMS.redisExporter), [`--redis.addr=redis://127.0.0.1:${redisPort}`]);
+}
+
+/**
+ * The blackbox modules the platform's probes use (`stacks/schema/monitoring.ts` probes[].module):
+ * plain HTTP expecting 2xx, and the same over TLS with certificate verification.
+ */
+export function blackboxConfig(timeoutSeconds = 2): Record<string, unknown> {
+  const http = { preferred_ip_protocol: "ip4", valid_status_codes: [], follow_redirects: true };
+  return {
+    modules: {
+      http_2xx: { prober: "http", timeout: `${timeoutSeconds}s`, http },
+      http_2xx_tls: { prober: "http", timeout: `${timeoutSeconds}s`, http: { ...http, fail_if_not_ssl: true } },
+    },
+  };
+}
+
+/** blackbox-exporter with {@link blackboxConfig}; probes are scraped at `/probe?module=..&target=..`. */
+export async function startBlackboxExporter(group: ProcessGroup): Promise<Listening> {
+  const dir = group.tempDir("blackbox");
+  const file = path.join(dir, "blackbox.yml");
+  fs.writeFileSync(file, YAML.stringify(blackboxConfig()));
+  return startExporter(group, "blackbox-exporter", requireProgram(PROGRAMS.blackboxExporter), [`--config.file=${file}`]);
+}

@@ -1,0 +1,309 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB } from "../../components/monitoring/contract";
+import { loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
+import { renderArtifacts } from "../render/write";
+import { readStackConfig } from "../render/stack-files";
+import { renderInChild } from "../render/subprocess";
+import { REPO_ROOT } from "../render/harness";
+import { startAlertmanager, type AlertmanagerServer } from "./alertmanager";
+import { DEFAULT_BUCKETS, InstrumentedService } from "./app-service";
+import { parseDuration } from "./duration";
+import {
+  restartPostgres,
+  startBlackboxExporter,
+  startNodeExporter,
+  startPostgres,
+  startPostgresExporter,
+  startRedis,
+  startRedisExporter,
+  type Listening,
+  type PostgresServer,
+} from "./exporters";
+import { ProcessGroup, tempDir } from "./processes";
+import { startPrometheus, type PrometheusServer, type ScrapeJob } from "./prometheus";
+import { NotificationRecorder } from "./recorder";
+import { StaticExporter } from "./static-exporter";
+
+/** The files of one render that the monitoring chain runs, plus the config they came from. */
+export interface RenderedMonitoring {
+  /** The resolved stack config (services, namespaces, intervals, probes, timeScale). */
+  readonly config: PlatformConfig;
+  /** Folder the artifacts were written to (like `out/<stack>/`). */
+  readonly dir: string;
+  /** Absolute paths of `prometheus/rules/*.yaml`. */
+  readonly ruleFiles: readonly string[];
+  /** `alertmanager/alertmanager.yaml`, parsed; undefined when the render has none. */
+  readonly alertmanager?: Record<string, any>;
+  /** `grafana/dashboards/*.json`, parsed, by file name. */
+  readonly dashboards: Readonly<Record<string, any>>;
+}
+
+/** Options of {@link renderMonitoring}. */
+export interface RenderMonitoringOptions {
+  readonly stack: string;
+  /** Folder with Pulumi.yaml and the stack file; @default the repository root */
+  readonly rootDir?: string;
+  /** Config values over the stack file, e.g. `{"app-platform:timeScale": "0.02"}`. */
+  readonly overrides?: Record<string, string>;
+  /** Where to write the artifacts; @default a fresh temporary folder */
+  readonly outDir?: string;
+}
+
+/**
+ * Renders a stack in a child process with the real program and writes its artifacts (rule
+ * files, alertmanager.yaml, dashboards) exactly as `platform render` does. The time scale
+ * comes in as a config override, so the renderer — never the harness — shortens durations.
+ */
+export async function renderMonitoring(opts: RenderMonitoringOptions): Promise<RenderedMonitoring> {
+  const rootDir = opts.rootDir ?? REPO_ROOT;
+  const sc = readStackConfig(rootDir, opts.stack);
+  const config = loadPlatformConfig({ ...sc.config, ...opts.overrides }, new Set(sc.secretKeys), opts.stack);
+  const rendered = await renderInChild({ stack: opts.stack, rootDir, overrides: opts.overrides });
+  if (!rendered.ok) throw new Error(`render of ${opts.stack} failed (exit ${rendered.exitCode}):\n${rendered.stderr}`);
+  const dir = opts.outDir ?? tempDir(`render-${opts.stack}`);
+  for (const f of renderArtifacts(rendered.result)) {
+    const full = path.join(dir, f.path);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, f.content);
+  }
+  return readRenderedMonitoring(dir, config);
+}
+
+/** Reads the monitoring artifacts of a render folder. */
+export function readRenderedMonitoring(dir: string, config: PlatformConfig): RenderedMonitoring {
+  const list = (sub: string, ext: string) => {
+    const d = path.join(dir, sub);
+    return fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith(ext)).sort().map((f) => path.join(d, f)) : [];
+  };
+  const amFile = path.join(dir, "alertmanager", "alertmanager.yaml");
+  return {
+    config,
+    dir,
+    ruleFiles: [...list("prometheus/rules", ".yaml"), ...list("prometheus/rules", ".yml")],
+    alertmanager: fs.existsSync(amFile) ? YAML.parse(fs.readFileSync(amFile, "utf8")) : undefined,
+    dashboards: Object.fromEntries(list("grafana/dashboards", ".json").map((f) => [path.basename(f), JSON.parse(fs.readFileSync(f, "utf8"))])),
+  };
+}
+
+/**
+ * `job` labels the chain gives the exporters' series, as kube-prometheus-stack and the
+ * platform's ServiceMonitors name them in the cluster; rules that select on `job` need these.
+ */
+export interface ExporterJobs {
+  readonly node: string;
+  readonly postgres: string;
+  readonly redis: string;
+  readonly kubeState: string;
+  /** Probe jobs, from the probe name. */
+  probe(name: string): string;
+  /** Application jobs (the Kubernetes Service name), from the service name. */
+  app(name: string): string;
+}
+
+/** Job names of {@link ExporterJobs} in a cluster that the platform set up. */
+export const DEFAULT_JOBS: ExporterJobs = {
+  node: "node-exporter",
+  postgres: "postgres-exporter",
+  redis: "redis-exporter",
+  kubeState: "kube-state-metrics",
+  probe: (name) => `probe/${name}`,
+  app: (name) => name,
+};
+
+/** Shortest scrape interval (= timeout) of postgres-exporter that still sees `pg_up 0`. */
+export const POSTGRES_EXPORTER_MIN_SCRAPE_SECONDS = 2;
+
+/** Options of {@link startMonitoringChain}. */
+export interface MonitoringChainOptions {
+  /** The render whose rules and Alertmanager config run. */
+  readonly rendered: RenderedMonitoring;
+  /**
+   * More Alertmanagers, by id, each with its own rendered config (e.g. a maintenance-window
+   * copy of the stack). Prometheus sends every alert to all of them; the recorder files their
+   * notifications under their id. The rendered stack's own Alertmanager has the id "main".
+   */
+  readonly extraAlertmanagers?: Readonly<Record<string, Record<string, any>>>;
+  /** Requests per second each instrumented service sends itself. @default 20 */
+  readonly requestsPerSecond?: number;
+  /** @default {@link DEFAULT_JOBS} */
+  readonly jobs?: ExporterJobs;
+}
+
+/** A whole monitoring chain on loopback, and the knobs to break it. */
+export interface MonitoringChain {
+  readonly group: ProcessGroup;
+  readonly rendered: RenderedMonitoring;
+  readonly recorder: NotificationRecorder;
+  readonly prometheus: PrometheusServer;
+  /** By id: "main" and the ids of `extraAlertmanagers`. */
+  readonly alertmanagers: Readonly<Record<string, AlertmanagerServer>>;
+  /** One instrumented service per configured service, by name. */
+  readonly apps: Readonly<Record<string, InstrumentedService>>;
+  /** The HTTP endpoint behind each configured probe, by probe name (fail it with setFault). */
+  readonly probeTargets: Readonly<Record<string, InstrumentedService>>;
+  /** The stand-in for kube-state-metrics: serves the backup CronJobs' `kube_cronjob_*` series. */
+  readonly kubeState: StaticExporter;
+  readonly postgres: PostgresServer;
+  readonly redis: Listening;
+  readonly exporters: { readonly node: Listening; readonly postgres: Listening; readonly redis: Listening; readonly blackbox: Listening };
+  /** Scrape and evaluation intervals in seconds, after the time scale. */
+  readonly intervals: { readonly scrape: number; readonly evaluation: number };
+  /** Stops Postgres (its exporter stays up and reports `pg_up 0`). */
+  stopPostgres(): Promise<void>;
+  /** Starts Postgres again on the same port and data. */
+  startPostgres(): Promise<void>;
+  /** Stops redis-server (its exporter stays up and reports `redis_up 0`). */
+  stopRedis(): Promise<void>;
+  /** Starts redis-server again on the same port. */
+  startRedis(): Promise<void>;
+  /**
+   * Sets the backup CronJobs' last success to `ageSeconds` ago (the stand-in's
+   * `kube_cronjob_status_last_successful_time`).
+   */
+  setBackupAge(cronjob: string, ageSeconds: number): void;
+  /** Stops everything by PID and removes temporary folders; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Prometheus with the render's rule files, its Alertmanager(s) pointed at a recorder,
+ * the exporters with real Postgres and Redis, a blackbox exporter probing local endpoints, one
+ * instrumented service per configured service, and the kube-state-metrics stand-in; waits
+ * until every target is up. Scrape and evaluation intervals are the stack's own, multiplied by
+ * its `timeScale` (the same factor the renderer applied to rules and Alertmanager timers).
+ * On any failure everything started so far is stopped before the error is rethrown.
+ */
+export async function startMonitoringChain(opts: MonitoringChainOptions): Promise<MonitoringChain> {
+  const { rendered } = opts;
+  const config = rendered.config;
+  const jobs = opts.jobs ?? DEFAULT_JOBS;
+  if (!rendered.alertmanager) throw new Error(`the render in ${rendered.dir} has no alertmanager/alertmanager.yaml`);
+  if (rendered.ruleFiles.length === 0) throw new Error(`the render in ${rendered.dir} has no prometheus/rules/*.yaml`);
+  const group = new ProcessGroup();
+  const recorder = new NotificationRecorder();
+  const apps: Record<string, InstrumentedService> = {};
+  const probeTargets: Record<string, InstrumentedService> = {};
+  const kubeState = new StaticExporter();
+  const closers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+    await group.stopAll();
+  };
+  try {
+    await recorder.start();
+    closers.push(() => recorder.stop());
+    for (const s of config.services) {
+      const bucketSet = new Set([...DEFAULT_BUCKETS, s.slo.latency.thresholdSeconds]);
+      const app = new InstrumentedService({ requestsPerSecond: opts.requestsPerSecond ?? 20, buckets: [...bucketSet].sort((a, b) => a - b) });
+      await app.start();
+      closers.push(() => app.close());
+      apps[s.name] = app;
+    }
+    for (const p of config.monitoring.probes) {
+      const t = new InstrumentedService({ requestsPerSecond: 0 });
+      await t.start();
+      closers.push(() => t.close());
+      probeTargets[p.name] = t;
+    }
+    await kubeState.start();
+    closers.push(() => kubeState.stop());
+    const now = Date.now() / 1000;
+    for (const cronjob of [BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB]) {
+      const labels = { namespace: config.namespaces.backup, cronjob };
+      kubeState.set("kube_cronjob_created", labels, now - 86400);
+      kubeState.set("kube_cronjob_status_last_successful_time", labels, now - 60);
+      kubeState.set("kube_cronjob_status_last_schedule_time", labels, now - 60);
+      kubeState.set("kube_cronjob_spec_suspend", labels, 0);
+    }
+
+    const [pg, redis, node, blackbox] = await Promise.all([startPostgres(group), startRedis(group), startNodeExporter(group), startBlackboxExporter(group)]);
+    const [pgExporter, redisExporter] = await Promise.all([startPostgresExporter(group, pg.url), startRedisExporter(group, redis.port)]);
+
+    const ams: Record<string, AlertmanagerServer> = {};
+    const amConfigs = { main: rendered.alertmanager, ...opts.extraAlertmanagers };
+    for (const [id, amConfig] of Object.entries(amConfigs)) {
+      ams[id] = await startAlertmanager(group, amConfig, { recorderUrl: (receiver, kind) => recorder.urlFor(id, receiver, kind) });
+    }
+
+    const scale = config.timeScale;
+    const intervals = {
+      scrape: parseDuration(config.monitoring.scrapeInterval) * scale,
+      evaluation: parseDuration(config.monitoring.evaluationInterval) * scale,
+    };
+    const ns = config.namespaces;
+    const scrapeJobs: ScrapeJob[] = [
+      ...config.services.map((s) => ({
+        job: jobs.app(s.name),
+        targets: [
+          {
+            address: apps[s.name]!.target,
+            // What the ServiceMonitor's relabelings and the operator's defaults put on the series.
+            labels: { service: s.name, role: "active", color: s.activeColor, namespace: ns.apps, pod: `${s.name}-${s.activeColor}-0`, container: s.name, endpoint: "metrics" },
+          },
+        ],
+      })),
+      ...config.monitoring.probes.map((p) => ({
+        job: jobs.probe(p.name),
+        targets: [{ address: `http://${probeTargets[p.name]!.target}/`, labels: { probe: p.name, namespace: ns.monitoring } }],
+        blackbox: { exporter: `127.0.0.1:${blackbox.port}`, module: p.module },
+      })),
+      { job: jobs.node, targets: [{ address: `127.0.0.1:${node.port}`, labels: { namespace: ns.monitoring } }] },
+      {
+        job: jobs.postgres,
+        targets: [{ address: `127.0.0.1:${pgExporter.port}`, labels: { namespace: ns.monitoring } }],
+        // postgres-exporter 0.11 takes ~1 s to answer while Postgres refuses connections; a
+        // shorter timeout would turn `pg_up 0` into a failed scrape with no pg_up at all.
+        intervalSeconds: Math.max(intervals.scrape, POSTGRES_EXPORTER_MIN_SCRAPE_SECONDS),
+      },
+      { job: jobs.redis, targets: [{ address: `127.0.0.1:${redisExporter.port}`, labels: { namespace: ns.monitoring } }] },
+      { job: jobs.kubeState, targets: [{ address: kubeState.target, labels: {} }] },
+    ];
+    const prometheus = await startPrometheus(group, {
+      scrapeIntervalSeconds: intervals.scrape,
+      evaluationIntervalSeconds: intervals.evaluation,
+      ruleFiles: rendered.ruleFiles,
+      alertmanagers: Object.values(ams).map((a) => `127.0.0.1:${a.port}`),
+      jobs: scrapeJobs,
+    });
+    await prometheus.waitForTargets(scrapeJobs.length, 30_000);
+
+    let stopped = false;
+    return {
+      group,
+      rendered,
+      recorder,
+      prometheus,
+      alertmanagers: ams,
+      apps,
+      probeTargets,
+      kubeState,
+      postgres: pg,
+      redis,
+      exporters: { node, postgres: pgExporter, redis: redisExporter, blackbox },
+      intervals,
+      stopPostgres: () => group.stop(pg.process),
+      startPostgres: () => restartPostgres(group, pg),
+      stopRedis: () => group.stop(redis.process),
+      startRedis: async () => {
+        const again = await startRedis(group, redis.port);
+        redis.process = again.process;
+      },
+      setBackupAge(cronjob, ageSeconds) {
+        const labels = { namespace: ns.backup, cronjob };
+        const t = Date.now() / 1000 - ageSeconds;
+        kubeState.set("kube_cronjob_status_last_successful_time", labels, t);
+        kubeState.set("kube_cronjob_status_last_schedule_time", labels, Math.max(t, Date.now() / 1000 - 60));
+      },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await stopAll();
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
