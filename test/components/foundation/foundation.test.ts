@@ -1,0 +1,161 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ENVIRONMENTS, type Environment } from "../../../stacks/schema/common";
+import { baseValues, edited, load } from "../../stacks/fixtures";
+
+interface Captured {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: any;
+}
+const captured: Captured[] = [];
+
+beforeAll(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    "app-platform",
+    "test",
+    false,
+  );
+});
+
+/** Creates a Foundation and waits until every child has registered. */
+async function foundation(name: string, env: Environment, values = baseValues(env)): Promise<Captured[]> {
+  const { Foundation } = await import("../../../components/foundation");
+  const config = load(values);
+  const f = new Foundation(name, { environment: env, namespaces: config.namespaces });
+  await new Promise((resolve) => pulumi.all(Object.values(f.namespaces).map((n) => n.urn)).apply(resolve));
+  // Children of the namespaces register once the namespace names resolve; wait until quiet.
+  let last = -1;
+  while (last !== captured.length) {
+    last = captured.length;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return captured.filter((c) => c.name.startsWith(`${name}-`));
+}
+
+const of = (list: Captured[], type: string) => list.filter((c) => c.type === type);
+
+describe.each(ENVIRONMENTS)("Foundation in %s", (env) => {
+  const level = env === "dev" ? "baseline" : "restricted";
+  let children: Captured[];
+  beforeAll(async () => {
+    children = await foundation(`f-${env}`, env);
+  });
+
+  it("creates the apps, monitoring and backup namespaces with standard and Pod Security labels", () => {
+    const namespaces = of(children, "kubernetes:core/v1:Namespace");
+    expect(namespaces.map((n) => n.name)).toEqual([`f-${env}-ns-apps`, `f-${env}-ns-monitoring`, `f-${env}-ns-backup`]);
+    const enforce: Record<string, string> = { apps: level, monitoring: "privileged", backup: level };
+    for (const ns of namespaces) {
+      const role = ns.inputs.metadata.name as string;
+      expect(ns.inputs.metadata.labels).toEqual({
+        "app.kubernetes.io/part-of": "app-platform",
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/component": role,
+        "app-platform/environment": env,
+        "pod-security.kubernetes.io/enforce": enforce[role],
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      });
+    }
+  });
+
+  it("denies all traffic by default in every namespace, except DNS to kube-dns", () => {
+    const policies = of(children, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.inputs.metadata.name === "default-deny");
+    expect(policies.map((p) => p.inputs.metadata.namespace).sort()).toEqual(["apps", "backup", "monitoring"]);
+    for (const p of policies) {
+      expect(p.inputs.spec).toEqual({
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
+      });
+      expect(p.inputs.spec.ingress).toBeUndefined();
+    }
+  });
+
+  it("bounds the apps namespace with the environment's quota and forbids load balancers and node ports", async () => {
+    const { ENVIRONMENT_DEFAULTS } = await import("../../../stacks/schema/defaults");
+    const q = ENVIRONMENT_DEFAULTS[env].quota;
+    const quotas = of(children, "kubernetes:core/v1:ResourceQuota");
+    expect(quotas).toHaveLength(1);
+    expect(quotas[0].inputs.metadata).toMatchObject({ name: "workload-quota", namespace: "apps" });
+    expect(quotas[0].inputs.spec.hard).toEqual({
+      "requests.cpu": q.cpu,
+      "requests.memory": q.memory,
+      pods: String(q.pods),
+      "services.loadbalancers": "0",
+      "services.nodeports": "0",
+    });
+  });
+
+  it("gives containers without resources the environment's defaults in apps and backup", async () => {
+    const { ENVIRONMENT_DEFAULTS } = await import("../../../stacks/schema/defaults");
+    const d = ENVIRONMENT_DEFAULTS[env].containerDefaults;
+    const limits = of(children, "kubernetes:core/v1:LimitRange");
+    expect(limits.map((l) => l.inputs.metadata.namespace)).toEqual(["apps", "backup"]);
+    for (const l of limits) {
+      expect(l.inputs.metadata.name).toBe("container-defaults");
+      expect(l.inputs.spec.limits).toEqual([
+        { type: "Container", defaultRequest: { cpu: d.cpuRequest, memory: d.memoryRequest }, default: { cpu: d.cpuLimit, memory: d.memoryLimit } },
+      ]);
+    }
+  });
+});
+
+describe("Foundation with stated namespaces", () => {
+  it("uses the stated names and quota", async () => {
+    const children = await foundation(
+      "custom",
+      "staging",
+      edited("staging", (v) => {
+        v.namespaces = { apps: "shop", monitoring: "observability", backup: "dr", quota: { cpu: "8", memory: "16Gi", pods: 20 } };
+      }),
+    );
+    expect(of(children, "kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name)).toEqual(["shop", "observability", "dr"]);
+    expect(of(children, "kubernetes:core/v1:ResourceQuota")[0].inputs.spec.hard).toMatchObject({ "requests.cpu": "8", "requests.memory": "16Gi", pods: "20" });
+    expect(of(children, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => p.inputs.metadata.namespace).sort()).toEqual(["dr", "observability", "shop"]);
+  });
+});
+
+describe("podSecurityLevel and standardLabels", () => {
+  it("runs monitoring privileged (node-exporter needs the host) and the rest at the environment's level", async () => {
+    const { podSecurityLevel } = await import("../../../components/foundation");
+    expect(podSecurityLevel("monitoring", "restricted")).toBe("privileged");
+    expect(podSecurityLevel("apps", "restricted")).toBe("restricted");
+    expect(podSecurityLevel("backup", "baseline")).toBe("baseline");
+  });
+
+  it("adds name and instance only when given", async () => {
+    const { standardLabels } = await import("../../../components/foundation");
+    expect(standardLabels({ environment: "dev", component: "apps" })).toEqual({
+      "app.kubernetes.io/part-of": "app-platform",
+      "app.kubernetes.io/managed-by": "pulumi",
+      "app.kubernetes.io/component": "apps",
+      "app-platform/environment": "dev",
+    });
+    expect(standardLabels({ environment: "dev", component: "apps", name: "web", instance: "web-blue" })).toMatchObject({
+      "app.kubernetes.io/name": "web",
+      "app.kubernetes.io/instance": "web-blue",
+    });
+  });
+});
