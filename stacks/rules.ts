@@ -39,10 +39,11 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
   if (s.idleReplicas > s.replicas.max) {
     out.push(problem(at("idleReplicas"), s.idleReplicas, `must be <= replicas.max (${s.replicas.max})`));
   }
-  if (env === "production" && s.idleReplicas < 2) {
+  // An idle size inherited from a too-small replicas.min is that problem, reported above.
+  if (env === "production" && s.idleReplicas < 2 && !(s.replicas.min < 2 && s.idleReplicas === s.replicas.min)) {
     out.push(problem(at("idleReplicas"), s.idleReplicas, "must be >= 2 in production: the idle colour stays warm so that a rollback is instant, and its PodDisruptionBudget must allow an eviction while keeping a pod"));
   }
-  if (s.promotion.prescaleReplicas < s.replicas.min || s.promotion.prescaleReplicas > s.replicas.max) {
+  if (s.replicas.min <= s.replicas.max && (s.promotion.prescaleReplicas < s.replicas.min || s.promotion.prescaleReplicas > s.replicas.max)) {
     out.push(problem(at("promotion", "prescaleReplicas"), s.promotion.prescaleReplicas, `must be between replicas.min (${s.replicas.min}) and replicas.max (${s.replicas.max}): it is the active colour's size that the idle colour is raised to`));
   }
   if (s.shutdown.terminationGracePeriodSeconds <= s.shutdown.preStopSeconds) {
@@ -52,6 +53,9 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
     if (value < 1024) {
       out.push(problem(at(key), value, "must be >= 1024: containers run as non-root with every capability dropped and cannot bind privileged ports; serve on e.g. 8080 (the Service still exposes port 80)"));
     }
+  }
+  if (s.runAsUser === 0) {
+    out.push(problem(at("runAsUser"), s.runAsUser, "must not be 0 (root): pods run as non-root; use the image's unprivileged UID, e.g. 10001"));
   }
   if (s.build?.tag === "latest") {
     out.push(problem(at("build", "tag"), s.build.tag, 'must not be "latest": registry tags are immutable, so each build needs its own tag (a version or a commit id)'));

@@ -177,7 +177,7 @@ export const serviceSchema = z.strictObject({
     })
     .optional(),
   /** UID (and GID) the container runs as; never 0. */
-  runAsUser: z.number().int().min(1).max(2147483647).optional(),
+  runAsUser: z.number().int().min(0).max(2147483647).optional(),
   /** Mount the service-account token (off unless the service calls the Kubernetes API). */
   automountServiceAccountToken: z.boolean().optional(),
 });
