@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { Foundation } from "../components/foundation";
 import { BlueGreenService, type ImageRegistry } from "../components/app";
+import { MonitoringStack } from "../components/monitoring/stack";
+import { Exporters } from "../components/exporters";
 
 /** What a stack exports. */
 export interface Platform {
@@ -14,6 +16,9 @@ export interface Platform {
  */
 export function createPlatform(config: PlatformConfig): Platform {
   const foundation = new Foundation("platform", { environment: config.environment, namespaces: config.namespaces });
+
+  const monitoring = new MonitoringStack("monitoring", { config, namespace: foundation.namespaces.monitoring.metadata.name }, { dependsOn: [foundation] });
+  new Exporters("exporters", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
 
   // Built images go to ECR in AWS stacks and to kind's local registry in dev.
   const imageRegistry: ImageRegistry = config.aws

@@ -87,7 +87,7 @@ export interface PlatformConfig {
       readonly retention: string;
       readonly retentionSize: string;
       readonly storage: { readonly size: string; readonly storageClass?: string };
-      readonly remoteWrite: readonly { readonly name: string; readonly url: string; readonly sigv4Region?: string }[];
+      readonly remoteWrite: readonly { readonly name: string; readonly url: string; readonly sigv4Region?: string; readonly sigv4RoleArn?: string; readonly tenant?: string }[];
     };
     readonly alertmanager: { readonly replicas: number; readonly storage: { readonly size: string; readonly storageClass?: string } };
     readonly grafana: { readonly replicas: number; readonly host?: string };
@@ -126,8 +126,11 @@ export interface PlatformConfig {
   readonly secretsPresent: ReadonlySet<SecretKey>;
 }
 
-/** kube-prometheus-stack chart version used unless a stack pins another. */
-export const DEFAULT_CHART_VERSION = "79.0.1";
+/**
+ * kube-prometheus-stack chart version used unless a stack pins another (a published release of
+ * prometheus-community/helm-charts, tag kube-prometheus-stack-79.7.1).
+ */
+export const DEFAULT_CHART_VERSION = "79.7.1";
 
 /** HPA behaviour defaults: scale up fast, scale down slowly, per environment. */
 export function defaultScaling(environment: Environment): { scaleUp: ScalingRules; scaleDown: ScalingRules } {

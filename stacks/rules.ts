@@ -2,6 +2,7 @@ import { problem, type ConfigInput, type ConfigProblem } from "./config";
 import type { PlatformConfig, ServiceConfig } from "./resolve";
 import { bytes, cpuMillis } from "./schema/common";
 import { cronProblem } from "./schema/cron";
+import { prometheusBytesValue } from "./schema/monitoring";
 
 /** True when an image reference is pinned: a digest, or a version tag such as `1.4.2` or `v2.3`. */
 export function isPinnedImage(ref: string): boolean {
@@ -239,5 +240,53 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
   if (env === "production" && mon.alertmanager.replicas < 2) {
     out.push(problem(["monitoring", "alertmanager", "replicas"], mon.alertmanager.replicas, "must be >= 2 in production so that notifications survive the loss of one Alertmanager"));
   }
+  out.push(...checkMonitoring(config));
+  return out;
+}
+
+/**
+ * Monitoring rules a schema cannot express: Prometheus' size limit must leave room on its
+ * volume, remote-write targets must be signed and encrypted where they need it, and probes
+ * must be unique and consistent with their module.
+ */
+export function checkMonitoring(config: PlatformConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const mon = config.monitoring;
+  const prom = mon.prometheus;
+  // Prometheus enforces retentionSize on blocks only; the WAL and compaction need the rest.
+  if (prometheusBytesValue(prom.retentionSize) > 0.9 * bytes(prom.storage.size)) {
+    out.push(problem(["monitoring", "prometheus", "retentionSize"], prom.retentionSize, `must be at most 90% of monitoring.prometheus.storage.size (${prom.storage.size}): the WAL and compaction need the rest, or Prometheus stops when the volume fills`));
+  }
+  const names = new Map<string, number>();
+  const roles = new Set<string>();
+  prom.remoteWrite.forEach((rw, i) => {
+    const at = (...p: string[]) => ["monitoring", "prometheus", "remoteWrite", i, ...p];
+    const first = names.get(rw.name);
+    if (first !== undefined) out.push(problem(at("name"), rw.name, `duplicates remoteWrite[${first}].name: names label the queues and must be unique`));
+    else names.set(rw.name, i);
+    const url = new URL(rw.url);
+    if (url.protocol !== "https:" && config.environment !== "dev") {
+      out.push(problem(at("url"), rw.url, `must use https in ${config.environment}: samples carry every label of every series`));
+    }
+    if (/^aps-workspaces\.[a-z0-9-]+\.amazonaws\.com$/.test(url.hostname) && !rw.sigv4Region) {
+      out.push(problem(at("sigv4Region"), rw.sigv4Region, 'is required for Amazon Managed Prometheus: AMP accepts only SigV4-signed writes; set the workspace\'s region, e.g. "eu-west-1"'));
+    }
+    if (rw.sigv4RoleArn && !rw.sigv4Region) {
+      out.push(problem(at("sigv4RoleArn"), rw.sigv4RoleArn, "needs sigv4Region: the role is only used to sign SigV4 requests"));
+    }
+    if (rw.sigv4RoleArn) roles.add(rw.sigv4RoleArn);
+  });
+  if (roles.size > 1) {
+    out.push(problem(["monitoring", "prometheus", "remoteWrite"], [...roles], "sets more than one sigv4RoleArn: Prometheus' service account can assume one IRSA role; use the same role for every AMP target"));
+  }
+  const probeNames = new Map<string, number>();
+  mon.probes.forEach((p, i) => {
+    const first = probeNames.get(p.name);
+    if (first !== undefined) out.push(problem(["monitoring", "probes", i, "name"], p.name, `duplicates probes[${first}].name: probe names must be unique`));
+    else probeNames.set(p.name, i);
+    if (p.module === "http_2xx_tls" && !p.url.startsWith("https://")) {
+      out.push(problem(["monitoring", "probes", i, "url"], p.url, 'must be an https URL for module "http_2xx_tls", or use module "http_2xx"'));
+    }
+  });
   return out;
 }

@@ -1,5 +1,6 @@
 import type { CheckStage } from "./stage";
 import { kubernetesSchemaStage } from "./kubernetes-schema";
+import { blackboxStage } from "./blackbox";
 
 export * from "./stage";
 
@@ -7,4 +8,4 @@ export * from "./stage";
  * The stages of `platform check`, in order. Each capability that ships something a real
  * tool can judge (policies, promtool, amtool, the blackbox exporter) adds its stage here.
  */
-export const CHECK_STAGES: CheckStage[] = [kubernetesSchemaStage];
+export const CHECK_STAGES: CheckStage[] = [kubernetesSchemaStage, blackboxStage];

@@ -10,11 +10,27 @@ function groupModule(apiVersion: string): string[] {
   return [`kubernetes-models/${group}/${version}`];
 }
 
+/** prometheus-operator models by apiVersion, loaded by {@link loadCrdModels}. */
+const crdModels = new Map<string, Record<string, unknown>>();
+
+/**
+ * Loads the prometheus-operator models. The package is ESM-only with an "import"-only exports
+ * map, so `require` cannot reach it; call this (once) before validating monitoring.coreos.com
+ * objects.
+ */
+export async function loadCrdModels(): Promise<void> {
+  if (crdModels.size > 0) return;
+  crdModels.set("monitoring.coreos.com/v1", await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1"));
+  crdModels.set("monitoring.coreos.com/v1alpha1", await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1"));
+}
+
 /**
  * Finds the kubernetes-models class for an apiVersion and kind (Kubernetes v1.33 OpenAPI
  * schemas, and the prometheus-operator CRDs), or undefined when there is none.
  */
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+  const crd = crdModels.get(apiVersion);
+  if (crd) return crd[kind] as ModelClass | undefined;
   for (const mod of groupModule(apiVersion)) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,8 +47,11 @@ export function modelFor(apiVersion: string, kind: string): ModelClass | undefin
 export function validateObject(obj: Record<string, unknown>): string[] {
   const Model = modelFor(String(obj.apiVersion), String(obj.kind));
   if (!Model) return [`no schema for ${obj.apiVersion} ${obj.kind}`];
+  // The Kubernetes SDK marks a Secret's whole data/stringData secret, so the render holds
+  // "[secret]" where a map belongs; its contents are opaque strings, so an empty map stands in.
+  const checked = obj.kind === "Secret" ? { ...obj, ...(obj.data === "[secret]" ? { data: {} } : {}), ...(obj.stringData === "[secret]" ? { stringData: {} } : {}) } : obj;
   try {
-    new Model(obj).validate();
+    new Model(checked).validate();
     return [];
   } catch (e) {
     const err = e as { errors?: { instancePath?: string; message?: string; params?: unknown }[]; message: string };
@@ -47,6 +66,7 @@ export function validateObject(obj: Record<string, unknown>): string[] {
 export const kubernetesSchemaStage: CheckStage = {
   name: "kubernetes schemas",
   async run(ctx) {
+    await loadCrdModels();
     const objects = ctx.result.resources.filter(isKubernetesObject);
     const problems: string[] = [];
     for (const r of objects) {

@@ -1,0 +1,99 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../stacks/config";
+import { standardLabels } from "../foundation/labels";
+import { monitoringResource } from "../monitoring/stack";
+import { BLACKBOX_CONFIG_FILE, blackboxConfigYaml } from "./blackbox";
+import {
+  blackboxExporterSpec,
+  exporterDeploymentSpec,
+  exporterLabels,
+  exporterName,
+  exporterNetworkPolicy,
+  exporterServiceMonitor,
+  exporterServiceSpec,
+  postgresExporterSpec,
+  probeObjects,
+  redisExporterSpec,
+  type ExporterKind,
+  type ExporterSpec,
+} from "./workloads";
+
+/** Arguments of {@link Exporters}. */
+export interface ExportersArgs {
+  /** The stack's resolved config: datastore endpoints, probes, scrape interval. */
+  readonly config: PlatformConfig;
+  /** Namespace the exporters run in. @default config.namespaces.monitoring */
+  readonly namespace?: pulumi.Input<string>;
+  /**
+   * The resource that installs the monitoring.coreos.com CRDs (the kube-prometheus-stack
+   * chart); ServiceMonitors and Probes wait for it.
+   */
+  readonly crds: pulumi.Resource;
+  /** Which exporters to run. @default ["postgres", "redis", "blackbox"] */
+  readonly exporters?: readonly ExporterKind[];
+}
+
+/**
+ * The exporters the chart does not bring: postgres_exporter and redis_exporter against the
+ * stack's datastores (credentials from the secrets component's Secrets, by reference), and
+ * blackbox_exporter for the public endpoints in `monitoring.probes`. Each is a hardened
+ * Deployment with a Service, an egress NetworkPolicy and a ServiceMonitor; every probe is a
+ * Probe object run through the blackbox exporter.
+ */
+export class Exporters extends pulumi.ComponentResource {
+  /** Kubernetes names of the exporter Services. */
+  readonly serviceNames: string[];
+
+  constructor(name: string, args: ExportersArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("app-platform:exporters:Exporters", name, {}, opts);
+    const config = args.config;
+    const kinds = args.exporters ?? (["postgres", "redis", "blackbox"] as const);
+    const unknown = kinds.filter((k) => !["postgres", "redis", "blackbox"].includes(k));
+    if (unknown.length > 0) {
+      throw new pulumi.ResourceError(`exporters (${JSON.stringify(unknown)}) must be among "postgres", "redis", "blackbox"`, this);
+    }
+    if (config.monitoring.probes.length > 0 && !kinds.includes("blackbox")) {
+      throw new pulumi.ResourceError('exporters must include "blackbox" when monitoring.probes is set: the Probe objects are run by it', this);
+    }
+    const namespace = args.namespace ?? config.namespaces.monitoring;
+    const base = standardLabels({ environment: config.environment, component: "exporters" });
+    const crdOpts = { parent: this, dependsOn: [args.crds] };
+
+    const specs: ExporterSpec[] = [];
+    for (const kind of kinds) {
+      if (kind === "postgres") specs.push(postgresExporterSpec(config));
+      if (kind === "redis") specs.push(redisExporterSpec(config));
+      if (kind === "blackbox") {
+        new k8s.core.v1.ConfigMap(
+          `${name}-blackbox-config`,
+          {
+            metadata: { name: "blackbox-exporter-config", namespace, labels: exporterLabels("blackbox", base) },
+            data: { [BLACKBOX_CONFIG_FILE]: blackboxConfigYaml() },
+          },
+          { parent: this },
+        );
+        specs.push(blackboxExporterSpec(config, "blackbox-exporter-config"));
+      }
+    }
+
+    this.serviceNames = [];
+    for (const spec of specs) {
+      const labels = exporterLabels(spec.kind, base);
+      const role = exporterName(spec.kind);
+      const policy = exporterNetworkPolicy(spec);
+      new k8s.networking.v1.NetworkPolicy(`${name}-${role}-egress`, { metadata: { name: policy.name, namespace, labels }, spec: policy.spec }, { parent: this });
+      new k8s.apps.v1.Deployment(`${name}-${role}`, { metadata: { name: role, namespace, labels }, spec: exporterDeploymentSpec(spec, labels) }, { parent: this });
+      new k8s.core.v1.Service(`${name}-${role}-service`, { metadata: { name: role, namespace, labels }, spec: exporterServiceSpec(spec.kind) }, { parent: this });
+      this.serviceNames.push(role);
+      const monitor = exporterServiceMonitor(spec.kind, config.namespaces.monitoring, base, config.monitoring.scrapeInterval);
+      monitoringResource(`${name}-${role}-monitor`, monitor, namespace, crdOpts);
+    }
+
+    for (const probe of probeObjects(config, base)) {
+      monitoringResource(`${name}-${probe.metadata.name}`, probe, namespace, crdOpts);
+    }
+
+    this.registerOutputs({ serviceNames: this.serviceNames });
+  }
+}

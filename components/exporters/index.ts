@@ -1,0 +1,3 @@
+export * from "./blackbox";
+export * from "./exporters";
+export * from "./workloads";

@@ -1,0 +1,235 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type { PlatformConfig } from "../../stacks/config";
+import {
+  METRICS_PORT_NAME,
+  MONITORING_LABEL,
+  POSTGRES_CREDENTIALS_SECRET,
+  REDIS_CREDENTIALS_SECRET,
+} from "../monitoring/contract";
+import type { MonitoringObject } from "../monitoring/monitors";
+import type { NetworkPolicySpec } from "../monitoring/network-policies";
+import { BLACKBOX_CONFIG_FILE } from "./blackbox";
+
+/** Which exporter. */
+export type ExporterKind = "postgres" | "redis" | "blackbox";
+
+/**
+ * Exporter images, pinned to released versions (upstream images; the binaries the tests run
+ * come from Debian and are older, which is why configs stay in the common subset).
+ */
+export const EXPORTER_IMAGES: Record<ExporterKind, string> = {
+  postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
+  redis: "oliver006/redis_exporter:v1.74.0",
+  blackbox: "quay.io/prometheus/blackbox-exporter:v0.27.0",
+};
+
+/** Port each exporter serves metrics on (the upstream defaults). */
+export const EXPORTER_PORTS: Record<ExporterKind, number> = { postgres: 9187, redis: 9121, blackbox: 9115 };
+
+/** Kubernetes object name of each exporter's Deployment and Service. */
+export function exporterName(kind: ExporterKind): string {
+  return `${kind}-exporter`;
+}
+
+/** An environment variable of a container (a value, or a reference to a Secret key). */
+export type EnvVar =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } } };
+
+/** Everything that differs between exporters; the rest of the pod is the same hardened shape. */
+export interface ExporterSpec {
+  readonly kind: ExporterKind;
+  readonly args: readonly string[];
+  readonly env: readonly EnvVar[];
+  /** ConfigMap mounted read-only at /config. */
+  readonly configMap?: string;
+  /** Egress the exporter needs besides DNS. */
+  readonly egress: readonly k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+}
+
+/** The container security context of every workload: no root, no writes, no privileges. */
+export const HARDENED_CONTAINER = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  privileged: false,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** The pod security context of every workload. */
+export const HARDENED_POD = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  fsGroup: 65534,
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** Resource requests and limits of an exporter (they are small, single-purpose processes). */
+export const EXPORTER_RESOURCES = { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } } as const;
+
+const secretEnv = (name: string, secret: string, key: string): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+
+/** The namespace of an in-cluster host name such as `postgres.apps.svc.cluster.local`. */
+export function hostNamespace(host: string): string | undefined {
+  const parts = host.split(".");
+  return parts.length >= 3 && parts[2] === "svc" ? parts[1] : undefined;
+}
+
+function datastoreEgress(ep: { mode: string; host: string; port: number }): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+  const ns = ep.mode === "in-cluster" ? hostNamespace(ep.host) : undefined;
+  const ports = [{ protocol: "TCP", port: ep.port }];
+  // An external endpoint's address is a DNS name that may move (RDS fail-over), so only the port is pinned.
+  return ns
+    ? [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } }], ports }]
+    : [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports }];
+}
+
+/**
+ * postgres_exporter against config.postgres. The user and password come from the credentials
+ * Secret by reference; only the address and options are plain.
+ */
+export function postgresExporterSpec(config: PlatformConfig): ExporterSpec {
+  const pg = config.postgres;
+  return {
+    kind: "postgres",
+    args: [`--web.listen-address=:${EXPORTER_PORTS.postgres}`],
+    env: [
+      { name: "DATA_SOURCE_URI", value: `${pg.host}:${pg.port}/${pg.database}?sslmode=${pg.sslMode}` },
+      secretEnv("DATA_SOURCE_USER", POSTGRES_CREDENTIALS_SECRET, "username"),
+      secretEnv("DATA_SOURCE_PASS", POSTGRES_CREDENTIALS_SECRET, "password"),
+    ],
+    egress: datastoreEgress(pg),
+  };
+}
+
+/** redis_exporter against config.redis (TLS when the endpoint uses it). */
+export function redisExporterSpec(config: PlatformConfig): ExporterSpec {
+  const r = config.redis;
+  return {
+    kind: "redis",
+    args: [`--web.listen-address=:${EXPORTER_PORTS.redis}`],
+    env: [
+      { name: "REDIS_ADDR", value: `${r.tls ? "rediss" : "redis"}://${r.host}:${r.port}` },
+      secretEnv("REDIS_PASSWORD", REDIS_CREDENTIALS_SECRET, "password"),
+    ],
+    egress: datastoreEgress(r),
+  };
+}
+
+/** Ports the blackbox exporter may probe: 80, 443 and any explicit port of a probe URL. */
+export function probePorts(config: PlatformConfig): number[] {
+  const ports = new Set([80, 443]);
+  for (const p of config.monitoring.probes) {
+    const u = new URL(p.url);
+    if (u.port) ports.add(Number(u.port));
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** blackbox_exporter with the module file from its ConfigMap. */
+export function blackboxExporterSpec(config: PlatformConfig, configMap: string): ExporterSpec {
+  return {
+    kind: "blackbox",
+    args: [`--config.file=/config/${BLACKBOX_CONFIG_FILE}`, `--web.listen-address=:${EXPORTER_PORTS.blackbox}`],
+    env: [],
+    configMap,
+    egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: probePorts(config).map((port) => ({ protocol: "TCP", port })) }],
+  };
+}
+
+/** Labels of an exporter's pods and Service. */
+export function exporterLabels(kind: ExporterKind, base: Record<string, string>): Record<string, string> {
+  return { ...base, "app.kubernetes.io/name": exporterName(kind) };
+}
+
+/** The Deployment spec of an exporter: one replica, hardened pod, probes on the metrics port. */
+export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, string>): k8s.types.input.apps.v1.DeploymentSpec {
+  const selector = { "app.kubernetes.io/name": exporterName(e.kind) };
+  const port = EXPORTER_PORTS[e.kind];
+  const probe = (path: string) => ({ httpGet: { path, port: METRICS_PORT_NAME }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+  return {
+    replicas: 1,
+    selector: { matchLabels: selector },
+    template: {
+      metadata: { labels },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: HARDENED_POD,
+        containers: [
+          {
+            name: "exporter",
+            image: EXPORTER_IMAGES[e.kind],
+            args: [...e.args],
+            env: e.env.map((v) => ({ ...v })),
+            ports: [{ name: METRICS_PORT_NAME, containerPort: port, protocol: "TCP" }],
+            resources: EXPORTER_RESOURCES,
+            securityContext: { ...HARDENED_CONTAINER, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } },
+            // "/" answers without touching the target, so a down datastore does not restart the exporter.
+            readinessProbe: probe("/"),
+            livenessProbe: probe("/"),
+            ...(e.configMap ? { volumeMounts: [{ name: "config", mountPath: "/config", readOnly: true }] } : {}),
+          },
+        ],
+        ...(e.configMap ? { volumes: [{ name: "config", configMap: { name: e.configMap } }] } : {}),
+      },
+    },
+  };
+}
+
+/** The Service of an exporter, exposing the `metrics` port. */
+export function exporterServiceSpec(kind: ExporterKind): k8s.types.input.core.v1.ServiceSpec {
+  return {
+    selector: { "app.kubernetes.io/name": exporterName(kind) },
+    ports: [{ name: METRICS_PORT_NAME, port: EXPORTER_PORTS[kind], targetPort: METRICS_PORT_NAME, protocol: "TCP" }],
+  };
+}
+
+/** The egress NetworkPolicy of an exporter (ingress from Prometheus is allowed namespace-wide). */
+export function exporterNetworkPolicy(e: ExporterSpec): NetworkPolicySpec {
+  return {
+    name: `allow-${exporterName(e.kind)}-egress`,
+    spec: {
+      podSelector: { matchLabels: { "app.kubernetes.io/name": exporterName(e.kind) } },
+      policyTypes: ["Egress"],
+      egress: [...e.egress],
+    },
+  };
+}
+
+/** The ServiceMonitor of an exporter's own Service. */
+export function exporterServiceMonitor(kind: ExporterKind, namespace: string, labels: Record<string, string>, interval: string): MonitoringObject {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "ServiceMonitor",
+    metadata: { name: exporterName(kind), namespace, labels: { ...labels, ...MONITORING_LABEL } },
+    spec: {
+      namespaceSelector: { matchNames: [namespace] },
+      selector: { matchLabels: { "app.kubernetes.io/name": exporterName(kind) } },
+      endpoints: [{ port: METRICS_PORT_NAME, path: "/metrics", interval }],
+    },
+  };
+}
+
+/**
+ * One Probe per `config.monitoring.probes` entry, run by the blackbox exporter's Service.
+ * The `probe` label names the endpoint in alerts and dashboards.
+ */
+export function probeObjects(config: PlatformConfig, labels: Record<string, string>): MonitoringObject[] {
+  const ns = config.namespaces.monitoring;
+  return config.monitoring.probes.map((p) => ({
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "Probe",
+    metadata: { name: `probe-${p.name}`, namespace: ns, labels: { ...labels, ...MONITORING_LABEL } },
+    spec: {
+      jobName: "blackbox",
+      interval: config.monitoring.scrapeInterval,
+      module: p.module,
+      prober: { url: `${exporterName("blackbox")}.${ns}.svc:${EXPORTER_PORTS.blackbox}`, scheme: "http", path: "/probe" },
+      targets: { staticConfig: { static: [p.url], labels: { probe: p.name } } },
+    },
+  }));
+}

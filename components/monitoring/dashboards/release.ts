@@ -1,0 +1,49 @@
+import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { PlatformConfig } from "../../../stacks/config";
+import { APP_METRICS } from "../contract";
+import { labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+
+const R = APP_METRICS.requests;
+const B = APP_METRICS.durationBucket;
+const S = APP_METRICS.statusLabel;
+
+/**
+ * A release seen side by side: which colour is active, the pods of each colour, and their
+ * traffic, error ratio and latency, so a promotion (or rollback) can be judged at a glance.
+ */
+export function releaseDashboard(_config: PlatformConfig): BuiltDashboard {
+  const svc = `service="$service"`;
+  const ratio = (color: string) =>
+    `sum(rate(${R}{${svc},color="${color}",${S}=~"5.."}[$__rate_interval])) / sum(rate(${R}{${svc},color="${color}"}[$__rate_interval]))`;
+  const p99 = (color: string) => `histogram_quantile(0.99, sum by (le) (rate(${B}{${svc},color="${color}"}[$__rate_interval])))`;
+  const d = platformDashboard("app-platform-release", "Release: blue vs green", ["release", "services"])
+    .time({ from: "now-3h", to: "now" })
+    .withVariable(labelVariable("service", "service", R))
+    .withRow(new RowBuilder("Colours"))
+    .withPanel(stat("Active colour pods", [{ expr: `count by (color) (up{${svc},role="active"} == 1)`, legend: "{{color}}" }], { width: 8 }))
+    .withPanel(stat("Preview colour pods", [{ expr: `count by (color) (up{${svc},role="preview"} == 1)`, legend: "{{color}}" }], { width: 8 }))
+    .withPanel(
+      stat("Error ratio green - blue", [{ expr: `(${ratio("green")}) - (${ratio("blue")})` }], {
+        unit: "percentunit",
+        width: 8,
+        description: "Positive: green fails more often than blue.",
+        thresholds: [[0.005, "orange"], [0.02, "red"]],
+      }),
+    )
+    .withRow(new RowBuilder("Blue against green"))
+    .withPanel(timeseries("Requests / s", [{ expr: `sum by (color, role) (rate(${R}{${svc}}[$__rate_interval]))`, legend: "{{color}} ({{role}})" }], { unit: "reqps", width: 8 }))
+    .withPanel(
+      timeseries("Error ratio", [
+        { expr: ratio("blue"), legend: "blue" },
+        { expr: ratio("green"), legend: "green" },
+      ], { unit: "percentunit", width: 8, min: 0 }),
+    )
+    .withPanel(
+      timeseries("p99 latency", [
+        { expr: p99("blue"), legend: "blue" },
+        { expr: p99("green"), legend: "green" },
+      ], { unit: "s", width: 8 }),
+    )
+    .withPanel(timeseries("Pods ready by colour", [{ expr: `sum by (color) (up{${svc}})`, legend: "{{color}}" }], { width: 24 }));
+  return { slug: "release", dashboard: numberPanels(d.build()) };
+}

@@ -1,0 +1,47 @@
+import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { PlatformConfig } from "../../../stacks/config";
+import { APP_METRICS } from "../contract";
+import { labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+
+const R = APP_METRICS.requests;
+const B = APP_METRICS.durationBucket;
+const S = APP_METRICS.statusLabel;
+const sel = (extra = "") => `service="$service"${extra}`;
+
+/**
+ * Rate, errors and duration of one service (picked by the `service` variable), split by
+ * colour so that a bad release shows up as one colour diverging from the other.
+ */
+export function serviceRedDashboard(_config: PlatformConfig): BuiltDashboard {
+  const errors = `sum by (color) (rate(${R}{${sel(`,${S}=~"5.."`)}}[$__rate_interval]))`;
+  const total = `sum by (color) (rate(${R}{${sel()}}[$__rate_interval]))`;
+  const quantile = (q: number) => ({
+    expr: `histogram_quantile(${q}, sum by (le, color) (rate(${B}{${sel()}}[$__rate_interval])))`,
+    legend: `p${Math.round(q * 100)} {{color}}`,
+  });
+  const d = platformDashboard("app-platform-service-red", "Service RED (per colour)", ["red", "services"])
+    .withVariable(labelVariable("service", "service", R))
+    .withRow(new RowBuilder("Now"))
+    .withPanel(stat("Requests / s", [{ expr: `sum(rate(${R}{${sel(',role="active"')}}[$__rate_interval]))` }], { unit: "reqps" }))
+    .withPanel(
+      stat("Error ratio (active)", [{ expr: `sum(rate(${R}{${sel(`,role="active",${S}=~"5.."`)}}[$__rate_interval])) / sum(rate(${R}{${sel(',role="active"')}}[$__rate_interval]))` }], {
+        unit: "percentunit",
+        thresholds: [[0.01, "orange"], [0.05, "red"]],
+      }),
+    )
+    .withPanel(
+      stat("p99 latency (active)", [{ expr: `histogram_quantile(0.99, sum by (le) (rate(${B}{${sel(',role="active"')}}[$__rate_interval])))` }], {
+        unit: "s",
+        thresholds: [[0.5, "orange"], [1, "red"]],
+      }),
+    )
+    .withPanel(stat("Pods up", [{ expr: `sum(up{${sel()}})` }], { unit: "short" }))
+    .withRow(new RowBuilder("Rate"))
+    .withPanel(timeseries("Requests / s by colour", [{ expr: total, legend: "{{color}}" }], { unit: "reqps", width: 24 }))
+    .withRow(new RowBuilder("Errors"))
+    .withPanel(timeseries("Error ratio by colour (5xx / all)", [{ expr: `${errors} / ${total}`, legend: "{{color}}" }], { unit: "percentunit", min: 0 }))
+    .withPanel(timeseries("Responses / s by status", [{ expr: `sum by (${S}) (rate(${R}{${sel()}}[$__rate_interval]))`, legend: `{{${S}}}` }], { unit: "reqps" }))
+    .withRow(new RowBuilder("Duration"))
+    .withPanel(timeseries("Latency quantiles by colour", [quantile(0.5), quantile(0.95), quantile(0.99)], { unit: "s", width: 24 }));
+  return { slug: "service-red", dashboard: numberPanels(d.build()) };
+}

@@ -1,0 +1,62 @@
+import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { PlatformConfig } from "../../../stacks/config";
+import type { ServiceConfig } from "../../../stacks/resolve";
+import { APP_METRICS } from "../contract";
+import { note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+
+const R = APP_METRICS.requests;
+const B = APP_METRICS.durationBucket;
+const S = APP_METRICS.statusLabel;
+
+/** PromQL of a service's SLIs over a window: the error ratio and the share of slow requests. */
+export function sloQueries(s: ServiceConfig, window: string): { errorRatio: string; slowRatio: string } {
+  const m = `service="${s.name}",role="active"`;
+  // The histogram's `le` label is the threshold as Prometheus formats it ("0.5", "1").
+  const le = String(s.slo.latency.thresholdSeconds);
+  return {
+    errorRatio: `sum(rate(${R}{${m},${S}=~"5.."}[${window}])) / sum(rate(${R}{${m}}[${window}]))`,
+    slowRatio: `1 - (sum(rate(${B}{${m},le="${le}"}[${window}])) / sum(rate(${B}{${m},le="+Inf"}[${window}])))`,
+  };
+}
+
+/**
+ * One row per service with its objectives from config: availability and latency SLIs over
+ * 30 days, the error budget left, and burn rates over the windows multi-window alerts use.
+ */
+export function sloDashboard(config: PlatformConfig): BuiltDashboard {
+  let d = platformDashboard("app-platform-slo", "SLOs and error budgets", ["slo"]).time({ from: "now-30d", to: "now" });
+  if (config.services.length === 0) {
+    d = d.withPanel(note("No services", "This stack configures no services, so there are no objectives to show."));
+  }
+  for (const s of config.services) {
+    const budget = 1 - s.slo.availability;
+    const latencyBudget = 1 - s.slo.latency.objective;
+    const month = sloQueries(s, "30d");
+    d = d
+      .withRow(new RowBuilder(`${s.name}: availability ${(s.slo.availability * 100).toFixed(2)}%, ${(s.slo.latency.objective * 100).toFixed(1)}% under ${s.slo.latency.thresholdSeconds}s`))
+      .withPanel(stat("Availability (30d)", [{ expr: `1 - (${month.errorRatio})` }], { unit: "percentunit", thresholds: [[s.slo.availability, "green"]], width: 4 }))
+      .withPanel(
+        stat("Error budget left (30d)", [{ expr: `1 - ((${month.errorRatio}) / ${budget})` }], {
+          unit: "percentunit",
+          width: 4,
+          thresholds: [[0, "red"], [0.25, "orange"], [0.5, "green"]],
+        }),
+      )
+      .withPanel(stat("Fast requests (30d)", [{ expr: `1 - (${month.slowRatio})` }], { unit: "percentunit", width: 4 }))
+      .withPanel(
+        stat("Latency budget left (30d)", [{ expr: `1 - ((${month.slowRatio}) / ${latencyBudget})` }], {
+          unit: "percentunit",
+          width: 4,
+          thresholds: [[0, "red"], [0.25, "orange"], [0.5, "green"]],
+        }),
+      )
+      .withPanel(
+        timeseries(
+          "Error budget burn rate",
+          ["5m", "1h", "6h", "3d"].map((w) => ({ expr: `(${sloQueries(s, w).errorRatio}) / ${budget}`, legend: w })),
+          { unit: "x", width: 8, thresholds: [[6, "orange"], [14.4, "red"]], description: "1 = spending the budget exactly over 30 days; 14.4 over 1h pages." },
+        ),
+      );
+  }
+  return { slug: "slo", dashboard: numberPanels(d.build()) };
+}

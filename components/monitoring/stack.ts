@@ -1,0 +1,137 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { PlatformConfig } from "../../stacks/config";
+import { standardLabels } from "../foundation/labels";
+import { MONITORING_RELEASE } from "./contract";
+import { buildDashboards, dashboardJson } from "./dashboards";
+import { appServiceMonitors, type MonitoringObject } from "./monitors";
+import { monitoringNetworkPolicies } from "./network-policies";
+import { CHART_NAME, CHART_REPOSITORY, DASHBOARD_LABEL, GRAFANA_ADMIN_KEYS, kubePrometheusStackValues } from "./values";
+
+/** Arguments of {@link MonitoringStack}. */
+export interface MonitoringStackArgs {
+  /** The stack's resolved config: sizing, retention, platform, services, probes. */
+  readonly config: PlatformConfig;
+  /**
+   * Namespace the stack runs in; pass the foundation's Namespace output so that everything
+   * waits for it. @default config.namespaces.monitoring
+   */
+  readonly namespace?: pulumi.Input<string>;
+  /** Length of the generated Grafana admin password (at least 16). @default 32 */
+  readonly grafanaPasswordLength?: number;
+  /** Ship the platform's dashboards as sidecar ConfigMaps. @default true */
+  readonly dashboards?: boolean;
+  /** Name of the Secret holding the Grafana admin credentials. @default "grafana-admin" */
+  readonly grafanaAdminSecretName?: string;
+}
+
+/** Creates a prometheus-operator custom resource from its plain-data description. */
+export function monitoringResource(
+  name: string,
+  obj: MonitoringObject,
+  namespace: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    name,
+    { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { ...obj.metadata, namespace }, spec: obj.spec },
+    opts,
+  );
+}
+
+/**
+ * kube-prometheus-stack (Prometheus, Alertmanager, Grafana, the operator, node-exporter and
+ * kube-state-metrics) at a pinned chart version, with the platform's dashboards, the
+ * ServiceMonitors of the app services and the NetworkPolicies the stack needs.
+ *
+ * Deployed with `helm.v4.Chart`, not `helm.v3.Release`: the Chart renders the templates and
+ * manages every object as its own Pulumi resource, so a preview shows a per-object,
+ * per-property diff (a Release shows one opaque values diff); CRDs from the chart's crds/
+ * directories are applied as ordinary resources with server-side apply, so a chart upgrade
+ * upgrades them too (Helm never upgrades CRDs, and the largest ones exceed the client-side
+ * apply annotation limit); and other resources can `dependsOn` the Chart, which waits for all
+ * of its children, CRDs included. Under the mock runtime both register only their inputs,
+ * so the values below are what tests and `platform render` see. The price is that Helm hooks
+ * do not run, which is why the operator's admission webhook is off (see values.ts).
+ */
+export class MonitoringStack extends pulumi.ComponentResource {
+  /** The chart; `dependsOn` it before creating any monitoring.coreos.com resource. */
+  readonly chart: k8s.helm.v4.Chart;
+  /** Name of the Secret with the Grafana admin credentials. */
+  readonly grafanaAdminSecretName: string;
+  /** Name of the Helm release (and the chart's fullnameOverride). */
+  readonly releaseName: string;
+  /** Slugs of the dashboards shipped. */
+  readonly dashboardSlugs: string[];
+
+  constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("app-platform:monitoring:MonitoringStack", name, {}, opts);
+    const config = args.config;
+    const passwordLength = args.grafanaPasswordLength ?? 32;
+    if (!Number.isInteger(passwordLength) || passwordLength < 16) {
+      throw new pulumi.ResourceError(`grafanaPasswordLength (${passwordLength}) must be an integer >= 16: shorter admin passwords can be guessed`, this);
+    }
+    const namespace = args.namespace ?? config.namespaces.monitoring;
+    const labels = standardLabels({ environment: config.environment, component: "monitoring" });
+    this.grafanaAdminSecretName = args.grafanaAdminSecretName ?? "grafana-admin";
+    this.releaseName = MONITORING_RELEASE;
+
+    const password = new random.RandomPassword(`${name}-grafana-password`, { length: passwordLength, special: false }, { parent: this });
+    const adminSecret = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: this.grafanaAdminSecretName, namespace, labels },
+        type: "Opaque",
+        stringData: { [GRAFANA_ADMIN_KEYS.user]: "admin", [GRAFANA_ADMIN_KEYS.password]: password.result },
+      },
+      { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+    );
+
+    const policies = monitoringNetworkPolicies(config).map(
+      (p) =>
+        new k8s.networking.v1.NetworkPolicy(
+          `${name}-netpol-${p.name}`,
+          { metadata: { name: p.name, namespace, labels }, spec: p.spec },
+          { parent: this },
+        ),
+    );
+
+    this.chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        name: this.releaseName,
+        chart: CHART_NAME,
+        version: config.monitoring.chartVersion,
+        repositoryOpts: { repo: CHART_REPOSITORY },
+        namespace,
+        values: kubePrometheusStackValues(config, { grafanaAdminSecret: this.grafanaAdminSecretName }),
+      },
+      // Policies first: under default-deny, pods started before them could not reach the API server.
+      { parent: this, dependsOn: [adminSecret, ...policies] },
+    );
+
+    appServiceMonitors(config, labels).forEach((m) =>
+      monitoringResource(`${name}-${m.metadata.name}`, m, namespace, { parent: this, dependsOn: [this.chart] }),
+    );
+
+    const dashboards = (args.dashboards ?? true) ? buildDashboards(config) : [];
+    this.dashboardSlugs = dashboards.map((d) => d.slug);
+    for (const d of dashboards) {
+      new k8s.core.v1.ConfigMap(
+        `${name}-dashboard-${d.slug}`,
+        {
+          metadata: {
+            name: `dashboard-${d.slug}`,
+            namespace,
+            labels: { ...labels, [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value },
+          },
+          data: { [`${d.slug}.json`]: dashboardJson(d) },
+        },
+        { parent: this },
+      );
+    }
+
+    this.registerOutputs({ releaseName: this.releaseName, grafanaAdminSecretName: this.grafanaAdminSecretName, dashboards: this.dashboardSlugs });
+  }
+}

@@ -1,0 +1,282 @@
+import type { PlatformConfig } from "../../stacks/config";
+import {
+  ALERTMANAGER_CONFIG_SECRET,
+  ALERTMANAGER_RECEIVERS_SECRET,
+  MONITORING_RELEASE,
+} from "./contract";
+
+/** Where the chart comes from; the version is pinned by `config.monitoring.chartVersion`. */
+export const CHART_REPOSITORY = "https://prometheus-community.github.io/helm-charts";
+/** Name of the chart in {@link CHART_REPOSITORY}. */
+export const CHART_NAME = "kube-prometheus-stack";
+
+/**
+ * Object names that follow from `fullnameOverride: MONITORING_RELEASE`. The chart names its
+ * Services `<fullname>-prometheus` / `<fullname>-alertmanager`; the Grafana subchart names
+ * its objects after the release (`<release>-grafana`).
+ */
+export const STACK_NAMES = {
+  prometheusService: `${MONITORING_RELEASE}-prometheus`,
+  alertmanagerService: `${MONITORING_RELEASE}-alertmanager`,
+  grafanaService: `${MONITORING_RELEASE}-grafana`,
+  /** Label value the operator puts on `app.kubernetes.io/name` of Prometheus pods. */
+  prometheusPodName: "prometheus",
+  /** Label value the operator puts on `app.kubernetes.io/name` of Alertmanager pods. */
+  alertmanagerPodName: "alertmanager",
+  /** Label value of Grafana pods (`app.kubernetes.io/name`). */
+  grafanaPodName: "grafana",
+} as const;
+
+/** Ports the stack serves on. */
+export const STACK_PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  alertmanagerCluster: 9094,
+  grafana: 3000,
+} as const;
+
+/** Datasource uids provisioned in Grafana; dashboards refer to them. */
+export const DATASOURCE_UIDS = { prometheus: "prometheus", alertmanager: "alertmanager" } as const;
+
+/** Label and value the Grafana sidecar watches for dashboard ConfigMaps. */
+export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+
+/** Keys of the Grafana admin Secret, as the Grafana chart's `admin.existingSecret` expects them. */
+export const GRAFANA_ADMIN_KEYS = { user: "admin-user", password: "admin-password" } as const;
+
+/** A default rule group of the chart, by its key under `defaultRules.rules`. */
+export type DefaultRuleGroup =
+  | "etcd"
+  | "kubeControllerManager"
+  | "kubeSchedulerAlerting"
+  | "kubeSchedulerRecording"
+  | "kubeProxy";
+
+/** A control-plane scrape target of the chart, by its top-level values key. */
+export type ControlPlaneTarget = "kubeEtcd" | "kubeControllerManager" | "kubeScheduler" | "kubeProxy";
+
+/** What cannot be monitored on a cluster platform, and why (the reason goes into comments and the report). */
+export interface PlatformLimits {
+  readonly disabledRuleGroups: readonly DefaultRuleGroup[];
+  readonly disabledTargets: readonly ControlPlaneTarget[];
+  readonly reason: string;
+}
+
+/**
+ * Default rule groups and scrape targets that cannot work on a cluster platform. Enabling
+ * them anyway gives alerts such as `KubeControllerManagerDown` that fire forever: a managed
+ * control plane (EKS, GKE, AKS) does not expose etcd, the scheduler or the controller manager
+ * to in-cluster scrapes, and kube-proxy's metrics listen on 127.0.0.1 (EKS, AKS, kind) or
+ * kube-proxy is absent (GKE Dataplane V2). kind runs the control plane as pods, but binds
+ * their metrics to 127.0.0.1 unless the cluster config is patched. Only a "generic"
+ * (self-managed) cluster keeps everything.
+ */
+export function platformLimits(platform: PlatformConfig["clusterPlatform"]): PlatformLimits {
+  const controlPlane: DefaultRuleGroup[] = ["etcd", "kubeControllerManager", "kubeSchedulerAlerting", "kubeSchedulerRecording", "kubeProxy"];
+  const targets: ControlPlaneTarget[] = ["kubeEtcd", "kubeControllerManager", "kubeScheduler", "kubeProxy"];
+  switch (platform) {
+    case "eks":
+    case "gke":
+    case "aks":
+      return { disabledRuleGroups: controlPlane, disabledTargets: targets, reason: `${platform} manages the control plane; its etcd, scheduler and controller manager cannot be scraped, and kube-proxy metrics are absent or bound to localhost` };
+    case "kind":
+      return { disabledRuleGroups: controlPlane, disabledTargets: targets, reason: "kind binds control-plane and kube-proxy metrics to 127.0.0.1" };
+    case "generic":
+      return { disabledRuleGroups: [], disabledTargets: [], reason: "self-managed control plane: every target is expected to be scrapeable" };
+  }
+}
+
+/** Sizing of the Prometheus container per environment (requests and memory limit). */
+export const PROMETHEUS_RESOURCES = {
+  dev: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+  staging: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+  production: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
+} as const;
+
+/** Sizing of the Alertmanager container per environment. */
+export const ALERTMANAGER_RESOURCES = {
+  dev: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+  staging: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+  production: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+} as const;
+
+/** Names the values refer to that are created outside the chart. */
+export interface ValuesRefs {
+  /** Secret with the Grafana admin user and password ({@link GRAFANA_ADMIN_KEYS}). */
+  readonly grafanaAdminSecret: string;
+}
+
+/** A PodDisruptionBudget value block: on with `replicas - 1` available when there is more than one replica. */
+export function disruptionBudget(replicas: number): { enabled: boolean; minAvailable?: number } {
+  return replicas > 1 ? { enabled: true, minAvailable: replicas - 1 } : { enabled: false };
+}
+
+/**
+ * Pod anti-affinity mode: "hard" (never two replicas on one node) in production so that a
+ * node loss cannot take out every replica; "soft" elsewhere, where small clusters may not
+ * have a node per replica; "" with one replica.
+ */
+export function antiAffinity(environment: PlatformConfig["environment"], replicas: number): "hard" | "soft" | "" {
+  if (replicas < 2) return "";
+  return environment === "production" ? "hard" : "soft";
+}
+
+function volumeClaim(storage: { size: string; storageClass?: string }): Record<string, unknown> {
+  return {
+    volumeClaimTemplate: {
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
+        resources: { requests: { storage: storage.size } },
+      },
+    },
+  };
+}
+
+/** Remote-write entries of `prometheusSpec.remoteWrite` (Thanos receive, Mimir, Amazon Managed Prometheus). */
+export function remoteWriteValues(config: PlatformConfig): Record<string, unknown>[] {
+  return config.monitoring.prometheus.remoteWrite.map((rw) => ({
+    name: rw.name,
+    url: rw.url,
+    ...(rw.sigv4Region ? { sigv4: { region: rw.sigv4Region } } : {}),
+    ...(rw.tenant ? { headers: { "X-Scope-OrgID": rw.tenant } } : {}),
+    // Bounded queues: a slow remote end must not grow Prometheus' memory without limit.
+    queueConfig: { capacity: 10000, maxShards: 50, maxSamplesPerSend: 2000 },
+  }));
+}
+
+/**
+ * The role Prometheus' service account assumes through IRSA for SigV4 remote write, if any
+ * entry sets one (rules.ts rejects two different roles).
+ */
+export function remoteWriteRole(config: PlatformConfig): string | undefined {
+  return config.monitoring.prometheus.remoteWrite.find((rw) => rw.sigv4RoleArn)?.sigv4RoleArn;
+}
+
+/**
+ * Values of the kube-prometheus-stack release for one stack. Pure: config in, plain object out.
+ *
+ * - HA where it matters: replicas, PodDisruptionBudgets and anti-affinity from config.
+ * - Persistent volumes for Prometheus and Alertmanager; `retention` and `retentionSize` both,
+ *   so that the volume never fills up before the time limit is reached.
+ * - Every PrometheusRule, ServiceMonitor, PodMonitor, Probe and ScrapeConfig of every namespace
+ *   is selected, whatever its labels: `*SelectorNilUsesHelmValues: false` with empty selectors
+ *   (the chart otherwise selects only objects labelled `release: <release>`).
+ * - Default rule groups and scrape targets the cluster platform cannot serve are off.
+ * - Alertmanager's config comes from the alerting component's Secret; Grafana's admin password
+ *   from a Secret as well, so no credential is ever part of these values.
+ */
+export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRefs): Record<string, unknown> {
+  const env = config.environment;
+  const mon = config.monitoring;
+  const limits = platformLimits(config.clusterPlatform);
+  const promReplicas = mon.prometheus.replicas;
+  const amReplicas = mon.alertmanager.replicas;
+  const grafanaReplicas = mon.grafana.replicas;
+  const role = remoteWriteRole(config);
+
+  const everything = {} as const;
+  const defaultRules: Record<string, boolean> = {};
+  for (const g of limits.disabledRuleGroups) defaultRules[g] = false;
+
+  const values: Record<string, unknown> = {
+    fullnameOverride: MONITORING_RELEASE,
+    commonLabels: { "app-platform/environment": env },
+    crds: { enabled: true },
+    defaultRules: { create: true, rules: defaultRules },
+    kubeEtcd: { enabled: !limits.disabledTargets.includes("kubeEtcd") },
+    kubeControllerManager: { enabled: !limits.disabledTargets.includes("kubeControllerManager") },
+    kubeScheduler: { enabled: !limits.disabledTargets.includes("kubeScheduler") },
+    kubeProxy: { enabled: !limits.disabledTargets.includes("kubeProxy") },
+    kubeStateMetrics: { enabled: true },
+    nodeExporter: { enabled: true },
+    prometheusOperator: {
+      // The webhook's certificate is made by Helm hook Jobs, and helm.v4.Chart does not run
+      // hooks: the webhook would reject every PrometheusRule and the operator would wait for
+      // a TLS Secret that never comes. Rule syntax is checked before deploy instead
+      // (`platform check` runs promtool on every rendered rule file).
+      admissionWebhooks: { enabled: false },
+      tls: { enabled: false },
+    },
+    prometheus: {
+      podDisruptionBudget: disruptionBudget(promReplicas),
+      ...(role ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": role } } } : {}),
+      prometheusSpec: {
+        replicas: promReplicas,
+        retention: mon.prometheus.retention,
+        retentionSize: mon.prometheus.retentionSize,
+        scrapeInterval: mon.scrapeInterval,
+        evaluationInterval: mon.evaluationInterval,
+        externalLabels: { environment: env },
+        storageSpec: volumeClaim(mon.prometheus.storage),
+        podAntiAffinity: antiAffinity(env, promReplicas),
+        podAntiAffinityTopologyKey: "kubernetes.io/hostname",
+        resources: PROMETHEUS_RESOURCES[env],
+        ruleSelectorNilUsesHelmValues: false,
+        ruleSelector: everything,
+        ruleNamespaceSelector: everything,
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        serviceMonitorSelector: everything,
+        serviceMonitorNamespaceSelector: everything,
+        podMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelector: everything,
+        podMonitorNamespaceSelector: everything,
+        probeSelectorNilUsesHelmValues: false,
+        probeSelector: everything,
+        probeNamespaceSelector: everything,
+        scrapeConfigSelectorNilUsesHelmValues: false,
+        scrapeConfigSelector: everything,
+        scrapeConfigNamespaceSelector: everything,
+        remoteWrite: remoteWriteValues(config),
+      },
+    },
+    alertmanager: {
+      podDisruptionBudget: disruptionBudget(amReplicas),
+      alertmanagerSpec: {
+        replicas: amReplicas,
+        storage: volumeClaim(mon.alertmanager.storage),
+        podAntiAffinity: antiAffinity(env, amReplicas),
+        podAntiAffinityTopologyKey: "kubernetes.io/hostname",
+        resources: ALERTMANAGER_RESOURCES[env],
+        // The alerting component owns the configuration and the receiver credentials.
+        useExistingSecret: true,
+        configSecret: ALERTMANAGER_CONFIG_SECRET,
+        secrets: [ALERTMANAGER_RECEIVERS_SECRET],
+      },
+    },
+    grafana: {
+      replicas: grafanaReplicas,
+      ...(grafanaReplicas > 1 ? { podDisruptionBudget: { minAvailable: grafanaReplicas - 1 } } : {}),
+      admin: { existingSecret: refs.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
+      defaultDashboardsEnabled: true,
+      defaultDashboardsTimezone: "utc",
+      sidecar: {
+        dashboards: {
+          enabled: true,
+          label: DASHBOARD_LABEL.key,
+          labelValue: DASHBOARD_LABEL.value,
+          // Our dashboards ship in the monitoring namespace; watching only it needs no cluster-wide RBAC.
+          searchNamespace: config.namespaces.monitoring,
+        },
+        datasources: {
+          enabled: true,
+          defaultDatasourceEnabled: true,
+          isDefaultDatasource: true,
+          name: "Prometheus",
+          uid: DATASOURCE_UIDS.prometheus,
+          alertmanager: { enabled: true, name: "Alertmanager", uid: DATASOURCE_UIDS.alertmanager, implementation: "prometheus" },
+        },
+      },
+      "grafana.ini": {
+        analytics: { check_for_updates: false, reporting_enabled: false },
+        users: { allow_sign_up: false },
+        auth: { disable_login_form: false },
+        ...(mon.grafana.host ? { server: { root_url: `https://${mon.grafana.host}` } } : {}),
+      },
+      ...(mon.grafana.host
+        ? { ingress: { enabled: true, hosts: [mon.grafana.host], tls: [{ secretName: "grafana-tls", hosts: [mon.grafana.host] }] } }
+        : {}),
+    },
+  };
+  return values;
+}
