@@ -1,6 +1,7 @@
 import type { ConfigInput, SecretKey } from "./config";
 import type { Environment } from "./schema/common";
 import type { EnvironmentDefaults } from "./schema/defaults";
+import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds, type AlertThresholds } from "./schema/alerting";
 import type { Color, ServiceConfigInput } from "./schema/services";
 
 /** HPA scaling rules for one direction. */
@@ -97,7 +98,10 @@ export interface PlatformConfig {
     readonly receivers: NonNullable<NonNullable<ConfigInput["alerting"]>["receivers"]>;
     readonly heartbeat?: { readonly repeatInterval: string };
     readonly maintenance?: NonNullable<ConfigInput["alerting"]>["maintenance"];
-    readonly thresholds: Readonly<Record<string, number | string>>;
+    /** Every alert threshold and `for:` duration: the environment's defaults with the stack's overrides. */
+    readonly thresholds: AlertThresholds;
+    /** Base URL of the runbooks; an alert's runbook is `<runbookBaseUrl>/<AlertName>.md`. */
+    readonly runbookBaseUrl: string;
   };
   readonly postgres: EndpointConfig & {
     readonly database: string;
@@ -262,7 +266,8 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
         ? { repeatInterval: c.alerting?.heartbeat?.repeatInterval ?? "1m" }
         : undefined,
       maintenance: c.alerting?.maintenance,
-      thresholds: c.alerting?.thresholds ?? {},
+      thresholds: resolveThresholds(env, c.alerting?.thresholds),
+      runbookBaseUrl: (c.alerting?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),
     },
     postgres: {
       mode: pgMode,

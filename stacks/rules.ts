@@ -1,7 +1,8 @@
-import { problem, type ConfigInput, type ConfigProblem } from "./config";
+import { didYouMean, problem, type ConfigInput, type ConfigProblem } from "./config";
 import type { PlatformConfig, ServiceConfig } from "./resolve";
 import { bytes, cpuMillis } from "./schema/common";
 import { cronProblem } from "./schema/cron";
+import { checkAlertThresholds } from "./schema/alerting";
 import { prometheusBytesValue } from "./schema/monitoring";
 
 /** True when an image reference is pinned: a digest, or a version tag such as `1.4.2` or `v2.3`. */
@@ -180,6 +181,9 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
   }
   if (has("heartbeatUrl") === false && input.alerting?.heartbeat !== undefined) {
     out.push(problem(["alerting", "heartbeat"], input.alerting.heartbeat, "needs the dead-man's-switch URL: run `pulumi config set --secret heartbeatUrl <url>`"));
+  }
+  for (const t of checkAlertThresholds(input.alerting?.thresholds ?? {}, didYouMean)) {
+    out.push(problem(["alerting", "thresholds", t.key], t.value, t.rule));
   }
   const m = config.alerting.maintenance;
   if (m && m.endTime <= m.startTime) {

@@ -1,0 +1,218 @@
+import type { ServiceConfig } from "../../../stacks/resolve";
+import { APP_METRICS } from "../contract";
+import { appSelector, requestSeries } from "./services";
+import { clean, counter, series } from "./series";
+import type { AlertCase, AlertDefinition, ExprCase, RecordingRule, RuleContext, RuleGroupModule } from "./types";
+
+/** The two service-level indicators every service has: availability (5xx) and latency. */
+export type SliName = "availability" | "latency";
+
+/** Windows of the SLI error-ratio recording rules (nominal names; ranges scale with timeScale). */
+export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
+
+/**
+ * The multiwindow, multi-burn-rate tiers of the Google SRE workbook for a 30-day SLO: a tier
+ * fires when both its long and short windows burn the budget `factor` times faster than
+ * allowed. 14.4x over 1h spends 2% of a 30-day budget; 6x over 6h 5%; 3x over 1d 10%;
+ * 1x over 3d 10%.
+ */
+export const BURN_TIERS = [
+  { long: "1h", short: "5m", factor: 14.4, severity: "critical", forKey: "sloPageFastFor" },
+  { long: "6h", short: "30m", factor: 6, severity: "critical", forKey: "sloPageSlowFor" },
+  { long: "1d", short: "2h", factor: 3, severity: "warning", forKey: "sloTicketFastFor" },
+  { long: "3d", short: "6h", factor: 1, severity: "warning", forKey: "sloTicketSlowFor" },
+] as const;
+
+/** The SLO period the remaining budget is measured over. */
+export const SLO_PERIOD = "30d";
+
+/**
+ * The `le` matcher of a latency threshold. Prometheus 3 writes classic-histogram `le` values
+ * as floats ("1.0") while 2.x wrote "1", so whole numbers match both spellings.
+ */
+export function leMatcher(threshold: number): string {
+  return Number.isInteger(threshold) ? `le=~"${threshold}(\\\\.0)?"` : `le="${threshold}"`;
+}
+
+/** Objective of one SLI of a service. */
+export function objectiveOf(s: ServiceConfig, sli: SliName): number {
+  return sli === "availability" ? s.slo.availability : s.slo.latency.objective;
+}
+
+/** 1 - objective without binary noise (1 - 0.999 is 0.0010000000000000009 in floating point). */
+export function budgetOf(objective: number): number {
+  return clean(1 - objective);
+}
+
+function sliRecordingRules(ctx: RuleContext, s: ServiceConfig, sli: SliName): RecordingRule[] {
+  const sel = appSelector(ctx, "active", `,service="${s.name}"`);
+  const by = "sum by (namespace, service)";
+  const labels = { slo: sli };
+  const rules: RecordingRule[] = [];
+  for (const w of SLI_WINDOWS) {
+    const r = ctx.dur(w);
+    const expr =
+      sli === "availability"
+        ? // A service without any 5xx series still has a ratio: 0, not "no data".
+          `(${by} (rate(${APP_METRICS.requests}{${sel},${APP_METRICS.statusLabel}=~"5.."}[${r}])) or 0 * ${by} (rate(${APP_METRICS.requests}{${sel}}[${r}])))\n/ ${by} (rate(${APP_METRICS.requests}{${sel}}[${r}]))`
+        : `1 - (\n  ${by} (rate(${APP_METRICS.durationBucket}{${sel},${leMatcher(s.slo.latency.thresholdSeconds)}}[${r}]))\n  / ${by} (rate(${APP_METRICS.durationBucket}{${sel},le="+Inf"}[${r}]))\n)`;
+    rules.push({ record: `slo:sli_error:ratio_rate${w}`, expr, labels });
+  }
+  for (const tier of BURN_TIERS) {
+    const r = ctx.dur(tier.long);
+    const total = sli === "availability" ? `${APP_METRICS.requests}{${sel}}` : `${APP_METRICS.durationBucket}{${sel},le="+Inf"}`;
+    rules.push({ record: `slo:sli_requests:increase${tier.long}`, expr: `${by} (increase(${total}[${r}]))`, labels });
+  }
+  const o = objectiveOf(s, sli);
+  const own = { namespace: ctx.config.namespaces.apps, service: s.name, slo: sli };
+  const match = `{namespace="${own.namespace}",service="${s.name}",slo="${sli}"}`;
+  rules.push(
+    { record: "slo:objective:ratio", expr: `vector(${o})`, labels: own },
+    { record: "slo:error_budget:ratio", expr: `vector(${budgetOf(o)})`, labels: own },
+    { record: `slo:sli_error:ratio_rate${SLO_PERIOD}`, expr: `avg_over_time(slo:sli_error:ratio_rate5m${match}[${ctx.dur(SLO_PERIOD)}])` },
+    {
+      record: "slo:error_budget_remaining:ratio",
+      expr: `1 - slo:sli_error:ratio_rate${SLO_PERIOD}${match} / on (namespace, service, slo) slo:error_budget:ratio${match}`,
+    },
+  );
+  return rules;
+}
+
+const PREFIX: Record<SliName, string> = { availability: "Error", latency: "Latency" };
+
+/**
+ * SLO rules generated from each service's objectives: Sloth-style recording rules (error ratio
+ * per window, request counts, objective, budget, remaining budget over 30 days) and, per SLI,
+ * four burn-rate alerts shared by all services. A minimum-traffic guard keeps a quiet service
+ * from paging on one failed request: the long window must hold enough requests that burning at
+ * the tier's rate takes at least `sloMinFailures` failures.
+ */
+export const sloGroup: RuleGroupModule = {
+  name: "app-platform-slo",
+  build(ctx) {
+    const recording = ctx.services.flatMap((s) => (["availability", "latency"] as const).flatMap((sli) => sliRecordingRules(ctx, s, sli)));
+    const minFailures = ctx.num("sloMinFailures");
+    const alerts: AlertDefinition[] = [];
+    for (const sli of ["availability", "latency"] as const) {
+      for (const tier of BURN_TIERS) {
+        const name = `${PREFIX[sli]}BudgetBurn${tier.long}`;
+        const f = tier.factor;
+        const m = `{slo="${sli}"}`;
+        const on = "on (namespace, service, slo)";
+        const expr = [
+          `slo:sli_error:ratio_rate${tier.long}${m} > ${on} (${f} * slo:error_budget:ratio${m})`,
+          `and ${on}`,
+          `slo:sli_error:ratio_rate${tier.short}${m} > ${on} (${f} * slo:error_budget:ratio${m})`,
+          `and ${on}`,
+          `slo:sli_requests:increase${tier.long}${m} * ${on} slo:error_budget:ratio${m} * ${f} >= ${minFailures}`,
+        ].join("\n");
+        const what = sli === "availability" ? "failed requests" : "requests slower than the latency threshold";
+        alerts.push(
+          ctx.alert({
+            name,
+            expr,
+            for: ctx.durOf(tier.forKey),
+            severity: tier.severity,
+            summary: `{{ $labels.service }} burns its ${sli} error budget ${f}x too fast (${tier.long} window)`,
+            description: `{{ $labels.service }} in {{ $labels.namespace }}: {{ $value | humanizePercentage }} ${what} over the last ${tier.long} (and over ${tier.short}), ${f} times the rate that would spend the 30-day budget exactly.`,
+            runbook: {
+              meaning: `The ${sli} SLO's error budget burns ${f} times faster than it may, in both a ${tier.long} and a ${tier.short} window. At this rate ${tier.factor === 14.4 ? "2% of the 30-day budget is gone within an hour" : tier.factor === 6 ? "5% of the 30-day budget is gone within 6 hours" : tier.factor === 3 ? "10% of the budget is gone within a day" : "the whole budget is gone at the end of the period"}. ${tier.severity === "critical" ? "This pages: users are affected now." : "This is a ticket: fix it within working hours."}`,
+              check: [
+                `In Prometheus: \`slo:sli_error:ratio_rate${tier.long}{service="<service>",slo="${sli}"}\` and \`slo:error_budget_remaining:ratio{service="<service>"}\`.`,
+                "Open the service's SLO dashboard; find when the burn started and whether a release happened then.",
+                sli === "availability" ? "Check ServiceHighErrorRatio and dependency alerts (PostgresDown, RedisDown)." : "Check ServiceHighLatency, HPAAtMaxForLong and the datastore alerts.",
+              ],
+              fix: [
+                "Roll back a faulty release by setting `activeColor` to the previous colour and running `pulumi up`.",
+                "Mitigate the cause (scale out, fix the dependency); once the short window recovers the alert resolves.",
+                "If the objective is wrong for this service, change `services[].slo` in the stack config rather than silencing.",
+              ],
+            },
+          }),
+        );
+      }
+    }
+    alerts.push(
+      ctx.alert({
+        name: "SLOErrorBudgetLow",
+        expr: `slo:error_budget_remaining:ratio < ${ctx.num("sloBudgetRemainingLow")}`,
+        for: ctx.durOf("sloBudgetLowFor"),
+        severity: "info",
+        summary: "{{ $labels.service }} has {{ $value | humanizePercentage }} of its {{ $labels.slo }} error budget left",
+        description: "{{ $labels.service }} in {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its 30-day {{ $labels.slo }} error budget left.",
+        runbook: {
+          meaning: "Most of the 30-day error budget is spent. Another incident would breach the SLO.",
+          check: ["Open the SLO dashboard: which incidents spent the budget?"],
+          fix: ["Prefer reliability work over risky releases until the budget recovers; releases are still possible with the blue-green switch."],
+        },
+      }),
+    );
+
+    const s = ctx.services[0];
+    const cases: AlertCase[] = [];
+    const exprCases: ExprCase[] = [];
+    if (s) {
+      const labelsOf = (sli: SliName) => ({ namespace: ctx.config.namespaces.apps, service: s.name, slo: sli });
+      // Enough traffic that the minimum-traffic guard holds from the first evaluation on, so
+      // that the alert becomes pending exactly at minute 1.
+      const perMinute = (sli: SliName, factor: number) => Math.max(1000, Math.ceil((2 * minFailures) / (factor * budgetOf(objectiveOf(s, sli))) / 1000) * 1000);
+      const inputs = (sli: SliName, ratio: number, factor: number) =>
+        sli === "availability" ? requestSeries(ctx, s.name, ratio, perMinute(sli, factor)) : latencySeries(ctx, s, ratio, perMinute(sli, factor));
+      for (const sli of ["availability", "latency"] as const) {
+        const b = budgetOf(objectiveOf(s, sli));
+        for (const tier of BURN_TIERS) {
+          const limit = tier.factor * b;
+          if (limit >= 1) throw new Error(`services "${s.name}": a ${sli} objective of ${objectiveOf(s, sli)} makes the ${tier.factor}x burn rate unreachable`);
+          const fire = clean(Math.min(limit * 1.2, (limit + 1) / 2));
+          cases.push({ alert: `${PREFIX[sli]}BudgetBurn${tier.long}`, firing: inputs(sli, fire, tier.factor), quiet: inputs(sli, clean(limit * 0.8), tier.factor), onsetMinutes: 1, labels: labelsOf(sli), value: fire });
+        }
+      }
+      // The guard: a quiet service whose only request failed does not page.
+      const b = budgetOf(s.slo.availability);
+      const fire = clean(Math.min(14.4 * b * 1.2, (14.4 * b + 1) / 2));
+      const lone = series(APP_METRICS.requests, { namespace: ctx.config.namespaces.apps, role: "active", service: s.name, color: "blue", pod: `${s.name}-blue-0`, status: "500" }, `0 1x${"{N}"}`);
+      cases.push({ alert: "ErrorBudgetBurn1h", firing: requestSeries(ctx, s.name, fire), quiet: [lone], onsetMinutes: 1, labels: labelsOf("availability"), value: fire });
+
+      const low = ctx.num("sloBudgetRemainingLow");
+      cases.push({
+        alert: "SLOErrorBudgetLow",
+        firing: requestSeries(ctx, s.name, clean(b * (1 - low * 0.8))),
+        quiet: requestSeries(ctx, s.name, clean(b * (1 - low * 1.2))),
+        onsetMinutes: 1,
+        labels: labelsOf("availability"),
+        value: clean(low * 0.8),
+      });
+
+      // Recording rules at minute 10 of a constant 1% (availability) and 2% (latency) error ratio.
+      const sel = (sli: SliName) => `{namespace="${ctx.config.namespaces.apps}",service="${s.name}",slo="${sli}"}`;
+      const input = [...requestSeries(ctx, s.name, 0.01), ...latencySeries(ctx, s, 0.02)];
+      const at = (name: string, expr: string, value: number, sli: SliName): ExprCase => ({
+        name,
+        input,
+        evalMinutes: 10,
+        expr: `round(${expr} * 1000000)`,
+        expected: [{ labels: sel(sli), value: Math.round(value * 1e6) }],
+      });
+      for (const sli of ["availability", "latency"] as const) {
+        const r = sli === "availability" ? 0.01 : 0.02;
+        const o = objectiveOf(s, sli);
+        for (const w of SLI_WINDOWS) exprCases.push(at(`error ratio ${sli} ${w}`, `slo:sli_error:ratio_rate${w}${sel(sli)}`, r, sli));
+        exprCases.push(at(`objective ${sli}`, `slo:objective:ratio${sel(sli)}`, o, sli));
+        exprCases.push(at(`error budget ${sli}`, `slo:error_budget:ratio${sel(sli)}`, budgetOf(o), sli));
+        exprCases.push(at(`remaining budget ${sli}`, `slo:error_budget_remaining:ratio${sel(sli)}`, 1 - r / budgetOf(o), sli));
+        // 1000 requests a minute for 10 minutes.
+        exprCases.push({ ...at(`requests ${sli} 1h`, `slo:sli_requests:increase1h${sel(sli)}`, 0, sli), expr: `slo:sli_requests:increase1h${sel(sli)}`, expected: [{ labels: `slo:sli_requests:increase1h${sel(sli)}`, value: 10000 }] });
+      }
+    }
+    return { group: { name: this.name, rules: [...recording, ...alerts.map((a) => a.rule)] }, alerts, cases, exprCases };
+  },
+};
+
+/** Latency buckets of a service with `ratio` of requests slower than its latency threshold. */
+export function latencySeries(ctx: RuleContext, s: ServiceConfig, ratio: number, perMinute = 1000) {
+  const base = { namespace: ctx.config.namespaces.apps, role: "active", service: s.name, color: "blue", pod: `${s.name}-blue-0` };
+  return [
+    series(APP_METRICS.durationBucket, { ...base, le: String(s.slo.latency.thresholdSeconds) }, counter(clean(perMinute * (1 - ratio)))),
+    series(APP_METRICS.durationBucket, { ...base, le: "+Inf" }, counter(perMinute)),
+  ];
+}
