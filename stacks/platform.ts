@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { Foundation } from "../components/foundation";
 import { BlueGreenService, type ImageRegistry } from "../components/app";
+import { PlatformSecrets, secretConfig } from "../components/secrets";
+import { DevDatastores } from "../components/datastores";
+import { PostgresBackups } from "../components/backup";
 import { MonitoringStack } from "../components/monitoring/stack";
 import { Exporters } from "../components/exporters";
 
@@ -40,9 +43,36 @@ export function createPlatform(config: PlatformConfig): Platform {
       ),
   );
 
+  // Credentials first (generated in dev, from --secret config otherwise), then dev's datastores
+  // and the backups that read them.
+  const secrets = new PlatformSecrets(
+    "secrets",
+    {
+      environment: config.environment,
+      namespaces: foundation.namespaceNames,
+      postgres: config.postgres,
+      redis: config.redis,
+      objectStore: config.backup.enabled && !config.aws,
+      objectStoreRotation: config.backup.rotation,
+      aws: config.aws,
+      postgresPassword: secretConfig("postgresPassword"),
+      redisPassword: secretConfig("redisPassword"),
+    },
+    { dependsOn: [foundation] },
+  );
+  const datastores = new DevDatastores(
+    "datastores",
+    { environment: config.environment, namespaces: config.namespaces, postgres: config.postgres, redis: config.redis, objectStore: config.backup.enabled && !config.aws },
+    { dependsOn: [foundation, secrets] },
+  );
+  const backups = config.backup.enabled
+    ? new PostgresBackups("backup", { config, imageRegistry }, { dependsOn: [foundation, secrets, datastores] })
+    : undefined;
+
   return {
     outputs: {
       environment: config.environment,
+      backup: backups ? { bucket: backups.bucket, image: backups.image } : undefined,
       namespaces: foundation.namespaceNames,
       activeColors: Object.fromEntries(config.services.map((s, i) => [s.name, { active: s.activeColor, service: services[i].activeServiceName, preview: services[i].previewServiceName }])),
     },

@@ -108,8 +108,12 @@ export interface PlatformConfig {
     readonly user: string;
     readonly sslMode: "disable" | "require" | "verify-ca" | "verify-full";
     readonly maxConnections: number;
+    /** Keeper of the generated password (in-cluster); changing it rotates the password. */
+    readonly rotation: string;
+    /** Volume size of the in-cluster instance. */
+    readonly storageSize: string;
   };
-  readonly redis: EndpointConfig & { readonly tls: boolean };
+  readonly redis: EndpointConfig & { readonly tls: boolean; readonly rotation: string; readonly storageSize: string };
   readonly backup: {
     readonly enabled: boolean;
     readonly schedule: string;
@@ -117,6 +121,14 @@ export interface PlatformConfig {
     readonly transitionDays: number;
     readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
     readonly drill: { readonly schedule: string; readonly verifyTables: readonly string[] };
+    /** Image with pg_dump and the aws CLI; undefined: built from components/backup/image. */
+    readonly image?: string;
+    readonly compressLevel: number;
+    readonly scratchSize: string;
+    readonly timeoutMinutes: number;
+    readonly resources: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
+    /** Keeper of the dev object store's generated keys. */
+    readonly rotation: string;
   };
   readonly aws?: {
     readonly region: string;
@@ -277,12 +289,16 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       user: c.postgres?.user ?? "app",
       sslMode: c.postgres?.sslMode ?? (pgMode === "in-cluster" ? "disable" : "verify-full"),
       maxConnections: c.postgres?.maxConnections ?? 100,
+      rotation: c.postgres?.rotation ?? "initial",
+      storageSize: c.postgres?.storageSize ?? "2Gi",
     },
     redis: {
       mode: redisMode,
       host: c.redis?.host ?? `redis.${apps}.svc.cluster.local`,
       port: c.redis?.port ?? 6379,
       tls: c.redis?.tls ?? redisMode === "external",
+      rotation: c.redis?.rotation ?? "initial",
+      storageSize: c.redis?.storageSize ?? "1Gi",
     },
     backup: {
       enabled: backup.enabled ?? true,
@@ -294,6 +310,12 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
         schedule: backup.drill?.schedule ?? d.backup.drillSchedule,
         verifyTables: backup.drill?.verifyTables ?? [],
       },
+      image: backup.image,
+      compressLevel: backup.compressLevel ?? 6,
+      scratchSize: backup.scratchSize ?? d.backup.scratchSize,
+      timeoutMinutes: backup.timeoutMinutes ?? 120,
+      resources: backup.resources ?? { cpu: "250m", memory: "256Mi", memoryLimit: "1Gi" },
+      rotation: backup.rotation ?? "initial",
     },
     aws: c.aws && {
       region: c.aws.region,

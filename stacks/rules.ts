@@ -231,6 +231,15 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
   if (env === "dev" && config.aws) {
     out.push(problem(["aws"], input.aws, "is not used in dev (dev needs no cloud account): remove it"));
   }
+  if (env !== "dev" && b.enabled && config.aws && !config.aws.oidcProviderArn) {
+    out.push(problem(["aws", "oidcProviderArn"], undefined, `is required in ${env}: the backup jobs reach S3 through an IAM role for their service account (IRSA); set the cluster's IAM OIDC provider ARN`));
+  }
+  if (env === "production" && b.enabled && b.drill.verifyTables.length === 0) {
+    out.push(problem(["backup", "drill", "verifyTables"], [], "must name at least one table in production: a drill that counts no rows proves only that pg_restore ran; add e.g. [public.orders]"));
+  }
+  if (env === "production" && b.image !== undefined && !isPinnedImage(b.image)) {
+    out.push(problem(["backup", "image"], b.image, "must be pinned in production: use a version tag or a digest"));
+  }
 
   if (config.timeScale !== 1 && env !== "dev") {
     out.push(problem(["timeScale"], config.timeScale, "is for end-to-end tests of dev only: remove it"));

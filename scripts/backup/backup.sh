@@ -56,6 +56,11 @@ put() { # put <file> <key> <content-type>
 }
 json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "${s//$'\n'/ }"; }
 
+# The dev object store starts empty; AWS buckets are created by Pulumi (and the job may not).
+if [[ "${BACKUP_CREATE_BUCKET:-false}" == "true" ]] && ! s3 s3api head-bucket --bucket "$BACKUP_BUCKET" > /dev/null 2>&1; then
+  s3 s3api create-bucket --bucket "$BACKUP_BUCKET" > /dev/null || die 5 "creating bucket $BACKUP_BUCKET failed"
+fi
+
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 t0=$(date +%s)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { bytesQuantity } from "./common";
+import { rotationKeeper } from "./backup";
 
 const endpoint = (defaultPort: number) =>
   z.strictObject({
@@ -6,6 +8,10 @@ const endpoint = (defaultPort: number) =>
     mode: z.enum(["in-cluster", "external"]),
     host: z.string().min(1).optional(),
     port: z.number().int().min(1).max(65535).optional().describe(`@default ${defaultPort}`),
+    /** Regenerates the generated password (in-cluster mode) when changed. */
+    rotation: rotationKeeper.optional(),
+    /** Volume size of the in-cluster instance. */
+    storageSize: bytesQuantity.optional(),
   });
 
 /** `app-platform:postgres` */

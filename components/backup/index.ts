@@ -1,0 +1,4 @@
+export * from "./aws-policies";
+export * from "./backups";
+export * from "./builders";
+export * from "./storage";

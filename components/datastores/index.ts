@@ -1,0 +1,3 @@
+export * from "./builders";
+export * from "./dev-datastores";
+export * from "./security";

@@ -1,0 +1,2 @@
+export * from "./generated-secret";
+export * from "./platform-secrets";

@@ -1,0 +1,191 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../stacks/config";
+import { standardLabels } from "../foundation/labels";
+import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../monitoring/contract";
+import { GeneratedSecret, type SecretsManagerTarget } from "./generated-secret";
+
+/** Name of the dev Postgres backup user (read-only through pg_read_all_data). */
+export const BACKUP_DB_USER = "backup";
+/** Secret in the apps namespace from which the dev Postgres sets the backup user's password. */
+export const POSTGRES_BACKUP_USER_SECRET = "postgres-backup-credentials";
+/** Secret (backup namespace) with the dev object store's keys; keys {@link OBJECT_STORE_KEYS}. */
+export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
+/** Keys of {@link OBJECT_STORE_CREDENTIALS_SECRET}. */
+export const OBJECT_STORE_KEYS = { accessKeyId: "access-key-id", secretAccessKey: "secret-access-key" } as const;
+/** Access key id (user name) of the dev object store; the secret half is generated. */
+export const OBJECT_STORE_ACCESS_KEY_ID = "app-platform-backup";
+
+/** Arguments of {@link PlatformSecrets}. */
+export interface PlatformSecretsArgs {
+  /** Environment; names Secrets Manager secrets and labels everything. */
+  readonly environment: PlatformConfig["environment"];
+  /** Namespace names by role (the foundation's outputs, so that they are created first). */
+  readonly namespaces: { readonly apps: pulumi.Input<string>; readonly monitoring: pulumi.Input<string>; readonly backup: pulumi.Input<string> };
+  /** The resolved Postgres endpoint; in-cluster mode gets generated passwords. */
+  readonly postgres: PlatformConfig["postgres"];
+  /** The resolved Redis endpoint; in-cluster mode gets a generated password. */
+  readonly redis: PlatformConfig["redis"];
+  /** Rotation keeper of the dev object store's keys. @default "initial" */
+  readonly objectStoreRotation?: string;
+  /** Create the dev object store's keys (dev backups). @default false */
+  readonly objectStore?: boolean;
+  /** AWS settings; when set, generated credentials are also stored in Secrets Manager. @default undefined */
+  readonly aws?: PlatformConfig["aws"];
+  /** `postgresPassword` from `--secret` config; required when Postgres is external. @default undefined */
+  readonly postgresPassword?: pulumi.Input<string>;
+  /** `redisPassword` from `--secret` config; required when Redis is external. @default undefined */
+  readonly redisPassword?: pulumi.Input<string>;
+}
+
+/** Reads a credential that must come from `pulumi config set --secret` (config validation refuses plaintext). */
+export function secretConfig(key: "postgresPassword" | "redisPassword"): pulumi.Output<string> | undefined {
+  return new pulumi.Config("app-platform").getSecret(key);
+}
+
+/**
+ * Every credential the platform itself creates or distributes: the Postgres and Redis
+ * credential Secrets in each namespace that consumes them (generated in dev, from `--secret`
+ * config for external endpoints), a separate read-only backup user where we own the database,
+ * the dev object store's keys, and in AWS stacks the customer KMS key of Secrets Manager.
+ */
+export class PlatformSecrets extends pulumi.ComponentResource {
+  /** KMS key encrypting Secrets Manager secrets (AWS stacks). */
+  readonly kmsKey?: aws.kms.Key;
+  /** Generated app-user password of the dev Postgres. */
+  readonly postgresPassword?: pulumi.Output<string>;
+  /** Generated backup-user password of the dev Postgres. */
+  readonly postgresBackupPassword?: pulumi.Output<string>;
+  /** Generated password of the dev Redis. */
+  readonly redisPassword?: pulumi.Output<string>;
+  /** The Kubernetes Secrets this component created, for dependsOn. */
+  readonly secrets: pulumi.Resource[] = [];
+  private readonly args: PlatformSecretsArgs;
+
+  constructor(name: string, args: PlatformSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("app-platform:secrets:PlatformSecrets", name, {}, opts);
+    this.args = args;
+    const env = args.environment;
+    const ns = args.namespaces;
+    if (args.postgres.mode === "external" && args.postgresPassword === undefined) {
+      throw new pulumi.ResourceError("postgres.mode is \"external\" but postgresPassword is not set: run `pulumi config set --secret postgresPassword <value>`", this);
+    }
+    if (args.redis.mode === "external" && args.redisPassword === undefined) {
+      throw new pulumi.ResourceError("redis.mode is \"external\" but redisPassword is not set: run `pulumi config set --secret redisPassword <value>`", this);
+    }
+
+    if (args.aws) {
+      this.kmsKey = new aws.kms.Key(
+        `${name}-kms`,
+        {
+          description: `app-platform ${env}: encrypts platform credentials in Secrets Manager`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          tags: { "app-platform/environment": env },
+        },
+        { parent: this },
+      );
+      new aws.kms.Alias(`${name}-kms-alias`, { name: `alias/app-platform-${env}-secrets`, targetKeyId: this.kmsKey.keyId }, { parent: this.kmsKey });
+    }
+
+    // Postgres.
+    if (args.postgres.mode === "in-cluster") {
+      const app = this.generated(`${name}-postgres`, {
+        description: `app-platform ${env}: Postgres user "${args.postgres.user}" of the in-cluster database`,
+        rotation: args.postgres.rotation,
+        secretName: POSTGRES_CREDENTIALS_SECRET,
+        namespaces: [ns.apps, ns.monitoring],
+        staticData: { username: args.postgres.user },
+      }, "postgres");
+      const backup = this.generated(`${name}-postgres-backup`, {
+        description: `app-platform ${env}: read-only Postgres user "${BACKUP_DB_USER}" of the backup jobs`,
+        rotation: args.postgres.rotation,
+        secretName: POSTGRES_CREDENTIALS_SECRET,
+        namespaces: [ns.backup],
+        renamedCopies: [{ namespace: ns.apps, secretName: POSTGRES_BACKUP_USER_SECRET }],
+        staticData: { username: BACKUP_DB_USER },
+      }, "postgres-backup");
+      this.postgresPassword = app.password;
+      this.postgresBackupPassword = backup.password;
+    } else {
+      this.copies(`${name}-postgres`, POSTGRES_CREDENTIALS_SECRET, [ns.apps, ns.monitoring, ns.backup], {
+        username: pulumi.output(args.postgres.user),
+        password: pulumi.output(args.postgresPassword!),
+      });
+    }
+
+    // Redis.
+    if (args.redis.mode === "in-cluster") {
+      this.redisPassword = this.generated(`${name}-redis`, {
+        description: `app-platform ${env}: password of the in-cluster Redis`,
+        rotation: args.redis.rotation,
+        secretName: REDIS_CREDENTIALS_SECRET,
+        namespaces: [ns.apps, ns.monitoring],
+      }, "redis").password;
+    } else {
+      this.copies(`${name}-redis`, REDIS_CREDENTIALS_SECRET, [ns.apps, ns.monitoring], { password: pulumi.output(args.redisPassword!) });
+    }
+
+    if (args.objectStore ?? false) {
+      this.generated(`${name}-object-store`, {
+        description: `app-platform ${env}: keys of the in-cluster S3-compatible backup store`,
+        rotation: args.objectStoreRotation ?? "initial",
+        secretName: OBJECT_STORE_CREDENTIALS_SECRET,
+        namespaces: [ns.backup],
+        passwordKey: OBJECT_STORE_KEYS.secretAccessKey,
+        staticData: { [OBJECT_STORE_KEYS.accessKeyId]: OBJECT_STORE_ACCESS_KEY_ID },
+        length: 40,
+      }, "object-store");
+    }
+
+    this.registerOutputs({ kmsKeyArn: this.kmsKey?.arn });
+  }
+
+  /**
+   * Where another component stores a generated credential in Secrets Manager (e.g. the Grafana
+   * admin password): this stack's KMS key and recovery window. Undefined outside AWS stacks.
+   */
+  secretsManagerTarget(credential: string): SecretsManagerTarget | undefined {
+    if (!this.kmsKey || !this.args.aws) return undefined;
+    return {
+      kmsKeyId: this.kmsKey.arn,
+      recoveryWindowInDays: this.args.aws.secretRecoveryDays,
+      name: `app-platform/${this.args.environment}/${credential}`,
+    };
+  }
+
+  private generated(
+    name: string,
+    a: Omit<ConstructorParameters<typeof GeneratedSecret>[1], "environment" | "component" | "secretsManager">,
+    credential: string,
+  ): GeneratedSecret {
+    const g = new GeneratedSecret(
+      name,
+      { ...a, environment: this.args.environment, component: "secrets", secretsManager: this.secretsManagerTarget(credential) },
+      { parent: this },
+    );
+    this.secrets.push(...g.kubernetesSecrets);
+    return g;
+  }
+
+  private copies(name: string, secretName: string, namespaces: pulumi.Input<string>[], data: Record<string, pulumi.Output<string>>): void {
+    namespaces.forEach((namespace, i) => {
+      this.secrets.push(
+        new k8s.core.v1.Secret(
+          `${name}-k8s-${i}`,
+          {
+            metadata: {
+              name: secretName,
+              namespace,
+              labels: standardLabels({ environment: this.args.environment, component: "secrets", name: secretName }),
+            },
+            type: "Opaque",
+            stringData: pulumi.secret(pulumi.all(data)),
+          },
+          { parent: this },
+        ),
+      );
+    });
+  }
+}
