@@ -121,10 +121,15 @@ export function blackboxConfig(timeoutSeconds = 2): Record<string, unknown> {
   };
 }
 
-/** blackbox-exporter with {@link blackboxConfig}; probes are scraped at `/probe?module=..&target=..`. */
-export async function startBlackboxExporter(group: ProcessGroup): Promise<Listening> {
-  const dir = group.tempDir("blackbox");
-  const file = path.join(dir, "blackbox.yml");
-  fs.writeFileSync(file, YAML.stringify(blackboxConfig()));
+/**
+ * blackbox-exporter with the given config file (the rendered one, which is what ships), or
+ * {@link blackboxConfig} when there is none; probes are scraped at `/probe?module=..&target=..`.
+ */
+export async function startBlackboxExporter(group: ProcessGroup, configFile?: string): Promise<Listening> {
+  let file = configFile;
+  if (!file) {
+    file = path.join(group.tempDir("blackbox"), "blackbox.yml");
+    fs.writeFileSync(file, YAML.stringify(blackboxConfig()));
+  }
   return startExporter(group, "blackbox-exporter", requireProgram(PROGRAMS.blackboxExporter), [`--config.file=${file}`]);
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB } from "../../components/monitoring/contract";
+import { BACKUP_CRONJOB, MONITORING_RELEASE, RESTORE_DRILL_CRONJOB } from "../../components/monitoring/contract";
 import { loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
 import { renderArtifacts } from "../render/write";
 import { readStackConfig } from "../render/stack-files";
@@ -38,6 +38,8 @@ export interface RenderedMonitoring {
   readonly alertmanager?: Record<string, any>;
   /** `grafana/dashboards/*.json`, parsed, by file name. */
   readonly dashboards: Readonly<Record<string, any>>;
+  /** `blackbox/blackbox.yml`, the blackbox exporter's modules, when the render has it. */
+  readonly blackboxConfig?: string;
 }
 
 /** Options of {@link renderMonitoring}. */
@@ -78,7 +80,9 @@ export function readRenderedMonitoring(dir: string, config: PlatformConfig): Ren
     return fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith(ext)).sort().map((f) => path.join(d, f)) : [];
   };
   const amFile = path.join(dir, "alertmanager", "alertmanager.yaml");
+  const blackboxFile = path.join(dir, "blackbox", "blackbox.yml");
   return {
+    blackboxConfig: fs.existsSync(blackboxFile) ? blackboxFile : undefined,
     config,
     dir,
     ruleFiles: [...list("prometheus/rules", ".yaml"), ...list("prometheus/rules", ".yml")],
@@ -96,6 +100,10 @@ export interface ExporterJobs {
   readonly postgres: string;
   readonly redis: string;
   readonly kubeState: string;
+  /** The blackbox exporter's own metrics (probes have their own jobs). */
+  readonly blackbox: string;
+  readonly prometheus: string;
+  readonly alertmanager: string;
   /** Probe jobs, from the probe name. */
   probe(name: string): string;
   /** Application jobs (the Kubernetes Service name), from the service name. */
@@ -108,6 +116,9 @@ export const DEFAULT_JOBS: ExporterJobs = {
   postgres: "postgres-exporter",
   redis: "redis-exporter",
   kubeState: "kube-state-metrics",
+  blackbox: "blackbox-exporter",
+  prometheus: `${MONITORING_RELEASE}-kube-prom-prometheus`,
+  alertmanager: `${MONITORING_RELEASE}-kube-prom-alertmanager`,
   probe: (name) => `probe/${name}`,
   app: (name) => name,
 };
@@ -218,7 +229,7 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       kubeState.set("kube_cronjob_spec_suspend", labels, 0);
     }
 
-    const [pg, redis, node, blackbox] = await Promise.all([startPostgres(group), startRedis(group), startNodeExporter(group), startBlackboxExporter(group)]);
+    const [pg, redis, node, blackbox] = await Promise.all([startPostgres(group), startRedis(group), startNodeExporter(group), startBlackboxExporter(group, rendered.blackboxConfig)]);
     const [pgExporter, redisExporter] = await Promise.all([startPostgresExporter(group, pg.url), startRedisExporter(group, redis.port)]);
 
     const ams: Record<string, AlertmanagerServer> = {};
@@ -259,6 +270,8 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       },
       { job: jobs.redis, targets: [{ address: `127.0.0.1:${redisExporter.port}`, labels: { namespace: ns.monitoring } }] },
       { job: jobs.kubeState, targets: [{ address: kubeState.target, labels: {} }] },
+      { job: jobs.blackbox, targets: [{ address: `127.0.0.1:${blackbox.port}`, labels: { namespace: ns.monitoring } }] },
+      { job: jobs.alertmanager, targets: Object.values(ams).map((a) => ({ address: `127.0.0.1:${a.port}`, labels: { namespace: ns.monitoring } })) },
     ];
     const prometheus = await startPrometheus(group, {
       scrapeIntervalSeconds: intervals.scrape,
@@ -266,8 +279,9 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       ruleFiles: rendered.ruleFiles,
       alertmanagers: Object.values(ams).map((a) => `127.0.0.1:${a.port}`),
       jobs: scrapeJobs,
+      selfJob: jobs.prometheus,
     });
-    await prometheus.waitForTargets(scrapeJobs.length, 30_000);
+    await prometheus.waitForTargets(scrapeJobs.reduce((n, j) => n + j.targets.length, 1), 30_000);
 
     let stopped = false;
     return {

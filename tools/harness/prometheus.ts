@@ -159,15 +159,19 @@ export function resultSize(r: PromResult): number {
 }
 
 /** Options of {@link startPrometheus}. */
-export type StartPrometheusOptions = PrometheusConfigOptions;
+export interface StartPrometheusOptions extends PrometheusConfigOptions {
+  /** Also scrape Prometheus itself under this job name (its rule and notifier metrics). */
+  readonly selfJob?: string;
+}
 
 /** Writes the config, starts Prometheus 2.42 on a free loopback port, waits for /-/ready. */
 export async function startPrometheus(group: ProcessGroup, opts: StartPrometheusOptions): Promise<PrometheusServer> {
   const cmd = requireProgram(PROGRAMS.prometheus);
   const dir = group.tempDir("prometheus");
   const configFile = path.join(dir, "prometheus.yml");
-  fs.writeFileSync(configFile, YAML.stringify(prometheusConfig(opts), { lineWidth: 0 }));
   const port = await freePort();
+  const jobs = opts.selfJob ? [...opts.jobs, { job: opts.selfJob, targets: [{ address: `127.0.0.1:${port}` }] }] : opts.jobs;
+  fs.writeFileSync(configFile, YAML.stringify(prometheusConfig({ ...opts, jobs }), { lineWidth: 0 }));
   const proc = await group.start(
     "prometheus",
     cmd,
