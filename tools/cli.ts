@@ -1,6 +1,7 @@
 import { CommandError } from "./commands/shared";
 import { renderCommand } from "./commands/render";
 import { checkCommand } from "./commands/check";
+import { policyCommand } from "./commands/policy";
 import { diffCommand } from "./commands/diff";
 import { promoteCommand } from "./commands/promote";
 import { rollbackCommand } from "./commands/rollback";
@@ -12,6 +13,7 @@ type Command = { run(argv: readonly string[]): Promise<number>; help: string };
 export const COMMANDS: Record<string, Command> = {
   render: { run: renderCommand, help: "render <stack> [--out DIR]   run the program offline under mocks, write out/<stack>/" },
   check: { run: checkCommand, help: "check <stack>                render, then schemas, policies, promtool and amtool" },
+  policy: { run: policyCommand, help: "policy <stack> [--resources F] run the policy pack offline on the render; exit 1 on a mandatory violation" },
   diff: { run: diffCommand, help: "diff <stack> --base <ref>    Markdown diff of the rendered resources vs a git ref (exit 0 none, 1 changes, 2 error)" },
   promote: { run: promoteCommand, help: "promote <stack> <service>    pre-scale, analysis gate, switch activeColor, watch, auto-rollback" },
   rollback: { run: rollbackCommand, help: "rollback <stack> <service>   switch a service back to its idle (previous) colour" },

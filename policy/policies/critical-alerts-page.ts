@@ -1,0 +1,78 @@
+import type { EnforcementLevel, PolicyResource } from "@pulumi/policy";
+import { parse } from "yaml";
+import { routeAlert, type AlertmanagerConfig } from "../lib/alertmanager";
+import { configSchema, DEFAULT_ENFORCEMENT, objectKey, type PlatformPolicy } from "../lib/policy";
+import { stackRules } from "../lib/prometheus";
+
+/** Config of {@link criticalAlertsPage}. */
+export interface CriticalAlertsPageConfig {
+  /** Name of the Secret holding Alertmanager's configuration. @default "alertmanager-platform-config" */
+  readonly configSecret: string;
+  /** Key of the configuration inside that Secret. @default "alertmanager.yaml" */
+  readonly configKey: string;
+  /** Receiver integrations that count as paging a human. @default ["pagerduty_configs", "opsgenie_configs"] */
+  readonly pagerIntegrations: readonly string[];
+  /** Value of the `severity` label that must page. @default "critical" */
+  readonly criticalSeverity: string;
+}
+
+/** The configuration text of an Alertmanager config Secret (stringData, or base64 data). */
+export function alertmanagerConfigText(secret: PolicyResource, key: string): string | undefined {
+  const text = secret.props.stringData?.[key];
+  if (text !== undefined) return text;
+  const b64 = secret.props.data?.[key];
+  return b64 === undefined ? undefined : Buffer.from(b64, "base64").toString("utf8");
+}
+
+/**
+ * Every critical alert reaches a receiver that pages a human. The policy reads the Alertmanager
+ * configuration from its Secret (the alerting component keeps credentials in a second Secret as
+ * files, so this one holds no secret) and routes each critical rule's static labels through it.
+ */
+export function criticalAlertsPage(enforcementLevel: EnforcementLevel = DEFAULT_ENFORCEMENT, defaults: Partial<CriticalAlertsPageConfig> = {}): PlatformPolicy {
+  return {
+    name: "critical-alerts-page",
+    description: "Every critical alert routes to a receiver that pages (PagerDuty, Opsgenie, ...).",
+    severity: "critical",
+    enforcementLevel,
+    remediationSteps: "Add a route matching severity=\"critical\" to a receiver with pagerduty_configs (or another paging integration).",
+    configSchema: configSchema<CriticalAlertsPageConfig>(
+      { configSecret: { type: "string" }, configKey: { type: "string" }, pagerIntegrations: { type: "array", items: { type: "string" } }, criticalSeverity: { type: "string" } },
+      { configSecret: "alertmanager-platform-config", configKey: "alertmanager.yaml", pagerIntegrations: ["pagerduty_configs", "opsgenie_configs"], criticalSeverity: "critical" },
+      defaults,
+    ),
+    validateStack: (args, report) => {
+      const cfg = args.getConfig<CriticalAlertsPageConfig>();
+      const critical = stackRules(args).filter((r) => r.rule.alert !== undefined && r.rule.labels?.severity === cfg.criticalSeverity);
+      if (critical.length === 0) return args.notApplicable("the stack has no critical alerts");
+      const secret = args.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.props.metadata?.name === cfg.configSecret);
+      if (!secret) {
+        report(`the stack has ${critical.length} critical alerts but no Alertmanager configuration Secret "${cfg.configSecret}": nobody would be paged; create it with a route for severity="${cfg.criticalSeverity}" to a paging receiver.`);
+        return;
+      }
+      const text = alertmanagerConfigText(secret, cfg.configKey);
+      if (text === undefined) {
+        report(`Secret ${objectKey(secret.props, secret.name)} has no key "${cfg.configKey}": Alertmanager would start without routes; put the configuration under that key.`, secret.urn);
+        return;
+      }
+      const am = parse(text) as AlertmanagerConfig;
+      if (!am?.route) {
+        report(`the Alertmanager configuration in Secret ${objectKey(secret.props, secret.name)} has no route: no alert is delivered; add a route tree.`, secret.urn);
+        return;
+      }
+      const pagers = new Set(
+        (am.receivers ?? []).filter((rc) => cfg.pagerIntegrations.some((i) => Array.isArray(rc[i]) && (rc[i] as unknown[]).length > 0)).map((rc) => rc.name),
+      );
+      for (const c of critical) {
+        const labels = { ...c.rule.labels, alertname: c.rule.alert! };
+        const receivers = routeAlert(am.route, labels);
+        if (!receivers.some((r) => pagers.has(r))) {
+          report(
+            `critical alert ${c.rule.alert} (PrometheusRule ${objectKey(c.resource.props, c.resource.name)}, group "${c.group}") routes to ${receivers.length ? receivers.map((r) => `"${r}"`).join(", ") : "no receiver"}, which does not page (paging integrations: ${cfg.pagerIntegrations.join(", ")}): an outage would wait for someone to read a channel; route severity="${cfg.criticalSeverity}" to a paging receiver.`,
+            c.resource.urn,
+          );
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { EnforcementLevel } from "@pulumi/policy";
+import { configSchema, DEFAULT_ENFORCEMENT, objectKey, type PlatformPolicy } from "../lib/policy";
+import { validateWorkloads } from "../lib/workloads";
+
+/** Config of {@link noHostPathVolumes}. */
+export interface NoHostPathVolumesConfig {
+  /** Workloads (`namespace/name`) allowed to mount node paths. @default [] */
+  readonly allowedWorkloads: readonly string[];
+}
+
+/** Pods do not mount directories of the node. */
+export function noHostPathVolumes(enforcementLevel: EnforcementLevel = DEFAULT_ENFORCEMENT, defaults: Partial<NoHostPathVolumesConfig> = {}): PlatformPolicy {
+  return {
+    name: "no-host-path-volumes",
+    description: "Pods do not mount hostPath volumes.",
+    severity: "high",
+    enforcementLevel,
+    remediationSteps: "Replace hostPath volumes with emptyDir, ConfigMap, Secret or PersistentVolumeClaim volumes.",
+    configSchema: configSchema<NoHostPathVolumesConfig>({ allowedWorkloads: { type: "array", items: { type: "string" } } }, { allowedWorkloads: [] }, defaults),
+    validateResource: validateWorkloads((w, args, report) => {
+      const key = objectKey(w, args.name);
+      if (args.getConfig<NoHostPathVolumesConfig>().allowedWorkloads?.includes(key)) return;
+      for (const v of w.pod.volumes ?? []) {
+        if (v.hostPath) {
+          report(`${w.kind} ${key} mounts volume "${v.name}" from the node's ${v.hostPath.path}: it can read or change the node's files; use an emptyDir, ConfigMap, Secret or PVC instead.`);
+        }
+      }
+    }),
+  };
+}
