@@ -3,6 +3,7 @@
  * resource, the way `pulumi preview --diff` would see them: by URN, with renames matched up
  * and flagged as replacements unless an alias covers them. Pure: renders in, plain data out.
  */
+import YAML from "yaml";
 import type { RenderedResource } from "../render/harness";
 import { replacementReason } from "./replacement";
 
@@ -11,7 +12,11 @@ export const SECRET_MARKER = "[secret]";
 
 /** One changed input of a resource. */
 export interface PropertyChange {
-  /** Display path, e.g. `spec.template.spec.containers[0].image` or `metadata.labels["app.kubernetes.io/name"]`. */
+  /**
+   * Display path, e.g. `spec.template.spec.containers[0].image` or
+   * `metadata.labels["app.kubernetes.io/name"]`; `#` enters a JSON or YAML document held in a
+   * string: `data["slo.json"]#panels[2].title`.
+   */
   readonly path: string;
   /** Value in the base; undefined when the property was added. */
   readonly old?: unknown;
@@ -82,7 +87,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Appends a key to a display path, quoting keys that are not plain identifiers. */
 export function joinPath(base: string, key: string | number): string {
   if (typeof key === "number") return `${base}[${key}]`;
-  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return base ? `${base}.${key}` : key;
+  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return base && !base.endsWith("#") ? `${base}.${key}` : `${base}${key}`;
   return `${base}[${JSON.stringify(key)}]`;
 }
 
@@ -110,7 +115,26 @@ export function propertyChanges(oldV: unknown, newV: unknown, base = ""): Proper
     return out;
   }
   if (deepEqual(oldV, newV)) return [];
+  if (typeof oldV === "string" && typeof newV === "string") {
+    // Dashboards, rule files and configs travel as JSON or YAML text inside ConfigMaps and
+    // Secrets; one changed threshold should read as one changed field, not two 30 kB strings.
+    const a = parseDocument(oldV);
+    const b = parseDocument(newV);
+    if (a !== undefined && b !== undefined) return propertyChanges(a, b, `${base}#`);
+  }
   return [{ path: base, old: oldV, new: newV, secret: containsSecret(oldV) || containsSecret(newV) }];
+}
+
+/** The object or list a multi-line JSON or YAML text holds, or undefined for any other string. */
+export function parseDocument(text: string): unknown {
+  if (text.length < 40 || !text.includes("\n")) return undefined;
+  try {
+    const t = text.trimStart();
+    const v = t.startsWith("{") || t.startsWith("[") ? JSON.parse(text) : YAML.parse(text);
+    return v !== null && typeof v === "object" ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Structural equality of JSON values. */
@@ -153,9 +177,13 @@ function k8sIdentity(r: RenderedResource): string | undefined {
   return `${r.type}|${typeof md.namespace === "string" ? md.namespace : ""}|${md.name}`;
 }
 
-/** A name with its digits and colour words removed: `orders-api-blue-2` and `orders-api-green-3` share a shape. */
+/**
+ * A name with its numbers blanked: `orders-v1-db` and `orders-v2-db` share a shape. Colours
+ * are kept: `x-hpa-blue` and `x-hpa-green` are two resources (a colour flip moves the HPA),
+ * not one renamed.
+ */
 export function nameShape(name: string): string {
-  return name.replace(/\d+/g, "#").replace(/\b(blue|green)\b/g, "@");
+  return name.replace(/\d+/g, "#");
 }
 
 /**

@@ -153,7 +153,8 @@ export async function waitAvailable(deps: PromotionDeps, namespace: string, depl
 
 interface Scaled {
   readonly index: number;
-  readonly original: { prescale?: boolean; prescaleReplicas?: number };
+  /** The service's `promotion` settings before the pre-scale; undefined when it had none. */
+  readonly original?: { prescale?: boolean; prescaleReplicas?: number };
 }
 
 async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: PromotionResult["steps"][number][], index: number, entry: ServiceEntry, from: Color, to: Color): Promise<Scaled> {
@@ -162,7 +163,7 @@ async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: Promo
     deps.log(`  ${deploymentName(req.service, from)} runs ${n} replicas`);
     return n;
   });
-  const original = { prescale: entry.promotion?.prescale, prescaleReplicas: entry.promotion?.prescaleReplicas };
+  const original = entry.promotion && { prescale: entry.promotion.prescale, prescaleReplicas: entry.promotion.prescaleReplicas };
   await step(deps, steps, `pre-scale ${deploymentName(req.service, to)} to ${size} (pulumi up)`, async () => {
     await setPath(deps.stack, `services[${index}].promotion.prescale`, "true");
     await setPath(deps.stack, `services[${index}].promotion.prescaleReplicas`, String(size));
@@ -176,8 +177,14 @@ async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: Promo
 
 async function restore(deps: PromotionDeps, steps: PromotionResult["steps"][number][], s: Scaled): Promise<void> {
   await step(deps, steps, "restore pre-scale settings (pulumi up)", async () => {
-    await setPath(deps.stack, `services[${s.index}].promotion.prescale`, s.original.prescale === undefined ? undefined : String(s.original.prescale));
-    await setPath(deps.stack, `services[${s.index}].promotion.prescaleReplicas`, s.original.prescaleReplicas === undefined ? undefined : String(s.original.prescaleReplicas));
+    if (s.original === undefined) {
+      // Leave no empty `promotion: {}` behind in the stack file.
+      await deps.stack.removeConfig(`services[${s.index}].promotion`, true);
+    } else {
+      const o = s.original;
+      await setPath(deps.stack, `services[${s.index}].promotion.prescale`, o.prescale === undefined ? undefined : String(o.prescale));
+      await setPath(deps.stack, `services[${s.index}].promotion.prescaleReplicas`, o.prescaleReplicas === undefined ? undefined : String(o.prescaleReplicas));
+    }
     await up(deps, "restore pre-scale settings");
   });
 }

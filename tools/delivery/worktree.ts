@@ -4,7 +4,7 @@
  * base is rendered exactly as that commit would render it. The repository's node_modules is
  * symlinked in: dependencies come from the lockfile, which a pull request rarely changes.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RenderResult } from "../render/harness";
@@ -36,26 +36,49 @@ export function fileAtRef(repoDir: string, commit: string, file: string): string
   }
 }
 
-/** Runs `<checkout>/tools/render/child.ts <stack> <checkout>` with Node and tsx; resolves to the render. */
-export function renderCheckout(checkout: string, stack: string, label: string): Promise<RenderResult> {
-  const entry = path.join(checkout, CHILD_RENDERER);
+/**
+ * Runs `<codeRoot>/tools/render/child.ts <stack> <rootDir>` with Node and tsx and resolves to
+ * the render. The child's stdout goes to a FILE, not a pipe: the renderer prints its JSON and
+ * then calls process.exit(), and writes to a pipe still queued at exit are lost (renders over
+ * 64 KiB came back cut short); writes to a file are synchronous, whatever the ref's renderer.
+ *
+ * @param codeRoot the checkout whose program and renderer run
+ * @param rootDir the folder with Pulumi.yaml and the stack file; @default codeRoot
+ */
+export function renderWithChild(codeRoot: string, stack: string, label: string, rootDir = codeRoot): Promise<RenderResult> {
+  const entry = path.join(codeRoot, CHILD_RENDERER);
   if (!fs.existsSync(entry)) {
     return Promise.reject(new RenderAtRefError(`${label} has no ${CHILD_RENDERER}: it predates the offline renderer, so it cannot be rendered; choose a newer --base`));
   }
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", entry, stack, checkout], { cwd: checkout, maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
+  const dir = tempDir("render-out");
+  const outFile = path.join(dir, "render.json");
+  const fd = fs.openSync(outFile, "w");
+  return new Promise<RenderResult>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry, stack, rootDir], { cwd: codeRoot, stdio: ["ignore", fd, "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
+    child.on("error", (e) => reject(new RenderAtRefError(`cannot start the renderer of ${label}: ${e.message}`)));
+    child.on("close", (code) => {
+      if (code !== 0) {
         const why = stderr.trim().split("\n").slice(0, 30).join("\n");
-        reject(new RenderAtRefError(`rendering ${stack} at ${label} failed (exit ${typeof err.code === "number" ? err.code : "?"}):\n${why}`));
+        reject(new RenderAtRefError(`rendering ${stack} at ${label} failed (exit ${code}):\n${why}`));
         return;
       }
       try {
-        resolve(JSON.parse(stdout) as RenderResult);
+        resolve(JSON.parse(fs.readFileSync(outFile, "utf8")) as RenderResult);
       } catch (e) {
-        reject(new RenderAtRefError(`rendering ${stack} at ${label} printed no render (${(e as Error).message})`));
+        reject(new RenderAtRefError(`rendering ${stack} at ${label} printed no complete render (${(e as Error).message})`));
       }
     });
+  }).finally(() => {
+    fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
+}
+
+/** Renders a checkout's own stack file with its own program (see {@link renderWithChild}). */
+export function renderCheckout(checkout: string, stack: string, label: string): Promise<RenderResult> {
+  return renderWithChild(checkout, stack, label);
 }
 
 /**

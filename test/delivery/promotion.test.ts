@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_ANALYSIS, type InstantQuery } from "../../tools/delivery/analysis";
+import { formatResult, promote, PromotionError, rollback, type PromotionDeps, type StackOps } from "../../tools/delivery/promotion";
+
+/**
+ * A stand-in for the Automation API's Stack: config held as a value tree, `--path` keys
+ * interpreted like the CLI (integers and booleans typed), every `up` recorded with the config
+ * it would deploy. It does not pretend to deploy anything.
+ */
+class FakeStack implements StackOps {
+  readonly ups: { message?: string; services: any[] }[] = [];
+  readonly calls: string[] = [];
+  upResult = "succeeded";
+  constructor(public services: any[]) {}
+
+  async getConfig(key: string): Promise<{ value: string }> {
+    this.calls.push(`get ${key}`);
+    if (key !== "services") throw new Error(`no config ${key}`);
+    return { value: JSON.stringify(this.services) };
+  }
+  async setConfig(key: string, value: { value: string }, path?: boolean): Promise<void> {
+    this.calls.push(`set ${key}=${value.value}`);
+    expect(path).toBe(true);
+    const v = /^-?\d+$/.test(value.value) ? Number(value.value) : value.value === "true" ? true : value.value === "false" ? false : value.value;
+    this.walk(key, (o, k) => (o[k] = v));
+  }
+  async removeConfig(key: string, path?: boolean): Promise<void> {
+    this.calls.push(`rm ${key}`);
+    expect(path).toBe(true);
+    this.walk(key, (o, k) => delete o[k]);
+  }
+  async up(opts?: { message?: string }): Promise<{ summary: { result: string } }> {
+    this.calls.push(`up ${opts?.message}`);
+    this.ups.push({ message: opts?.message, services: JSON.parse(JSON.stringify(this.services)) });
+    return { summary: { result: this.upResult } };
+  }
+  private walk(key: string, fn: (o: any, k: string) => void): void {
+    const segs = key.match(/[^.[\]]+/g)!;
+    expect(segs[0]).toBe("services");
+    let o: any = this.services;
+    for (const s of segs.slice(1, -1)) o = o[s] ??= {};
+    fn(o, segs[segs.length - 1]);
+  }
+}
+
+interface World {
+  /** Measured error ratio by `role/color` (as series labels; follows activeColor). */
+  errorRatio: (role: string, color: string) => number;
+  available: Record<string, number>;
+  specReplicas: Record<string, number | undefined>;
+}
+
+function fakeQuery(stack: FakeStack, world: World): InstantQuery {
+  return async (expr) => {
+    const dep = /deployment="([^"]+)"/.exec(expr)?.[1];
+    if (expr.includes("kube_deployment_spec_replicas")) return world.specReplicas[dep!];
+    if (expr.includes("kube_deployment_status_replicas_available")) return world.available[dep!];
+    const role = /role="(\w+)"/.exec(expr)![1];
+    const color = /color="(\w+)"/.exec(expr)![1];
+    if (expr.startsWith("sum(increase(")) return 3000;
+    if (expr.startsWith("histogram_quantile")) return 0.08;
+    return world.errorRatio(role, color);
+  };
+}
+
+function setup(world: Partial<World> = {}) {
+  const stack = new FakeStack([
+    { name: "podinfo", activeColor: "blue", image: { blue: "podinfo:6.7.0", green: "podinfo:6.7.1" }, replicas: { min: 2, max: 6 } },
+    { name: "orders-api", activeColor: "green", image: { blue: "o:2", green: "o:1" }, replicas: { min: 1, max: 3 }, promotion: { prescale: false } },
+  ]);
+  const w: World = { errorRatio: () => 0.001, available: { "podinfo-green": 4, "podinfo-blue": 4, "orders-api-blue": 1 }, specReplicas: { "podinfo-blue": 4 }, ...world };
+  let clock = 1_000_000;
+  const log: string[] = [];
+  const deps: PromotionDeps = {
+    stack,
+    query: fakeQuery(stack, w),
+    now: () => clock,
+    sleep: async (ms) => void (clock += ms),
+    log: (l) => log.push(l),
+  };
+  const req = { service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, watchSeconds: 180, watchIntervalSeconds: 60 } };
+  return { stack, deps, req, log, world: w, tick: (ms: number) => (clock += ms) };
+}
+
+describe("promote", () => {
+  it("pre-scales to the active size, gates, switches, watches and restores, in that order", async () => {
+    const { stack, deps, req, log } = setup();
+    const r = await promote(deps, req);
+    expect(r.outcome).toBe("promoted");
+    expect(r).toMatchObject({ from: "blue", to: "green" });
+    expect(stack.calls).toEqual([
+      "get services",
+      "set services[0].promotion.prescale=true",
+      "set services[0].promotion.prescaleReplicas=4",
+      "up pre-scale podinfo-green to 4",
+      "set services[0].activeColor=green",
+      "up podinfo: activeColor green",
+      "rm services[0].promotion",
+      "up restore pre-scale settings",
+    ]);
+    // The stack file ends as it began, except for the switch.
+    expect(stack.services[0]).toEqual({ name: "podinfo", activeColor: "green", image: { blue: "podinfo:6.7.0", green: "podinfo:6.7.1" }, replicas: { min: 2, max: 6 } });
+    expect(r.steps.map((s) => s.name)).toEqual([
+      "measure podinfo-blue",
+      "pre-scale podinfo-green to 4 (pulumi up)",
+      "wait for 4 ready pods of podinfo-green",
+      "analysis of preview green over 5m",
+      "switch podinfo activeColor to green (pulumi up)",
+      "watch active green for 180 s",
+      "restore pre-scale settings (pulumi up)",
+    ]);
+    // Three analyses while watching, one per 60 s interval, each printed with its timing.
+    expect(r.steps.find((s) => s.name.startsWith("watch"))?.ms).toBe(180_000);
+    expect(log.filter((l) => l.startsWith("  active green: PASS"))).toHaveLength(3);
+    expect(log.some((l) => /^✓ switch podinfo activeColor to green \(pulumi up\) \(\d+\.\d s\)$/.test(l))).toBe(true);
+    expect(formatResult(r)[0]).toBe("promoted: green is active (was blue)");
+  });
+
+  it("aborts before the switch when the preview colour fails the gate, and restores the prescale", async () => {
+    const { stack, deps, req } = setup({ errorRatio: (role) => (role === "preview" ? 0.2 : 0.001) });
+    const r = await promote(deps, req);
+    expect(r.outcome).toBe("aborted");
+    expect(r.reason).toMatch(/analysis gate failed before the switch: FAIL: .*FAILED error ratio 0\.2 > 0\.01/);
+    expect(stack.calls.some((c) => c.includes("activeColor"))).toBe(false);
+    expect(stack.services[0].activeColor).toBe("blue");
+    expect(stack.services[0].promotion).toBeUndefined();
+    expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "restore pre-scale settings"]);
+  });
+
+  it("rolls back automatically when the new active colour fails while watched", async () => {
+    // Healthy as a preview, failing once it takes production traffic.
+    const { stack, deps, req } = setup({ errorRatio: (role, color) => (role === "active" && color === "green" ? 0.08 : 0.001) });
+    const r = await promote(deps, req);
+    expect(r.outcome).toBe("rolled-back");
+    expect(r.reason).toMatch(/analysis failed after the switch/);
+    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor])).toEqual([
+      ["pre-scale podinfo-green to 4", "blue"],
+      ["podinfo: activeColor green", "green"],
+      ["podinfo: automatic rollback to blue", "blue"],
+      ["restore pre-scale settings", "blue"],
+    ]);
+    // The first failed analysis, 60 s in, triggered it.
+    expect(r.steps.find((s) => s.name.startsWith("watch"))?.ms).toBe(60_000);
+  });
+
+  it("keeps the original prescale settings of a service that had them", async () => {
+    const { stack, deps, req } = setup({ specReplicas: {} });
+    const r = await promote(deps, { ...req, service: "orders-api" });
+    expect(r.outcome).toBe("promoted");
+    // No kube-state-metrics figure: the active size falls back to replicas.min.
+    expect(stack.calls).toContain("set services[1].promotion.prescaleReplicas=1");
+    expect(stack.services[1].promotion).toEqual({ prescale: false });
+    expect(stack.services[1].activeColor).toBe("blue");
+  });
+
+  it("stops with the reason when the idle colour never becomes ready", async () => {
+    const { stack, deps, req } = setup({ available: { "podinfo-green": 1 } });
+    await expect(promote(deps, { ...req, settings: { ...req.settings, readyTimeoutSeconds: 30 } })).rejects.toThrow("podinfo-green: 1 of 4 pods available after 30 s");
+    expect(stack.calls.some((c) => c.includes("activeColor"))).toBe(false);
+  });
+
+  it("stops when pulumi up does not succeed", async () => {
+    const { stack, deps, req } = setup();
+    stack.upResult = "failed";
+    await expect(promote(deps, req)).rejects.toThrow('pulumi up ended with "failed"');
+  });
+
+  it("refuses an unknown service before changing anything", async () => {
+    const { stack, deps, req } = setup();
+    await expect(promote(deps, { ...req, service: "nope" })).rejects.toThrow(PromotionError);
+    await expect(promote(deps, { ...req, service: "nope" })).rejects.toThrow('service "nope" is not in this stack\'s `services` (known: podinfo, orders-api)');
+    expect(stack.ups).toEqual([]);
+  });
+});
+
+describe("rollback", () => {
+  it("pre-scales the previous colour, switches to it without a gate, and restores", async () => {
+    const { stack, deps, req } = setup({ errorRatio: () => 0.5 });
+    const r = await rollback(deps, req);
+    expect(r.outcome).toBe("switched-back");
+    expect(stack.services[0].activeColor).toBe("green");
+    expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green", "restore pre-scale settings"]);
+    expect(r.steps.some((s) => s.name.startsWith("analysis"))).toBe(false);
+  });
+});
