@@ -1,0 +1,235 @@
+// The app services of every real stack, rendered by the real program: HPA ownership of replicas,
+// PDBs against HPA minimums, the monitoring contract, Kubernetes schemas, and what a colour
+// switch changes (a render of each stack against a copy with every activeColor flipped).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import YAML from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { APP_LABELS, METRICS_PORT_NAME } from "../../components/monitoring/contract";
+import { validateObject } from "../../tools/check/kubernetes-schema";
+import { kubernetesObject } from "../../tools/render/artifacts";
+import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../tools/render/harness";
+import { renderInChild, stackFolder } from "../../tools/render/subprocess";
+
+const STACKS = ["dev", "staging", "production"] as const;
+type Stack = (typeof STACKS)[number];
+const APP_COMPONENT = "app-platform:app:BlueGreenService";
+
+const renders = {} as Record<Stack, { base: RenderResult; flipped: RenderResult; idleZero: Set<string> }>;
+
+async function render(stack: string, rootDir?: string): Promise<RenderResult> {
+  const r = await renderInChild({ stack, rootDir });
+  if (!r.ok) throw new Error(`render of ${stack} failed (exit ${r.exitCode}):\n${r.stderr}`);
+  return r.result;
+}
+
+/** The stack file with every service's activeColor flipped. */
+function flippedStackFile(stack: Stack): { yaml: string; idleZero: Set<string> } {
+  const doc = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  const services = doc.config["app-platform:services"] as { name: string; activeColor: string }[];
+  for (const s of services) s.activeColor = s.activeColor === "blue" ? "green" : "blue";
+  // Services whose idle colour is scaled to 0 in this stack (dev and staging default).
+  const idleZero = new Set(services.filter((s: any) => (s.idleReplicas ?? (stack === "production" ? 1 : 0)) === 0).map((s) => s.name));
+  return { yaml: YAML.stringify(doc), idleZero };
+}
+
+beforeAll(async () => {
+  await Promise.all(
+    STACKS.map(async (stack) => {
+      const { yaml, idleZero } = flippedStackFile(stack);
+      const [base, flipped] = await Promise.all([render(stack), render(stack, stackFolder(stack, yaml))]);
+      renders[stack] = { base, flipped, idleZero };
+    }),
+  );
+}, 180_000);
+
+/** Resources under a BlueGreenService, at any depth (HPAs and PDBs sit under their Deployment). */
+function inApp(r: RenderResult): (x: RenderedResource) => boolean {
+  const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
+  return (x) => {
+    for (let at: RenderedResource | undefined = x; at; at = at.parent ? byUrn.get(at.parent) : undefined) {
+      if (at.type === APP_COMPONENT) return true;
+    }
+    return false;
+  };
+}
+const appResources = (r: RenderResult) => r.resources.filter((x) => x.custom && inApp(r)(x));
+const ofKind = (r: RenderResult, kind: string) => appResources(r).filter((x) => x.inputs.kind === kind).map((x) => x.inputs as any);
+const byName = (list: any[], name: string) => list.find((o) => o.metadata.name === name);
+
+describe.each(STACKS)("%s stack", (stack) => {
+  it("renders at least one service", () => {
+    expect(ofKind(renders[stack].base, "Deployment").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("no HPA-managed Deployment sets spec.replicas; every other one is scaled to 0", () => {
+    const { base } = renders[stack];
+    const hpas = ofKind(base, "HorizontalPodAutoscaler");
+    for (const d of ofKind(base, "Deployment")) {
+      const hpa = hpas.find((h) => h.spec.scaleTargetRef.name === d.metadata.name && h.metadata.namespace === d.metadata.namespace);
+      if (hpa) {
+        expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: d.metadata.name });
+        expect(d.spec.replicas, d.metadata.name).toBeUndefined();
+      } else {
+        expect(d.spec.replicas, d.metadata.name).toBe(0);
+      }
+    }
+    for (const h of hpas) expect(byName(ofKind(base, "Deployment"), h.spec.scaleTargetRef.name), h.metadata.name).toBeDefined();
+  });
+
+  it("each PDB agrees with its HPA's minimum: one eviction always allowed, never zero available in production", () => {
+    const { base } = renders[stack];
+    const pdbs = ofKind(base, "PodDisruptionBudget");
+    const hpas = ofKind(base, "HorizontalPodAutoscaler");
+    for (const d of ofKind(base, "Deployment")) {
+      const hpa = hpas.find((h) => h.spec.scaleTargetRef.name === d.metadata.name);
+      const pdb = pdbs.find((p) => JSON.stringify(p.spec.selector.matchLabels) === JSON.stringify(d.spec.selector.matchLabels));
+      if (!hpa) {
+        expect(pdb, `${d.metadata.name} is scaled to 0 and needs no PDB`).toBeUndefined();
+        continue;
+      }
+      expect(pdb, d.metadata.name).toBeDefined();
+      expect(pdb.spec.minAvailable).toBeUndefined();
+      expect(pdb.spec.maxUnavailable).toBeGreaterThanOrEqual(1);
+      expect(pdb.spec.maxUnavailable).toBeLessThanOrEqual(hpa.spec.minReplicas);
+      expect(pdb.spec.unhealthyPodEvictionPolicy).toBe("AlwaysAllow");
+      if (stack === "production") expect(hpa.spec.minReplicas - pdb.spec.maxUnavailable, d.metadata.name).toBeGreaterThanOrEqual(1);
+    }
+    expect(pdbs.length).toBe(hpas.length);
+  });
+
+  it("pods and Services follow the monitoring contract", () => {
+    const { base } = renders[stack];
+    for (const d of ofKind(base, "Deployment")) {
+      const labels = d.spec.template.metadata.labels;
+      expect(labels[APP_LABELS.name]).toBeTruthy();
+      expect(["blue", "green"]).toContain(labels[APP_LABELS.color]);
+      expect(d.metadata.name).toBe(`${labels[APP_LABELS.name]}-${labels[APP_LABELS.color]}`);
+    }
+    const services = ofKind(base, "Service");
+    for (const s of services) {
+      const name = s.metadata.labels[APP_LABELS.name];
+      const role = s.metadata.labels[APP_LABELS.role];
+      expect(s.metadata.name).toBe(role === "active" ? name : `${name}-preview`);
+      const ports = Object.fromEntries(s.spec.ports.map((p: any) => [p.name, p]));
+      expect(ports.http).toBeDefined();
+      expect(ports[METRICS_PORT_NAME]).toBeDefined();
+      expect(s.spec.selector[APP_LABELS.name]).toBe(name);
+    }
+    const names = new Set(services.map((s) => s.metadata.labels[APP_LABELS.name]));
+    for (const n of names) {
+      const active = byName(services, n);
+      const preview = byName(services, `${n}-preview`);
+      expect(active.metadata.labels[APP_LABELS.role]).toBe("active");
+      expect(preview.metadata.labels[APP_LABELS.role]).toBe("preview");
+      expect(active.spec.selector[APP_LABELS.color]).not.toBe(preview.spec.selector[APP_LABELS.color]);
+    }
+  });
+
+  it("every app manifest validates against the Kubernetes schemas", () => {
+    const { base, flipped } = renders[stack];
+    const problems: string[] = [];
+    for (const r of [...appResources(base), ...appResources(flipped)]) {
+      for (const line of validateObject(kubernetesObject(r))) problems.push(`${r.urn}: ${line}`);
+    }
+    expect(problems).toEqual([]);
+    expect(appResources(base).length).toBeGreaterThan(0);
+  });
+
+  it("secure defaults hold in every pod", () => {
+    for (const d of ofKind(renders[stack].base, "Deployment")) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          privileged: false,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(c.resources.requests.cpu).toBeTruthy();
+        expect(c.resources.limits.memory).toBeTruthy();
+        expect(c.readinessProbe.httpGet).not.toEqual(c.livenessProbe.httpGet);
+        for (const e of c.env ?? []) expect(e.value, e.name).toBeUndefined();
+      }
+    }
+  });
+
+  it("a colour switch changes the Service selectors, the HPAs' sizing, and nothing else", () => {
+    const { base, flipped, idleZero } = renders[stack];
+    const changes = switchChanges(base, flipped);
+    const allowed = (c: Change) => {
+      if (c.kind === "Service") return c.path === `spec.selector.${APP_LABELS.color}`;
+      if (c.kind === "HorizontalPodAutoscaler") return c.path === "spec.minReplicas" || c.path === "spec.behavior.scaleDown.stabilizationWindowSeconds" || c.path === "(added)" || c.path === "(removed)";
+      if (c.kind === "PodDisruptionBudget") return c.path === "(added)" || c.path === "(removed)";
+      // Only a colour scaled to 0 states replicas; it flips between 0 and HPA-managed.
+      if (c.kind === "Deployment") return c.path === "spec.replicas" && idleZero.has(c.service);
+      return false;
+    };
+    expect(changes.filter((c) => !allowed(c))).toEqual([]);
+    // Both Services of every service moved.
+    const services = ofKind(base, "Service");
+    expect(changes.filter((c) => c.kind === "Service").length).toBe(services.length);
+    // Outside the app components, nothing changed at all.
+    expect(changesOutsideApp(base, flipped)).toEqual([]);
+  });
+});
+
+describe("colour switch in production", () => {
+  it("changes no Deployment at all: the idle colour stays warm", () => {
+    const { base, flipped } = renders.production;
+    expect(switchChanges(base, flipped).filter((c) => c.kind === "Deployment")).toEqual([]);
+  });
+});
+
+/** One changed field of a resource between two renders. */
+interface Change {
+  readonly urn: string;
+  readonly kind: string;
+  readonly service: string;
+  /** Dotted path of the changed field, or "(added)"/"(removed)" for a whole resource. */
+  readonly path: string;
+}
+
+/** Every field that differs between the app resources of two renders. */
+export function switchChanges(a: RenderResult, b: RenderResult): Change[] {
+  const index = (r: RenderResult) => new Map(appResources(r).map((x) => [x.urn, x]));
+  const before = index(a);
+  const after = index(b);
+  const out: Change[] = [];
+  const info = (r: RenderedResource) => ({ urn: r.urn, kind: String(r.inputs.kind ?? r.type), service: String((r.inputs as any).metadata?.labels?.[APP_LABELS.name] ?? "") });
+  for (const [urn, r] of before) {
+    const other = after.get(urn);
+    if (!other) out.push({ ...info(r), path: "(removed)" });
+    else for (const p of diffPaths(r.inputs, other.inputs)) out.push({ ...info(r), path: p });
+  }
+  for (const [urn, r] of after) if (!before.has(urn)) out.push({ ...info(r), path: "(added)" });
+  return out;
+}
+
+/** `urn path` of every changed field of resources outside the app components. */
+function changesOutsideApp(a: RenderResult, b: RenderResult): string[] {
+  const others = (r: RenderResult) => new Map(r.resources.filter((x) => !inApp(r)(x) && x.type !== "pulumi:pulumi:Stack").map((x) => [x.urn, x]));
+  const before = others(a);
+  const after = others(b);
+  const out: string[] = [];
+  for (const [urn, r] of before) {
+    const o = after.get(urn);
+    if (!o) out.push(`${urn} (removed)`);
+    else for (const p of diffPaths({ inputs: r.inputs, dependsOn: r.dependsOn }, { inputs: o.inputs, dependsOn: o.dependsOn })) out.push(`${urn} ${p}`);
+  }
+  for (const urn of after.keys()) if (!before.has(urn)) out.push(`${urn} (added)`);
+  return out;
+}
+
+function diffPaths(x: unknown, y: unknown, at = ""): string[] {
+  if (JSON.stringify(x) === JSON.stringify(y)) return [];
+  if (x && y && typeof x === "object" && typeof y === "object" && Array.isArray(x) === Array.isArray(y)) {
+    const keys = new Set([...Object.keys(x as object), ...Object.keys(y as object)]);
+    return [...keys].flatMap((k) => diffPaths((x as any)[k], (y as any)[k], at ? `${at}.${k}` : k));
+  }
+  return [at];
+}
