@@ -5,8 +5,9 @@
 #      BACKUP_VERIFY_TABLES in it, so that the counts match the dump exactly;
 #   2. pg_dump --format=custom (compressed by pg_dump) from that snapshot, SHA-256 computed
 #      while the dump is written (tee), so the checksum costs no second read;
-#   3. uploads <key>/dump.pgc, <key>/dump.pgc.sha256 and <key>/manifest.json under a dated key;
-#   4. checks that every object is there with the expected size;
+#   3. uploads <key>/dump.pgc, <key>/dump.pgc.sha256 and <key>/manifest.json under a dated key
+#      (one aws CLI call: each call costs ~1 s of Python start-up);
+#   4. checks that every object is there and the dump has the expected size;
 #   5. ONLY THEN writes <prefix>/latest.json: the drill and people restore from it, so a partial
 #      or failed run never becomes "the latest backup". Exit status 0 is the Job's success,
 #      which kube-state-metrics turns into the freshness metric the alerts read.
@@ -66,8 +67,10 @@ t0=$(date +%s)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 KEY="$PREFIX/${stamp:0:4}/${stamp:4:2}/${stamp:6:2}/$stamp"
 where="$PGHOST:$PGPORT/$PGDATABASE as $PGUSER"
-DUMP="$WORK/dump-$stamp.pgc"
-trap 'rm -f "$DUMP" "$WORK/manifest-$stamp.json" "$WORK/sha-$stamp" "$WORK/latest-$stamp.json"' EXIT
+OUT="$WORK/backup-$stamp"
+mkdir -p "$OUT"
+DUMP="$OUT/dump.pgc"
+trap 'rm -rf "$OUT" "$WORK/latest-$stamp.json"' EXIT
 
 # Fail early, with the server's own words, when the database cannot be reached.
 if ! err=$("$PG_BIN/psql" -X -q -A -t -c 'SELECT 1' 2>&1 >/dev/null); then
@@ -97,16 +100,16 @@ done
 
 log "dumping $where (snapshot $snapshot) to s3://$BACKUP_BUCKET/$KEY/"
 if ! "$PG_BIN/pg_dump" --format=custom --compress="$LEVEL" --snapshot="$snapshot" --no-password \
-     | tee "$DUMP" | sha256sum > "$WORK/sha-$stamp"; then
+     | tee "$DUMP" | sha256sum > "$OUT/dump.pgc.sha256"; then
   die 4 "pg_dump of $where failed"
 fi
 printf 'COMMIT;\n' >&"$snap_in"
 eval "exec $snap_in>&-"
 wait "$snap_pid" 2>/dev/null || true
 
-sha=$(cut -d' ' -f1 < "$WORK/sha-$stamp")
+sha=$(cut -d' ' -f1 < "$OUT/dump.pgc.sha256")
 size=$(stat -c %s "$DUMP")
-printf '%s  dump.pgc\n' "$sha" > "$WORK/sha-$stamp"
+printf '%s  dump.pgc\n' "$sha" > "$OUT/dump.pgc.sha256"
 
 tables_json=""
 for t in $TABLES; do tables_json+="${tables_json:+,}$(json_str "$t"):${COUNTS[$t]}"; done
@@ -121,11 +124,10 @@ finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     "$(json_str "$PGHOST")" "$PGPORT" "$(json_str "$PGDATABASE")" "$(json_str "$server_version")"
   printf '"tables":{%s},' "$tables_json"
   printf '"tools":{"pg_dump":%s,"aws":%s}}\n' "$(json_str "$pg_dump_version")" "$(json_str "$aws_version")"
-} > "$WORK/manifest-$stamp.json"
+} > "$OUT/manifest.json"
 
-put "$DUMP" "$KEY/dump.pgc" application/octet-stream
-put "$WORK/sha-$stamp" "$KEY/dump.pgc.sha256" text/plain
-put "$WORK/manifest-$stamp.json" "$KEY/manifest.json" application/json
+s3 s3 cp --recursive --only-show-errors --no-progress "${SSE_ARGS[@]}" "$OUT/" "s3://$BACKUP_BUCKET/$KEY/" \
+  || die 5 "upload to s3://$BACKUP_BUCKET/$KEY/ failed; latest.json was not updated"
 
 # Read back what the store holds (one listing) before declaring success.
 listing=$(s3 s3api list-objects-v2 --bucket "$BACKUP_BUCKET" --prefix "$KEY/" --query 'Contents[].[Key,Size]' --output text) \
@@ -136,6 +138,6 @@ done
 remote_size=$(awk -v k="$KEY/dump.pgc" '$1 == k { print $2 }' <<< "$listing")
 [[ "$remote_size" == "$size" ]] || die 5 "s3://$BACKUP_BUCKET/$KEY/dump.pgc has ${remote_size:-no} bytes, expected $size; latest.json was not updated"
 
-cp "$WORK/manifest-$stamp.json" "$WORK/latest-$stamp.json"
+cp "$OUT/manifest.json" "$WORK/latest-$stamp.json"
 put "$WORK/latest-$stamp.json" "$PREFIX/latest.json" application/json
 log "ok: $size bytes, sha256 $sha, s3://$BACKUP_BUCKET/$KEY/ in $(( $(date +%s) - t0 )) s"

@@ -81,9 +81,12 @@ get "$PREFIX/latest.json" "$SCRATCH/latest.json"
 key=$(json_field key "$SCRATCH/latest.json")
 [[ -n "$key" ]] || fail 6 "s3://$BACKUP_BUCKET/$PREFIX/latest.json names no backup key"
 log "restoring $key"
-get "$key/manifest.json" "$SCRATCH/manifest.json"
-get "$key/dump.pgc.sha256" "$SCRATCH/dump.pgc.sha256"
-get "$key/dump.pgc" "$SCRATCH/dump.pgc"
+# One call for the three objects (each aws CLI call costs ~1 s of start-up).
+s3 s3 cp --recursive --only-show-errors --no-progress "s3://$BACKUP_BUCKET/$key/" "$SCRATCH/" 2> "$SCRATCH/aws.err" \
+  || fail 5 "download of s3://$BACKUP_BUCKET/$key/ failed: $(tr '\n' ' ' < "$SCRATCH/aws.err")"
+for f in dump.pgc dump.pgc.sha256 manifest.json; do
+  [[ -s "$SCRATCH/$f" ]] || fail 6 "s3://$BACKUP_BUCKET/$key/$f is missing: the backup is incomplete"
+done
 
 expected=$(cut -d' ' -f1 < "$SCRATCH/dump.pgc.sha256")
 manifest_sha=$(json_field sha256 "$SCRATCH/manifest.json")
