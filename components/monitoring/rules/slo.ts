@@ -47,7 +47,9 @@ export function budgetOf(objective: number): number {
 function sliRecordingRules(ctx: RuleContext, s: ServiceConfig, sli: SliName): RecordingRule[] {
   const sel = appSelector(ctx, "active", `,service="${s.name}"`);
   const by = "sum by (namespace, service)";
-  const labels = { slo: sli };
+  // Static labels name the service too: promtool's lint treats two rules with one name and the
+  // same static labels as duplicates, whatever their expressions select.
+  const labels = { namespace: ctx.config.namespaces.apps, service: s.name, slo: sli };
   const rules: RecordingRule[] = [];
   for (const w of SLI_WINDOWS) {
     const r = ctx.dur(w);
@@ -69,10 +71,11 @@ function sliRecordingRules(ctx: RuleContext, s: ServiceConfig, sli: SliName): Re
   rules.push(
     { record: "slo:objective:ratio", expr: `vector(${o})`, labels: own },
     { record: "slo:error_budget:ratio", expr: `vector(${budgetOf(o)})`, labels: own },
-    { record: `slo:sli_error:ratio_rate${SLO_PERIOD}`, expr: `avg_over_time(slo:sli_error:ratio_rate5m${match}[${ctx.dur(SLO_PERIOD)}])` },
+    { record: `slo:sli_error:ratio_rate${SLO_PERIOD}`, expr: `avg_over_time(slo:sli_error:ratio_rate5m${match}[${ctx.dur(SLO_PERIOD)}])`, labels: own },
     {
       record: "slo:error_budget_remaining:ratio",
       expr: `1 - slo:sli_error:ratio_rate${SLO_PERIOD}${match} / on (namespace, service, slo) slo:error_budget:ratio${match}`,
+      labels: own,
     },
   );
   return rules;

@@ -1,0 +1,133 @@
+import { pct } from "./services";
+import { clean, counter, gauge, num, series, N } from "./series";
+import type { AlertCase, RuleGroupModule } from "./types";
+
+/** Filesystems worth watching: real disks, not tmpfs, overlays or squashfs images. */
+const FS = `fstype!~"tmpfs|overlay|squashfs|nsfs|ramfs",mountpoint!~"/run.*|/var/lib/kubelet/pods.*"`;
+
+/** Node alerts from node-exporter and kube-state-metrics: CPU, memory, disks filling up, NotReady. */
+export const nodesGroup: RuleGroupModule = {
+  name: "app-platform-nodes",
+  build(ctx) {
+    const t = ctx.thresholds;
+    const predict = ctx.secs(t.nodeDiskPredictWindow);
+    const memory = "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes";
+    const memoryRunbook = {
+      meaning: "Little memory is left on the node. The kernel will OOM-kill containers, and the kubelet evicts pods under memory pressure.",
+      check: ["`kubectl top pods -A --sort-by=memory` on the node's pods (`kubectl get pods -A --field-selector spec.nodeName=<node>`).", "Node dashboard in Grafana: is usage growing (a leak) or a step (a new workload)?"],
+      fix: ["Lower memory limits of over-provisioned workloads or add nodes; fix the leaking process."],
+    };
+    const alerts = [
+      ctx.alert({
+        name: "NodeHighCPU",
+        expr: `1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[${ctx.dur("5m")}])) > ${t.nodeCpuWarning}`,
+        for: ctx.durOf("nodeCpuFor"),
+        severity: "warning",
+        summary: "Node {{ $labels.instance }} CPU at {{ $value | humanizePercentage }}",
+        description: "CPU utilisation of node {{ $labels.instance }} has been {{ $value | humanizePercentage }} for " + t.nodeCpuFor + " (threshold " + pct(t.nodeCpuWarning) + ").",
+        runbook: {
+          meaning: "The node's CPUs are nearly saturated. Pods on it are throttled and slow.",
+          check: ["`kubectl top pods -A --sort-by=cpu` for the node's pods.", "Node dashboard: steal time, iowait, which cgroups use the CPU."],
+          fix: ["Spread load (pod anti-affinity, more replicas on other nodes), lower CPU-hungry workloads, or add nodes."],
+        },
+      }),
+      ctx.alert({
+        name: "NodeHighMemory",
+        expr: `${memory} > ${t.nodeMemoryWarning}`,
+        for: ctx.durOf("nodeMemoryFor"),
+        severity: "warning",
+        summary: "Node {{ $labels.instance }} memory at {{ $value | humanizePercentage }}",
+        description: "Memory utilisation of node {{ $labels.instance }} has been {{ $value | humanizePercentage }} for " + t.nodeMemoryFor + " (warning above " + pct(t.nodeMemoryWarning) + ").",
+        runbook: memoryRunbook,
+      }),
+      ctx.alert({
+        name: "NodeMemoryCritical",
+        expr: `${memory} > ${t.nodeMemoryCritical}`,
+        for: ctx.durOf("nodeMemoryFor"),
+        severity: "critical",
+        summary: "Node {{ $labels.instance }} memory at {{ $value | humanizePercentage }}",
+        description: "Memory utilisation of node {{ $labels.instance }} has been {{ $value | humanizePercentage }} for " + t.nodeMemoryFor + " (critical above " + pct(t.nodeMemoryCritical) + "); OOM kills and evictions are imminent.",
+        runbook: memoryRunbook,
+      }),
+      ctx.alert({
+        name: "NodeDiskFillingUp",
+        expr: `node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}} < 0.4\nand predict_linear(node_filesystem_avail_bytes{${FS}}[${ctx.dur("6h")}], ${predict}) < 0\nand node_filesystem_readonly{${FS}} == 0`,
+        for: ctx.durOf("nodeDiskFillingFor"),
+        severity: "warning",
+        summary: "Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} will fill up within " + t.nodeDiskPredictWindow,
+        description: "Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} has {{ $value | humanizePercentage }} free and, at the rate of the last 6h, fills up within " + t.nodeDiskPredictWindow + ".",
+        runbook: {
+          meaning: "At the current growth rate the filesystem is full within the prediction window. Full disks stop the kubelet, container runtime and databases.",
+          check: ["`kubectl debug node/<node> -it --image=busybox -- df -h /host<mountpoint>`", "What grows: container logs, images (`crictl images`), emptyDir volumes, Prometheus data?"],
+          fix: ["Remove unused images (`crictl rmi --prune`), rotate logs, move data to a volume, or grow the disk."],
+        },
+      }),
+      ctx.alert({
+        name: "NodeDiskAlmostFull",
+        expr: `node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}} < ${t.nodeDiskFreeCritical}\nand node_filesystem_readonly{${FS}} == 0`,
+        for: ctx.durOf("nodeDiskFullFor"),
+        severity: "critical",
+        summary: "Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} has {{ $value | humanizePercentage }} free",
+        description: "Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} has only {{ $value | humanizePercentage }} free (critical below " + pct(t.nodeDiskFreeCritical) + ").",
+        runbook: {
+          meaning: "The filesystem is nearly full. Writes will fail soon: pods get evicted for disk pressure, databases stop.",
+          check: ["`kubectl describe node <node>` — DiskPressure condition.", "`du -xh --max-depth=2 <mountpoint>` on the node."],
+          fix: ["Free space now (prune images, delete old logs), then grow the disk or move the data."],
+        },
+      }),
+      ctx.alert({
+        name: "NodeNotReady",
+        expr: `kube_node_status_condition{condition="Ready",status="true"} == 0`,
+        for: ctx.durOf("nodeNotReadyFor"),
+        severity: "warning",
+        summary: "Node {{ $labels.node }} is not Ready",
+        description: "Node {{ $labels.node }} has not been Ready for " + t.nodeNotReadyFor + " (Ready=true is {{ $value | humanize }}); its pods are being rescheduled.",
+        runbook: {
+          meaning: "The kubelet of the node does not report Ready. Pods on it are lost after the eviction timeout.",
+          check: ["`kubectl describe node <node>` — conditions and last heartbeat.", "Cloud console: is the instance running? kubelet logs (`journalctl -u kubelet`)."],
+          fix: ["Restart the kubelet or replace the node (cordon, drain, terminate; the node group replaces it)."],
+        },
+      }),
+    ];
+    const node = { instance: "node-1:9100", job: "node-exporter" };
+    const cpu = (util: number) => [series("node_cpu_seconds_total", { ...node, cpu: "0", mode: "idle" }, counter(clean(60 * (1 - util))))];
+    const mem = (util: number) => [
+      series("node_memory_MemTotal_bytes", node, gauge(16e9)),
+      series("node_memory_MemAvailable_bytes", node, gauge(clean(16e9 * (1 - util)))),
+    ];
+    const fs = { ...node, device: "/dev/nvme0n1p1", fstype: "ext4", mountpoint: "/" };
+    const size = 100e9;
+    const disk = (startFree: number, perMinute: number) => [
+      series("node_filesystem_size_bytes", fs, gauge(size)),
+      series("node_filesystem_avail_bytes", fs, `${num(startFree)}${perMinute < 0 ? "-" : "+"}${num(Math.abs(perMinute))}x${N}`),
+      series("node_filesystem_readonly", fs, gauge(0)),
+    ];
+    // Starts 30% free: firing loses twice the free space over the prediction window, quiet half of it.
+    const start = 0.3 * size;
+    const drain = (share: number) => -(start * share) / (predict / 60);
+    const fillingAt = ctx.secs(t.nodeDiskFillingFor) / 60 + 1;
+    const between = (a: number, b: number) => clean((a + b) / 2);
+    const cases: AlertCase[] = [
+      { alert: "NodeHighCPU", firing: cpu(between(t.nodeCpuWarning, 1)), quiet: cpu(t.nodeCpuWarning / 2), onsetMinutes: 1, labels: { instance: node.instance }, value: between(t.nodeCpuWarning, 1) },
+      { alert: "NodeHighMemory", firing: mem(between(t.nodeMemoryWarning, 1)), quiet: mem(t.nodeMemoryWarning * 0.9), labels: node, value: between(t.nodeMemoryWarning, 1) },
+      { alert: "NodeMemoryCritical", firing: mem(between(t.nodeMemoryCritical, 1)), quiet: mem(between(t.nodeMemoryWarning, t.nodeMemoryCritical)), labels: node, value: between(t.nodeMemoryCritical, 1) },
+      {
+        alert: "NodeDiskFillingUp",
+        firing: disk(start, drain(2)),
+        quiet: disk(start, drain(0.5)),
+        onsetMinutes: 1,
+        labels: fs,
+        value: clean((start + drain(2) * fillingAt) / size),
+      },
+      { alert: "NodeDiskAlmostFull", firing: disk(size * t.nodeDiskFreeCritical * 0.5, 0), quiet: disk(size * t.nodeDiskFreeCritical * 1.5, 0), labels: fs, value: clean(t.nodeDiskFreeCritical * 0.5) },
+      {
+        alert: "NodeNotReady",
+        firing: [series("kube_node_status_condition", { node: "node-1", condition: "Ready", status: "true" }, gauge(0))],
+        quiet: [series("kube_node_status_condition", { node: "node-1", condition: "Ready", status: "true" }, gauge(1))],
+        labels: { node: "node-1", condition: "Ready", status: "true" },
+        value: 0,
+      },
+    ];
+    return { group: { name: this.name, rules: alerts.map((a) => a.rule) }, alerts, cases, exprCases: [] };
+  },
+};

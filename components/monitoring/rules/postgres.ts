@@ -1,0 +1,119 @@
+import { pct } from "./services";
+import { gauge, gaugeFrom, series } from "./series";
+import type { AlertCase, RuleGroupModule } from "./types";
+
+/** Postgres alerts from postgres_exporter: down, connections, replication lag, deadlocks, long transactions. */
+export const postgresGroup: RuleGroupModule = {
+  name: "app-platform-postgres",
+  build(ctx) {
+    const t = ctx.thresholds;
+    const used = "sum by (namespace, instance) (pg_stat_activity_count)\n  / on (namespace, instance) max by (namespace, instance) (pg_settings_max_connections)";
+    const connectionsRunbook = {
+      meaning: "Most of Postgres' `max_connections` are in use. When none is left, new connections fail and services return errors.",
+      check: [
+        "`SELECT usename, application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2, 3 ORDER BY 4 DESC;`",
+        "Did the number of pods grow (HPA) while each pod keeps a fixed pool?",
+      ],
+      fix: ["Lower per-pod pool sizes or put PgBouncer in front; terminate idle-in-transaction sessions; raise `max_connections` (and `postgres.maxConnections` in config) if the server has memory for it."],
+    };
+    const alerts = [
+      ctx.alert({
+        name: "PostgresDown",
+        expr: "pg_up == 0",
+        for: ctx.durOf("postgresDownFor"),
+        severity: "critical",
+        summary: "Postgres {{ $labels.instance }} is down",
+        description: "postgres_exporter {{ $labels.instance }} has not reached Postgres for " + t.postgresDownFor + " (pg_up {{ $value | humanize }}).",
+        runbook: {
+          meaning: "The exporter cannot connect to Postgres: the database is down, unreachable or refuses the credentials. Services that need it fail.",
+          check: ["Exporter logs: `kubectl -n <monitoring namespace> logs deploy/<postgres exporter>` — connection refused, timeout or authentication failed?", "For RDS: the instance status and events in the AWS console.", "`psql \"host=<host> user=<user> sslmode=<sslMode>\" -c 'select 1'` from a debug pod in the apps namespace."],
+          fix: ["Restore the database (RDS: reboot or fail over; in-cluster: check the pod); if only credentials changed, update the `postgresPassword` secret and run `pulumi up`."],
+        },
+      }),
+      ctx.alert({
+        name: "PostgresConnectionsHigh",
+        expr: `${used}\n  > ${t.postgresConnectionsWarning}`,
+        for: ctx.durOf("postgresFor"),
+        severity: "warning",
+        summary: "Postgres {{ $labels.instance }} uses {{ $value | humanizePercentage }} of max_connections",
+        description: "Postgres {{ $labels.instance }} has {{ $value | humanizePercentage }} of max_connections in use (warning above " + pct(t.postgresConnectionsWarning) + ").",
+        runbook: connectionsRunbook,
+      }),
+      ctx.alert({
+        name: "PostgresConnectionsExhausted",
+        expr: `${used}\n  > ${t.postgresConnectionsCritical}`,
+        for: ctx.durOf("postgresFor"),
+        severity: "critical",
+        summary: "Postgres {{ $labels.instance }} is out of connections ({{ $value | humanizePercentage }})",
+        description: "Postgres {{ $labels.instance }} has {{ $value | humanizePercentage }} of max_connections in use (critical above " + pct(t.postgresConnectionsCritical) + "); new connections are about to be refused.",
+        runbook: connectionsRunbook,
+      }),
+      ctx.alert({
+        name: "PostgresReplicationLag",
+        // Exporter releases name the metric either way; `or` takes whichever exists.
+        expr: `max by (namespace, instance) (pg_replication_lag_seconds or pg_replication_lag) > ${t.postgresReplicationLagSeconds}`,
+        for: ctx.durOf("postgresFor"),
+        severity: "warning",
+        summary: "Postgres replica {{ $labels.instance }} lags {{ $value | humanizeDuration }}",
+        description: "Postgres replica {{ $labels.instance }} is {{ $value | humanizeDuration }} behind its primary (threshold " + t.postgresReplicationLagSeconds + "s).",
+        runbook: {
+          meaning: "A replica replays WAL late. Reads from it are stale, and a failover to it would lose the lagging transactions.",
+          check: ["On the primary: `SELECT client_addr, state, replay_lag FROM pg_stat_replication;`", "Replica CPU and I/O; long queries on the replica that conflict with replay."],
+          fix: ["Remove the load on the replica or scale it up; cancel long queries that block replay."],
+        },
+      }),
+      ctx.alert({
+        name: "PostgresDeadlocks",
+        expr: `increase(pg_stat_database_deadlocks{datname!~"template0|template1"}[${ctx.dur("10m")}]) > 0`,
+        for: ctx.durOf("postgresFor"),
+        severity: "warning",
+        summary: "Deadlocks in Postgres database {{ $labels.datname }}",
+        description: "Postgres {{ $labels.instance }} database {{ $labels.datname }} had {{ $value | humanize }} deadlocks in the last 10 minutes.",
+        runbook: {
+          meaning: "Transactions lock rows in conflicting orders; Postgres aborts one of them each time. Requests fail and retry.",
+          check: ["Postgres log (`log_lock_waits = on`): the statements of both transactions of each deadlock."],
+          fix: ["Make the code take locks in a consistent order, keep transactions short, add missing indexes on foreign keys."],
+        },
+      }),
+      ctx.alert({
+        name: "PostgresLongTransaction",
+        expr: `max by (namespace, instance, datname) (pg_stat_activity_max_tx_duration) > ${t.postgresLongTransactionSeconds}`,
+        for: ctx.durOf("postgresFor"),
+        severity: "warning",
+        summary: "A transaction in {{ $labels.datname }} has run for {{ $value | humanizeDuration }}",
+        description: "The oldest transaction in Postgres {{ $labels.instance }} database {{ $labels.datname }} has been open for {{ $value | humanizeDuration }} (threshold " + t.postgresLongTransactionSeconds + "s); it holds locks and blocks vacuum.",
+        runbook: {
+          meaning: "A transaction has stayed open for long. It holds locks others wait for and keeps vacuum from removing dead rows (table bloat).",
+          check: ["`SELECT pid, usename, state, now() - xact_start AS age, query FROM pg_stat_activity WHERE xact_start IS NOT NULL ORDER BY age DESC LIMIT 5;`"],
+          fix: ["Find the client that left it open (often `idle in transaction`); `SELECT pg_terminate_backend(<pid>);` if it is stuck; set `idle_in_transaction_session_timeout`."],
+        },
+      }),
+    ];
+    const exp = { namespace: ctx.config.namespaces.monitoring, instance: "postgres-exporter:9187", job: "postgres-exporter" };
+    const key = { namespace: exp.namespace, instance: exp.instance };
+    const conns = (ratio: number) => [
+      series("pg_stat_activity_count", { ...exp, datname: "app", state: "active" }, gauge(Math.round(ratio * 100))),
+      series("pg_settings_max_connections", exp, gauge(100)),
+    ];
+    const lag = t.postgresReplicationLagSeconds;
+    const long = t.postgresLongTransactionSeconds;
+    const db = { ...exp, datname: "app" };
+    const cases: AlertCase[] = [
+      { alert: "PostgresDown", firing: [series("pg_up", exp, gauge(0))], quiet: [series("pg_up", exp, gauge(1))], labels: exp, value: 0 },
+      { alert: "PostgresConnectionsHigh", firing: conns(t.postgresConnectionsCritical), quiet: conns(t.postgresConnectionsWarning - 0.05), labels: key, value: Math.round(t.postgresConnectionsCritical * 100) / 100 },
+      { alert: "PostgresConnectionsExhausted", firing: conns(Math.min(1, t.postgresConnectionsCritical + 0.03)), quiet: conns(t.postgresConnectionsCritical - 0.02), labels: key, value: Math.round(Math.min(1, t.postgresConnectionsCritical + 0.03) * 100) / 100 },
+      { alert: "PostgresReplicationLag", firing: [series("pg_replication_lag", exp, gauge(lag * 2))], quiet: [series("pg_replication_lag", exp, gauge(lag / 2))], labels: key, value: lag * 2 },
+      { alert: "PostgresReplicationLag", firing: [series("pg_replication_lag_seconds", exp, gauge(lag * 2))], quiet: [series("pg_replication_lag_seconds", exp, gauge(lag / 2))], labels: key, value: lag * 2 },
+      // One deadlock at minute 3, none before: pending from minute 3.
+      { alert: "PostgresDeadlocks", firing: [series("pg_stat_database_deadlocks", db, gaugeFrom(3, 0, 1))], quiet: [series("pg_stat_database_deadlocks", db, gauge(0))], onsetMinutes: 3, labels: db, value: 1 },
+      {
+        alert: "PostgresLongTransaction",
+        firing: [series("pg_stat_activity_max_tx_duration", { ...db, state: "idle in transaction" }, gauge(long * 1.5))],
+        quiet: [series("pg_stat_activity_max_tx_duration", { ...db, state: "idle in transaction" }, gauge(long / 2))],
+        labels: { namespace: db.namespace, instance: db.instance, datname: "app" },
+        value: long * 1.5,
+      },
+    ];
+    return { group: { name: this.name, rules: alerts.map((a) => a.rule) }, alerts, cases, exprCases: [] };
+  },
+};
