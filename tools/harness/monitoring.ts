@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
@@ -5,8 +6,7 @@ import { BACKUP_CRONJOB, MONITORING_RELEASE, RESTORE_DRILL_CRONJOB } from "../..
 import { loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
 import { renderArtifacts } from "../render/write";
 import { readStackConfig } from "../render/stack-files";
-import { renderInChild } from "../render/subprocess";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT, type RenderResult } from "../render/harness";
 import { startAlertmanager, type AlertmanagerServer } from "./alertmanager";
 import { DEFAULT_BUCKETS, InstrumentedService } from "./app-service";
 import { parseDuration } from "./duration";
@@ -62,15 +62,39 @@ export async function renderMonitoring(opts: RenderMonitoringOptions): Promise<R
   const rootDir = opts.rootDir ?? REPO_ROOT;
   const sc = readStackConfig(rootDir, opts.stack);
   const config = loadPlatformConfig({ ...sc.config, ...opts.overrides }, new Set(sc.secretKeys), opts.stack);
-  const rendered = await renderInChild({ stack: opts.stack, rootDir, overrides: opts.overrides });
-  if (!rendered.ok) throw new Error(`render of ${opts.stack} failed (exit ${rendered.exitCode}):\n${rendered.stderr}`);
   const dir = opts.outDir ?? tempDir(`render-${opts.stack}`);
-  for (const f of renderArtifacts(rendered.result)) {
+  const result = await renderChildToFile(opts.stack, rootDir, opts.overrides, path.join(dir, ".render.json"));
+  for (const f of renderArtifacts(result)) {
     const full = path.join(dir, f.path);
     fs.mkdirSync(path.dirname(full), { recursive: true });
     fs.writeFileSync(full, f.content);
   }
   return readRenderedMonitoring(dir, config);
+}
+
+/**
+ * Runs tools/render/child.ts (one render per process: the Pulumi runtime is global) with its
+ * stdout on a file. A pipe would do too, but the child exits right after writing, and
+ * Node drops whatever a pipe had not yet taken: renders above ~200 kB arrived cut short.
+ */
+function renderChildToFile(stack: string, rootDir: string, overrides: Record<string, string> | undefined, file: string): Promise<RenderResult> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, "w");
+  const args = ["--import", "tsx", path.join(REPO_ROOT, "tools", "render", "child.ts"), stack, rootDir];
+  if (overrides) args.push(JSON.stringify(overrides));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", fd, "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      fs.closeSync(fd);
+      const text = fs.readFileSync(file, "utf8");
+      fs.rmSync(file, { force: true });
+      if (code !== 0) reject(new Error(`render of ${stack} failed (exit ${code}):\n${stderr}`));
+      else resolve(JSON.parse(text) as RenderResult);
+    });
+  });
 }
 
 /** Reads the monitoring artifacts of a render folder. */
