@@ -1,3 +1,5 @@
+// First: defers modules that @pulumi/pulumi loads at import time but a render never uses.
+import "./lazy-modules";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
