@@ -1,5 +1,6 @@
 // Bench section "render": wall time of `platform render <stack>` work in a fresh process
-// (median of 5), started the way Pulumi.yaml starts the program (node --import tsx), and for
+// (median of 5), started the way Pulumi.yaml and the `platform` command start the program
+// (node --require tsx/cjs), and for
 // comparison through Pulumi's stock TypeScript path (ts-node with type checking).
 import { execFile } from "node:child_process";
 import * as path from "node:path";
@@ -12,7 +13,7 @@ const ONCE = path.join(REPO_ROOT, "tools", "bench", "render-once.ts");
 
 /** The two ways of starting the program. */
 export const LOADERS = {
-  tsx: ["--import", "tsx"],
+  tsx: ["--require", "tsx/cjs"],
   "ts-node": ["-r", path.join(REPO_ROOT, "tools", "bench", "ts-node-register.js")],
 } as const;
 
