@@ -271,7 +271,7 @@ export function checkMonitoring(config: PlatformConfig): ConfigProblem[] {
     out.push(problem(["monitoring", "prometheus", "retentionSize"], prom.retentionSize, `must be at most 90% of monitoring.prometheus.storage.size (${prom.storage.size}): the WAL and compaction need the rest, or Prometheus stops when the volume fills`));
   }
   const names = new Map<string, number>();
-  const roles = new Set<string>();
+  const roles = new Map<number, string>();
   prom.remoteWrite.forEach((rw, i) => {
     const at = (...p: string[]) => ["monitoring", "prometheus", "remoteWrite", i, ...p];
     const first = names.get(rw.name);
@@ -287,11 +287,14 @@ export function checkMonitoring(config: PlatformConfig): ConfigProblem[] {
     if (rw.sigv4RoleArn && !rw.sigv4Region) {
       out.push(problem(at("sigv4RoleArn"), rw.sigv4RoleArn, "needs sigv4Region: the role is only used to sign SigV4 requests"));
     }
-    if (rw.sigv4RoleArn) roles.add(rw.sigv4RoleArn);
+    if (rw.sigv4RoleArn) {
+      const firstRole = [...roles.entries()][0];
+      if (firstRole && firstRole[1] !== rw.sigv4RoleArn) {
+        out.push(problem(at("sigv4RoleArn"), rw.sigv4RoleArn, `differs from remoteWrite[${firstRole[0]}].sigv4RoleArn (${firstRole[1]}): Prometheus' service account can assume one IRSA role; use the same role for every AMP target`));
+      }
+      if (!firstRole) roles.set(i, rw.sigv4RoleArn);
+    }
   });
-  if (roles.size > 1) {
-    out.push(problem(["monitoring", "prometheus", "remoteWrite"], [...roles], "sets more than one sigv4RoleArn: Prometheus' service account can assume one IRSA role; use the same role for every AMP target"));
-  }
   const probeNames = new Map<string, number>();
   mon.probes.forEach((p, i) => {
     const first = probeNames.get(p.name);

@@ -17,7 +17,9 @@ async function run(): Promise<number> {
     throw e;
   }
   const result = await renderProgram({ stack, rootDir, configOverrides: overridesJson ? JSON.parse(overridesJson) : undefined });
-  process.stdout.write(JSON.stringify(result));
+  // A pipe takes 64 KiB at once; when the parent reads slowly the rest is queued, and
+  // process.exit would cut the JSON short. Exit only once it has all been handed over.
+  await new Promise<void>((resolve, reject) => process.stdout.write(JSON.stringify(result), (err) => (err ? reject(err) : resolve())));
   return 0;
 }
 

@@ -9,7 +9,7 @@ import { sloDashboard } from "./slo";
 
 export * from "./panels";
 export { backupsDashboard, postgresDashboard, redisDashboard, releaseDashboard, serviceRedDashboard, sloDashboard };
-export { sloQueries } from "./slo";
+export { errorBudget, sloQueries } from "./slo";
 
 /** Every dashboard of the platform for one stack, in a stable order. */
 export function buildDashboards(config: PlatformConfig): BuiltDashboard[] {

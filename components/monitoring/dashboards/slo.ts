@@ -19,6 +19,11 @@ export function sloQueries(s: ServiceConfig, window: string): { errorRatio: stri
   };
 }
 
+/** The error budget of an objective (1 - objective), rounded to 10 decimals. */
+export function errorBudget(objective: number): number {
+  return Number((1 - objective).toFixed(10));
+}
+
 /**
  * One row per service with its objectives from config: availability and latency SLIs over
  * 30 days, the error budget left, and burn rates over the windows multi-window alerts use.
@@ -29,8 +34,9 @@ export function sloDashboard(config: PlatformConfig): BuiltDashboard {
     d = d.withPanel(note("No services", "This stack configures no services, so there are no objectives to show."));
   }
   for (const s of config.services) {
-    const budget = 1 - s.slo.availability;
-    const latencyBudget = 1 - s.slo.latency.objective;
+    // Rounded: 1 - 0.999 is 0.0010000000000000009 in floating point, which reads badly in a query.
+    const budget = errorBudget(s.slo.availability);
+    const latencyBudget = errorBudget(s.slo.latency.objective);
     const month = sloQueries(s, "30d");
     d = d
       .withRow(new RowBuilder(`${s.name}: availability ${(s.slo.availability * 100).toFixed(2)}%, ${(s.slo.latency.objective * 100).toFixed(1)}% under ${s.slo.latency.thresholdSeconds}s`))

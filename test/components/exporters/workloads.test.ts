@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../../../components/monitoring/contract";
+import {
+  EXPORTER_IMAGES,
+  EXPORTER_PORTS,
+  EXPORTER_RESOURCES,
+  blackboxExporterSpec,
+  exporterDeploymentSpec,
+  exporterNetworkPolicy,
+  exporterServiceMonitor,
+  exporterServiceSpec,
+  hostNamespace,
+  postgresExporterSpec,
+  probeObjects,
+  probePorts,
+  redisExporterSpec,
+  type ExporterSpec,
+} from "../../../components/exporters/workloads";
+import { edited, load } from "../../stacks/fixtures";
+import { stackConfig } from "../monitoring/fixtures";
+
+const specsOf = (stack: "dev" | "production"): ExporterSpec[] => {
+  const c = stackConfig(stack);
+  return [postgresExporterSpec(c), redisExporterSpec(c), blackboxExporterSpec(c, "blackbox-exporter-config")];
+};
+
+describe("every exporter pod is hardened like every workload", () => {
+  for (const spec of specsOf("production")) {
+    it(spec.kind, () => {
+      const d = exporterDeploymentSpec(spec, { "app.kubernetes.io/name": `${spec.kind}-exporter` }) as any;
+      const pod = d.template.spec;
+      const c = pod.containers[0];
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } });
+      expect(c.securityContext).toEqual({
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        privileged: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      expect(c.resources).toEqual(EXPORTER_RESOURCES);
+      expect(c.image).toBe(EXPORTER_IMAGES[spec.kind]);
+      expect(c.image).toMatch(/:v\d+\.\d+\.\d+$/);
+      expect(c.ports).toEqual([{ name: "metrics", containerPort: EXPORTER_PORTS[spec.kind], protocol: "TCP" }]);
+      expect(c.readinessProbe.httpGet).toEqual({ path: "/", port: "metrics" });
+      expect(d.replicas).toBe(1);
+      expect(d.selector.matchLabels).toEqual({ "app.kubernetes.io/name": `${spec.kind}-exporter` });
+    });
+  }
+});
+
+describe("credentials come from Secrets by reference", () => {
+  it("postgres: user and password from the credentials Secret, the address in plain", () => {
+    const s = postgresExporterSpec(stackConfig("production"));
+    expect(s.env).toEqual([
+      { name: "DATA_SOURCE_URI", value: "orders-prod.cluster-def456.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=verify-full" },
+      { name: "DATA_SOURCE_USER", valueFrom: { secretKeyRef: { name: POSTGRES_CREDENTIALS_SECRET, key: "username" } } },
+      { name: "DATA_SOURCE_PASS", valueFrom: { secretKeyRef: { name: POSTGRES_CREDENTIALS_SECRET, key: "password" } } },
+    ]);
+  });
+  it("postgres in dev: the in-cluster instance without TLS", () => {
+    expect(postgresExporterSpec(stackConfig("dev")).env[0]).toEqual({ name: "DATA_SOURCE_URI", value: "postgres.apps.svc.cluster.local:5432/app?sslmode=disable" });
+  });
+  it("redis: TLS (rediss) for the external endpoint, plain in dev; password by reference", () => {
+    expect(redisExporterSpec(stackConfig("production")).env).toEqual([
+      { name: "REDIS_ADDR", value: "rediss://orders-prod.def456.euw1.cache.amazonaws.com:6379" },
+      { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: REDIS_CREDENTIALS_SECRET, key: "password" } } },
+    ]);
+    expect(redisExporterSpec(stackConfig("dev")).env[0]).toEqual({ name: "REDIS_ADDR", value: "redis://redis.apps.svc.cluster.local:6379" });
+  });
+  it("no env var of any exporter carries a literal password", () => {
+    for (const spec of [...specsOf("dev"), ...specsOf("production")]) {
+      for (const v of spec.env) if (/PASS/.test(v.name)) expect("valueFrom" in v, v.name).toBe(true);
+    }
+  });
+});
+
+describe("egress", () => {
+  it("in-cluster datastores: only their namespace, on their port", () => {
+    const p = exporterNetworkPolicy(postgresExporterSpec(stackConfig("dev")));
+    expect(p.name).toBe("allow-postgres-exporter-egress");
+    expect(p.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres-exporter" } },
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }], ports: [{ protocol: "TCP", port: 5432 }] }],
+    });
+  });
+  it("external datastores: any address, only on their port", () => {
+    const p = exporterNetworkPolicy(redisExporterSpec(stackConfig("production")));
+    expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 6379 }] }]);
+  });
+  it("blackbox: web ports plus any explicit probe port", () => {
+    expect(probePorts(stackConfig("production"))).toEqual([80, 443]);
+    const c = load(edited("dev", (v) => (v.monitoring = { probes: [{ name: "alt", url: "https://status.example.com:8443/ok" }] })));
+    expect(probePorts(c)).toEqual([80, 443, 8443]);
+  });
+  it("hostNamespace reads the namespace of a cluster DNS name only", () => {
+    expect(hostNamespace("postgres.apps.svc.cluster.local")).toBe("apps");
+    expect(hostNamespace("db.example.com")).toBeUndefined();
+  });
+});
+
+describe("monitors and probes", () => {
+  it("each exporter's Service exposes the metrics port its ServiceMonitor scrapes", () => {
+    for (const kind of ["postgres", "redis", "blackbox"] as const) {
+      const svc = exporterServiceSpec(kind) as any;
+      const sm = exporterServiceMonitor(kind, "monitoring", {}, "30s");
+      expect(svc.ports[0].name).toBe((sm.spec.endpoints as any[])[0].port);
+      expect(svc.selector).toEqual((sm.spec.selector as any).matchLabels);
+      expect(sm.metadata.labels).toEqual({ "app-platform/monitoring": "true" });
+    }
+  });
+  it("one Probe per configured endpoint, run by the blackbox Service", () => {
+    const probes = probeObjects(stackConfig("production"), {});
+    expect(probes).toHaveLength(1);
+    expect(probes[0].metadata.name).toBe("probe-podinfo-public");
+    expect(probes[0].spec).toEqual({
+      jobName: "blackbox",
+      interval: "15s",
+      module: "http_2xx_tls",
+      prober: { url: "blackbox-exporter.monitoring.svc:9115", scheme: "http", path: "/probe" },
+      targets: { staticConfig: { static: ["https://podinfo.example.com/healthz"], labels: { probe: "podinfo-public" } } },
+    });
+    expect(probeObjects(stackConfig("dev"), {})).toEqual([]);
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CHART_VERSION } from "../../../stacks/resolve";
+import { ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_RECEIVERS_SECRET, MONITORING_RELEASE } from "../../../components/monitoring/contract";
+import {
+  ALERTMANAGER_RESOURCES,
+  PROMETHEUS_RESOURCES,
+  antiAffinity,
+  disruptionBudget,
+  kubePrometheusStackValues,
+  platformLimits,
+} from "../../../components/monitoring/values";
+import { edited, load } from "../../stacks/fixtures";
+import { stackConfig, walk } from "./fixtures";
+
+const refs = { grafanaAdminSecret: "grafana-admin" };
+const valuesOf = (stack: "dev" | "staging" | "production") => kubePrometheusStackValues(stackConfig(stack), refs) as any;
+
+describe("kube-prometheus-stack values per stack", () => {
+  const expected = {
+    dev: { prom: 1, am: 1, grafana: 1, promPdb: { enabled: false }, amPdb: { enabled: false }, promAff: "", amAff: "", promSize: "5Gi", amSize: "1Gi", retention: "2d", retentionSize: "4GB", scrape: "30s" },
+    staging: { prom: 1, am: 2, grafana: 1, promPdb: { enabled: false }, amPdb: { enabled: true, minAvailable: 1 }, promAff: "", amAff: "soft", promSize: "50Gi", amSize: "2Gi", retention: "7d", retentionSize: "40GB", scrape: "30s" },
+    production: { prom: 2, am: 3, grafana: 2, promPdb: { enabled: true, minAvailable: 1 }, amPdb: { enabled: true, minAvailable: 2 }, promAff: "hard", amAff: "hard", promSize: "100Gi", amSize: "5Gi", retention: "15d", retentionSize: "90GB", scrape: "15s" },
+  } as const;
+
+  for (const [stack, e] of Object.entries(expected) as [keyof typeof expected, (typeof expected)[keyof typeof expected]][]) {
+    it(`${stack}: replicas, PDBs, anti-affinity, storage, retention`, () => {
+      const v = valuesOf(stack);
+      const ps = v.prometheus.prometheusSpec;
+      const as = v.alertmanager.alertmanagerSpec;
+      expect(ps.replicas).toBe(e.prom);
+      expect(as.replicas).toBe(e.am);
+      expect(v.grafana.replicas).toBe(e.grafana);
+      expect(v.prometheus.podDisruptionBudget).toEqual(e.promPdb);
+      expect(v.alertmanager.podDisruptionBudget).toEqual(e.amPdb);
+      expect(ps.podAntiAffinity).toBe(e.promAff);
+      expect(as.podAntiAffinity).toBe(e.amAff);
+      expect(ps.podAntiAffinityTopologyKey).toBe("kubernetes.io/hostname");
+      expect(ps.storageSpec).toEqual({ volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: e.promSize } } } } });
+      expect(as.storage).toEqual({ volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: e.amSize } } } } });
+      expect(ps.retention).toBe(e.retention);
+      expect(ps.retentionSize).toBe(e.retentionSize);
+      expect(ps.scrapeInterval).toBe(e.scrape);
+      expect(ps.evaluationInterval).toBe(e.scrape);
+      expect(ps.externalLabels).toEqual({ environment: stack });
+      expect(ps.resources).toEqual(PROMETHEUS_RESOURCES[stack]);
+      expect(as.resources).toEqual(ALERTMANAGER_RESOURCES[stack]);
+    });
+  }
+
+  it("production's Grafana has a PDB, dev's none", () => {
+    expect(valuesOf("production").grafana.podDisruptionBudget).toEqual({ minAvailable: 1 });
+    expect(valuesOf("dev").grafana.podDisruptionBudget).toBeUndefined();
+  });
+
+  it("names the release so that Service names are stable", () => {
+    expect(valuesOf("dev").fullnameOverride).toBe(MONITORING_RELEASE);
+  });
+
+  it("passes a storage class through when one is set", () => {
+    const c = load(edited("dev", (v) => (v.monitoring = { prometheus: { storage: { size: "8Gi", storageClass: "gp3" } }, alertmanager: { storage: { size: "1Gi", storageClass: "gp3" } } })));
+    const v = kubePrometheusStackValues(c, refs) as any;
+    expect(v.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName).toBe("gp3");
+    expect(v.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("8Gi");
+    expect(v.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName).toBe("gp3");
+  });
+
+  it("takes replicas, retention and intervals from stack config over the defaults", () => {
+    const c = load(edited("dev", (v) => (v.monitoring = { scrapeInterval: "10s", evaluationInterval: "20s", prometheus: { replicas: 3, retention: "30d", retentionSize: "3GB" }, alertmanager: { replicas: 2 } })));
+    const v = kubePrometheusStackValues(c, refs) as any;
+    expect(v.prometheus.prometheusSpec).toMatchObject({ replicas: 3, retention: "30d", retentionSize: "3GB", scrapeInterval: "10s", evaluationInterval: "20s", podAntiAffinity: "soft" });
+    expect(v.prometheus.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 2 });
+    expect(v.alertmanager.alertmanagerSpec.replicas).toBe(2);
+  });
+});
+
+describe("selectors pick up every rule and monitor whatever its labels", () => {
+  for (const stack of ["dev", "staging", "production"] as const) {
+    it(stack, () => {
+      const ps = valuesOf(stack).prometheus.prometheusSpec;
+      for (const kind of ["rule", "serviceMonitor", "podMonitor", "probe", "scrapeConfig"]) {
+        expect(ps[`${kind}SelectorNilUsesHelmValues`], kind).toBe(false);
+        expect(ps[`${kind}Selector`], kind).toEqual({});
+        expect(ps[`${kind}NamespaceSelector`], kind).toEqual({});
+      }
+    });
+  }
+});
+
+describe("default rule groups and targets the platform cannot serve are off", () => {
+  const controlPlaneGroups = ["etcd", "kubeControllerManager", "kubeSchedulerAlerting", "kubeSchedulerRecording", "kubeProxy"];
+  const targets = ["kubeEtcd", "kubeControllerManager", "kubeScheduler", "kubeProxy"];
+  for (const platform of ["eks", "gke", "aks", "kind"] as const) {
+    it(`${platform}: control plane and kube-proxy off`, () => {
+      const c = load(edited("dev", (v) => (v.clusterPlatform = platform)));
+      const v = kubePrometheusStackValues(c, refs) as any;
+      expect(v.defaultRules.create).toBe(true);
+      expect(v.defaultRules.rules).toEqual(Object.fromEntries(controlPlaneGroups.map((g) => [g, false])));
+      for (const t of targets) expect(v[t], t).toEqual({ enabled: false });
+      expect(platformLimits(platform).reason).not.toBe("");
+    });
+  }
+  it("generic: everything on", () => {
+    const c = load(edited("dev", (v) => (v.clusterPlatform = "generic")));
+    const v = kubePrometheusStackValues(c, refs) as any;
+    expect(v.defaultRules.rules).toEqual({});
+    for (const t of targets) expect(v[t], t).toEqual({ enabled: true });
+  });
+  it("the real stacks: staging and production are EKS, dev is kind", () => {
+    expect(valuesOf("production").kubeEtcd.enabled).toBe(false);
+    expect(valuesOf("staging").defaultRules.rules.kubeControllerManager).toBe(false);
+    expect(valuesOf("dev").kubeProxy.enabled).toBe(false);
+  });
+  it("node-exporter and kube-state-metrics come from the chart", () => {
+    const v = valuesOf("production");
+    expect(v.nodeExporter).toEqual({ enabled: true });
+    expect(v.kubeStateMetrics).toEqual({ enabled: true });
+  });
+});
+
+describe("remote write", () => {
+  it("is off unless configured", () => {
+    expect(valuesOf("production").prometheus.prometheusSpec.remoteWrite).toEqual([]);
+    expect(valuesOf("production").prometheus.serviceAccount).toBeUndefined();
+  });
+  it("Thanos receive, Mimir with a tenant and Amazon Managed Prometheus with SigV4 and IRSA", () => {
+    const role = "arn:aws:iam::111122223333:role/amp-writer";
+    const c = load(
+      edited("production", (v) => {
+        v.monitoring = {
+          prometheus: {
+            remoteWrite: [
+              { name: "thanos", url: "https://thanos-receive.example.com/api/v1/receive" },
+              { name: "mimir", url: "https://mimir.example.com/api/v1/push", tenant: "team-a" },
+              { name: "amp", url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", sigv4Region: "eu-west-1", sigv4RoleArn: role },
+            ],
+          },
+        };
+      }),
+    );
+    const v = kubePrometheusStackValues(c, refs) as any;
+    const queue = { capacity: 10000, maxShards: 50, maxSamplesPerSend: 2000 };
+    expect(v.prometheus.prometheusSpec.remoteWrite).toEqual([
+      { name: "thanos", url: "https://thanos-receive.example.com/api/v1/receive", queueConfig: queue },
+      { name: "mimir", url: "https://mimir.example.com/api/v1/push", headers: { "X-Scope-OrgID": "team-a" }, queueConfig: queue },
+      { name: "amp", url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", sigv4: { region: "eu-west-1" }, queueConfig: queue },
+    ]);
+    expect(v.prometheus.serviceAccount).toEqual({ annotations: { "eks.amazonaws.com/role-arn": role } });
+  });
+});
+
+describe("credentials never go into values", () => {
+  it("Alertmanager reads the alerting component's Secrets", () => {
+    const as = valuesOf("production").alertmanager.alertmanagerSpec;
+    expect(as.useExistingSecret).toBe(true);
+    expect(as.configSecret).toBe(ALERTMANAGER_CONFIG_SECRET);
+    expect(as.secrets).toEqual([ALERTMANAGER_RECEIVERS_SECRET]);
+  });
+  it("Grafana's admin comes from an existing Secret; no password key anywhere", () => {
+    const v = valuesOf("production");
+    expect(v.grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+    for (const n of walk(v)) {
+      const key = n.path[n.path.length - 1] ?? "";
+      expect(/password$/i.test(key) && key !== "passwordKey", n.path.join(".")).toBe(false);
+    }
+  });
+  it("datasources: Prometheus (default) and Alertmanager provisioned with fixed uids", () => {
+    const ds = valuesOf("dev").grafana.sidecar.datasources;
+    expect(ds).toMatchObject({ enabled: true, defaultDatasourceEnabled: true, isDefaultDatasource: true, uid: "prometheus" });
+    expect(ds.alertmanager).toMatchObject({ enabled: true, uid: "alertmanager" });
+  });
+  it("the dashboard sidecar watches grafana_dashboard=1 in the monitoring namespace", () => {
+    expect(valuesOf("dev").grafana.sidecar.dashboards).toEqual({ enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "monitoring" });
+  });
+  it("the admission webhook (made by hooks helm.v4.Chart does not run) is off, with its TLS", () => {
+    expect(valuesOf("dev").prometheusOperator).toEqual({ admissionWebhooks: { enabled: false }, tls: { enabled: false } });
+  });
+  it("Grafana's ingress only with a host", () => {
+    expect(valuesOf("dev").grafana.ingress).toBeUndefined();
+    const c = load(edited("dev", (v) => (v.monitoring = { grafana: { host: "grafana.example.com" } })));
+    const v = kubePrometheusStackValues(c, refs) as any;
+    expect(v.grafana.ingress).toEqual({ enabled: true, hosts: ["grafana.example.com"], tls: [{ secretName: "grafana-tls", hosts: ["grafana.example.com"] }] });
+    expect(v.grafana["grafana.ini"].server).toEqual({ root_url: "https://grafana.example.com" });
+  });
+});
+
+describe("helpers", () => {
+  it("disruptionBudget keeps all but one replica", () => {
+    expect(disruptionBudget(1)).toEqual({ enabled: false });
+    expect(disruptionBudget(2)).toEqual({ enabled: true, minAvailable: 1 });
+    expect(disruptionBudget(5)).toEqual({ enabled: true, minAvailable: 4 });
+  });
+  it("antiAffinity: none for one replica, hard in production, soft elsewhere", () => {
+    expect(antiAffinity("production", 1)).toBe("");
+    expect(antiAffinity("production", 2)).toBe("hard");
+    expect(antiAffinity("staging", 2)).toBe("soft");
+    expect(antiAffinity("dev", 3)).toBe("soft");
+  });
+  it("chart version: pinned default, stack override", () => {
+    expect(DEFAULT_CHART_VERSION).toBe("79.7.1");
+    expect(stackConfig("production").monitoring.chartVersion).toBe("79.7.1");
+    expect(load(edited("dev", (v) => (v.monitoring = { chartVersion: "80.0.0" }))).monitoring.chartVersion).toBe("80.0.0");
+  });
+});

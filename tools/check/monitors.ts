@@ -1,0 +1,106 @@
+import type { CheckStage } from "./stage";
+import { isKubernetesObject, kubernetesObject } from "../render/artifacts";
+import type { RenderedResource } from "../render/harness";
+
+interface Meta {
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+}
+interface Obj {
+  kind?: string;
+  metadata?: Meta;
+  spec?: any;
+}
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** True when `labels` satisfy a Kubernetes label selector (an empty selector matches everything). */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> = {}): boolean {
+  if (!selector) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const value = labels[e.key];
+    const ok =
+      e.operator === "In" ? has && (e.values ?? []).includes(value) :
+      e.operator === "NotIn" ? !has || !(e.values ?? []).includes(value) :
+      e.operator === "Exists" ? has :
+      e.operator === "DoesNotExist" ? !has :
+      false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** What one ServiceMonitor or Probe selects among the rendered objects. */
+export interface MonitorTargets {
+  readonly kind: "ServiceMonitor" | "Probe";
+  readonly name: string;
+  readonly namespace: string;
+  /** `namespace/name` of every Service selected (with the endpoint's port, for ServiceMonitors). */
+  readonly services: readonly string[];
+  /** Why nothing matched, when `services` is empty. */
+  readonly problem?: string;
+}
+
+function servicePorts(svc: Obj): string[] {
+  return ((svc.spec?.ports ?? []) as { name?: string; port?: number }[]).flatMap((p) => [p.name ?? "", String(p.port ?? "")]);
+}
+
+/**
+ * For every ServiceMonitor and Probe of a render, the Services it reaches: a ServiceMonitor's
+ * selector and namespace selector must match a Service that has each endpoint's named port;
+ * a Probe's prober URL (`<service>.<namespace>.svc:<port>`) must name a Service with that port.
+ */
+export function monitorTargets(resources: readonly RenderedResource[]): MonitorTargets[] {
+  const objects = resources.filter(isKubernetesObject).map((r) => kubernetesObject(r) as Obj);
+  const services = objects.filter((o) => o.kind === "Service");
+  const out: MonitorTargets[] = [];
+  for (const m of objects.filter((o) => o.kind === "ServiceMonitor")) {
+    const ns = m.metadata?.namespace ?? "";
+    const nsSel = m.spec?.namespaceSelector ?? {};
+    const inNamespace = (svcNs: string) => (nsSel.any ? true : Array.isArray(nsSel.matchNames) ? nsSel.matchNames.includes(svcNs) : svcNs === ns);
+    const ports: string[] = (m.spec?.endpoints ?? []).map((e: { port?: string }) => e.port ?? "");
+    const hits = services.filter(
+      (s) => inNamespace(s.metadata?.namespace ?? "") && selectorMatches(m.spec?.selector, s.metadata?.labels) && ports.every((p) => servicePorts(s).includes(p)),
+    );
+    out.push({
+      kind: "ServiceMonitor",
+      name: m.metadata?.name ?? "",
+      namespace: ns,
+      services: hits.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`),
+      problem: hits.length ? undefined : `selects no Service with port(s) ${ports.join(", ")} (selector ${JSON.stringify(m.spec?.selector)}, namespaces ${JSON.stringify(nsSel)})`,
+    });
+  }
+  for (const p of objects.filter((o) => o.kind === "Probe")) {
+    const url = String(p.spec?.prober?.url ?? "");
+    const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?:(\d+)$/.exec(url);
+    const hits = m ? services.filter((s) => s.metadata?.name === m[1] && s.metadata?.namespace === m[2] && servicePorts(s).includes(m[3])) : [];
+    const targets: string[] = p.spec?.targets?.staticConfig?.static ?? [];
+    out.push({
+      kind: "Probe",
+      name: p.metadata?.name ?? "",
+      namespace: p.metadata?.namespace ?? "",
+      services: hits.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`),
+      problem: targets.length === 0 ? "has no static targets" : hits.length ? undefined : `prober ${url || "(unset)"} is not a Service of this stack with that port`,
+    });
+  }
+  return out;
+}
+
+/** `platform check` stage: no ServiceMonitor or Probe points at nothing. */
+export const monitorsStage: CheckStage = {
+  name: "monitors select targets",
+  async run(ctx) {
+    const all = monitorTargets(ctx.result.resources);
+    const bad = all.filter((t) => t.problem);
+    return {
+      ok: bad.length === 0,
+      summary: `${all.length - bad.length}/${all.length} ServiceMonitors and Probes select a Service`,
+      problems: bad.map((t) => `${t.kind} ${t.namespace}/${t.name} ${t.problem}`),
+    };
+  },
+};
