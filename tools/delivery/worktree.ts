@@ -56,7 +56,7 @@ export function renderWithChild(codeRoot: string, stack: string, label: string, 
   return new Promise<RenderResult>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, stack, rootDir], { cwd: codeRoot, stdio: ["ignore", fd, "pipe"] });
     let stderr = "";
-    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
+    child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
     child.on("error", (e) => reject(new RenderAtRefError(`cannot start the renderer of ${label}: ${e.message}`)));
     child.on("close", (code) => {
       if (code !== 0) {
@@ -76,9 +76,25 @@ export function renderWithChild(codeRoot: string, stack: string, label: string, 
   });
 }
 
+/**
+ * Replaces the checkout's absolute path in every string of a render with `<repo>`: inputs
+ * such as a Docker build context are absolute, and two checkouts of the same commit must
+ * render the same.
+ */
+export function relativizePaths(result: RenderResult, root: string): RenderResult {
+  const roots = [...new Set([root, fs.existsSync(root) ? fs.realpathSync(root) : root])].sort((a, b) => b.length - a.length);
+  const fix = (v: unknown): unknown => {
+    if (typeof v === "string") return roots.reduce((s, r) => s.split(r).join("<repo>"), v);
+    if (Array.isArray(v)) return v.map(fix);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]));
+    return v;
+  };
+  return { ...result, resources: result.resources.map((r) => ({ ...r, inputs: fix(r.inputs) as Record<string, unknown> })) };
+}
+
 /** Renders a checkout's own stack file with its own program (see {@link renderWithChild}). */
-export function renderCheckout(checkout: string, stack: string, label: string): Promise<RenderResult> {
-  return renderWithChild(checkout, stack, label);
+export async function renderCheckout(checkout: string, stack: string, label: string): Promise<RenderResult> {
+  return relativizePaths(await renderWithChild(checkout, stack, label), checkout);
 }
 
 /**
