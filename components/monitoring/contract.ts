@@ -35,8 +35,8 @@ export function receiverSecretFile(key: keyof typeof RECEIVER_SECRET_KEYS): stri
 export const MONITORING_LABEL = { "app-platform/monitoring": "true" } as const;
 
 /**
- * Release name of kube-prometheus-stack; its Services are `<release>-kube-prom-prometheus` and
- * `<release>-kube-prom-alertmanager` (the chart's fullnameOverride is set to this name).
+ * Release name of kube-prometheus-stack, also its fullnameOverride, so its Services are
+ * `<release>-prometheus` and `<release>-alertmanager` (see STACK_NAMES in values.ts).
  */
 export const MONITORING_RELEASE = "kube-prometheus-stack";
 

@@ -1,0 +1,120 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { edited, load } from "../../stacks/fixtures";
+import { stackConfig } from "./fixtures";
+
+interface Captured {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: any;
+}
+const captured: Captured[] = [];
+
+beforeAll(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state = { ...args.inputs, ...(args.type === "random:index/randomPassword:RandomPassword" ? { result: "generated" } : {}) };
+        return { id: `${args.name}-id`, state };
+      },
+      call: () => ({}),
+    },
+    "app-platform",
+    "test",
+    false,
+  );
+});
+
+async function settle(): Promise<void> {
+  let last = -1;
+  while (last !== captured.length) {
+    last = captured.length;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+const children = (prefix: string) => captured.filter((c) => c.name.startsWith(`${prefix}-`));
+const of = (list: Captured[], type: string) => list.filter((c) => c.type === type);
+
+describe("MonitoringStack", () => {
+  it("defaults: 32-character password, Secret grafana-admin, dashboards on, namespace from config", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const m = new MonitoringStack("ms-defaults", { config: stackConfig("dev") });
+    await settle();
+    const kids = children("ms-defaults");
+    expect(of(kids, "random:index/randomPassword:RandomPassword")[0].inputs).toMatchObject({ length: 32, special: false });
+    const secret = of(kids, "kubernetes:core/v1:Secret")[0];
+    expect(secret.name).toBe("ms-defaults-grafana-admin");
+    expect(secret.inputs.metadata).toMatchObject({ name: "grafana-admin", namespace: "monitoring" });
+    expect(m.grafanaAdminSecretName).toBe("grafana-admin");
+    expect(m.releaseName).toBe("kube-prometheus-stack");
+    expect(m.dashboardSlugs).toEqual(["service-red", "slo", "release", "postgres", "redis", "backups"]);
+    const cms = of(kids, "kubernetes:core/v1:ConfigMap");
+    expect(cms.map((c) => c.name)).toEqual(m.dashboardSlugs.map((s) => `ms-defaults-dashboard-${s}`));
+    for (const c of cms) expect(c.inputs.metadata.labels.grafana_dashboard).toBe("1");
+    const chart = of(kids, "kubernetes:helm.sh/v4:Chart")[0];
+    expect(chart.name).toBe("ms-defaults-chart");
+    expect(chart.inputs.values.grafana.admin.existingSecret).toBe("grafana-admin");
+  });
+
+  it("children are named <name>-<role> and two instances do not collide", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    new MonitoringStack("ms-a", { config: stackConfig("production"), namespace: "obs", grafanaAdminSecretName: "admin-a", dashboards: false });
+    await settle();
+    const kids = children("ms-a");
+    expect(kids.length).toBeGreaterThan(5);
+    for (const k of kids) expect(k.name.startsWith("ms-a-")).toBe(true);
+    expect(of(kids, "kubernetes:core/v1:ConfigMap")).toEqual([]);
+    expect(of(kids, "kubernetes:core/v1:Secret")[0].inputs.metadata).toMatchObject({ name: "admin-a", namespace: "obs" });
+    const monitors = of(kids, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
+    expect(monitors.map((x) => x.name)).toEqual(["ms-a-app-podinfo", "ms-a-app-orders-api"]);
+    for (const x of monitors) expect(x.inputs.metadata.namespace).toBe("obs");
+  });
+
+  it("refuses a short Grafana password", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    expect(() => new MonitoringStack("ms-short", { config: stackConfig("dev"), grafanaPasswordLength: 12 })).toThrow(
+      "grafanaPasswordLength (12) must be an integer >= 16: shorter admin passwords can be guessed",
+    );
+  });
+});
+
+describe("Exporters", () => {
+  it("defaults: postgres, redis and blackbox in the monitoring namespace", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { Exporters } = await import("../../../components/exporters");
+    const m = new MonitoringStack("ms-for-ex", { config: stackConfig("production"), dashboards: false });
+    const e = new Exporters("ex-defaults", { config: stackConfig("production"), crds: m.chart });
+    await settle();
+    expect(e.serviceNames).toEqual(["postgres-exporter", "redis-exporter", "blackbox-exporter"]);
+    const kids = children("ex-defaults");
+    const deployments = of(kids, "kubernetes:apps/v1:Deployment").map((d) => d.inputs.metadata);
+    expect(deployments.map((d) => d.name).sort()).toEqual(["blackbox-exporter", "postgres-exporter", "redis-exporter"]);
+    for (const d of deployments) expect(d.namespace).toBe("monitoring");
+    expect(of(kids, "kubernetes:monitoring.coreos.com/v1:Probe").map((p) => p.name)).toEqual(["ex-defaults-probe-podinfo-public"]);
+    expect(of(kids, "kubernetes:core/v1:ConfigMap")[0].inputs.data["blackbox.yml"]).toContain("http_2xx_tls");
+  });
+
+  it("runs only the exporters asked for", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { Exporters } = await import("../../../components/exporters");
+    const m = new MonitoringStack("ms-for-ex2", { config: stackConfig("dev"), dashboards: false });
+    const e = new Exporters("ex-pg", { config: stackConfig("dev"), crds: m.chart, exporters: ["postgres"] });
+    await settle();
+    expect(e.serviceNames).toEqual(["postgres-exporter"]);
+    expect(of(children("ex-pg"), "kubernetes:core/v1:ConfigMap")).toEqual([]);
+  });
+
+  it("refuses unknown exporters and probes without the blackbox exporter", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { Exporters } = await import("../../../components/exporters");
+    const m = new MonitoringStack("ms-for-ex3", { config: stackConfig("dev"), dashboards: false });
+    expect(() => new Exporters("ex-bad", { config: stackConfig("dev"), crds: m.chart, exporters: ["mysql" as never] })).toThrow(
+      'exporters (["mysql"]) must be among "postgres", "redis", "blackbox"',
+    );
+    const withProbes = load(edited("dev", (v) => (v.monitoring = { probes: [{ name: "site", url: "https://example.com/" }] })));
+    expect(() => new Exporters("ex-noprobe", { config: withProbes, crds: m.chart, exporters: ["postgres"] })).toThrow(
+      'exporters must include "blackbox" when monitoring.probes is set: the Probe objects are run by it',
+    );
+  });
+});
