@@ -274,7 +274,16 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
         ...(mon.grafana.host ? { server: { root_url: `https://${mon.grafana.host}` } } : {}),
       },
       ...(mon.grafana.host
-        ? { ingress: { enabled: true, hosts: [mon.grafana.host], tls: [{ secretName: "grafana-tls", hosts: [mon.grafana.host] }] } }
+        ? {
+            ingress: {
+              enabled: true,
+              hosts: [mon.grafana.host],
+              tls: [{ secretName: "grafana-tls", hosts: [mon.grafana.host] }],
+              // Each replica keeps its own login sessions (no shared database is configured),
+              // so a browser must stay on the replica it logged in to.
+              ...(grafanaReplicas > 1 ? { annotations: { "nginx.ingress.kubernetes.io/affinity": "cookie" } } : {}),
+            },
+          }
         : {}),
     },
   };

@@ -181,6 +181,12 @@ describe("credentials never go into values", () => {
     expect(v.grafana.ingress).toEqual({ enabled: true, hosts: ["grafana.example.com"], tls: [{ secretName: "grafana-tls", hosts: ["grafana.example.com"] }] });
     expect(v.grafana["grafana.ini"].server).toEqual({ root_url: "https://grafana.example.com" });
   });
+  it("two Grafana replicas behind the ingress keep a browser on one replica", () => {
+    const c = load(edited("production", (v) => (v.monitoring = { grafana: { host: "grafana.example.com" } })));
+    const v = kubePrometheusStackValues(c, refs) as any;
+    expect(v.grafana.replicas).toBe(2);
+    expect(v.grafana.ingress.annotations).toEqual({ "nginx.ingress.kubernetes.io/affinity": "cookie" });
+  });
 });
 
 describe("helpers", () => {
