@@ -1,0 +1,68 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { REPO_ROOT } from "../../tools/render/harness";
+import { stackFolder } from "../../tools/render/subprocess";
+import { DEFAULT_ANALYSIS } from "../../tools/delivery/analysis";
+import { DEFAULT_PROMETHEUS_URL, promotionRequest, runPromotion } from "../../tools/commands/promote";
+import { CommandError } from "../../tools/commands/shared";
+import { freePort } from "../../tools/harness/processes";
+import type { StackOps } from "../../tools/delivery/promotion";
+
+const staging = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.staging.yaml"), "utf8");
+
+function withAnalysis(analysis: unknown): string {
+  const doc = YAML.parse(staging);
+  doc.config["delivery:analysis"] = analysis;
+  return YAML.stringify(doc);
+}
+
+describe("promotionRequest", () => {
+  it("reads thresholds from delivery:analysis and the apps namespace from config", () => {
+    const dir = stackFolder("staging", withAnalysis({ maxErrorRatio: 0.002, services: { podinfo: { window: "10m" } } }));
+    const { req, prometheusUrl } = promotionRequest("staging", "podinfo", { prometheus: "http://prom:9090" }, dir);
+    expect(req).toEqual({ service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, maxErrorRatio: 0.002, window: "10m" } });
+    expect(prometheusUrl).toBe("http://prom:9090");
+  });
+
+  it("uses the defaults without delivery:analysis, and PROMETHEUS_URL or the port-forward address", () => {
+    const dir = stackFolder("staging", staging);
+    const saved = process.env.PROMETHEUS_URL;
+    try {
+      delete process.env.PROMETHEUS_URL;
+      expect(promotionRequest("staging", "orders-api", {}, dir)).toMatchObject({ req: { settings: DEFAULT_ANALYSIS }, prometheusUrl: DEFAULT_PROMETHEUS_URL });
+      expect(DEFAULT_PROMETHEUS_URL).toBe("http://127.0.0.1:9090");
+      process.env.PROMETHEUS_URL = "http://from-env:9090";
+      expect(promotionRequest("staging", "orders-api", {}, dir).prometheusUrl).toBe("http://from-env:9090");
+    } finally {
+      if (saved === undefined) delete process.env.PROMETHEUS_URL;
+      else process.env.PROMETHEUS_URL = saved;
+    }
+  });
+
+  it("refuses an unknown service and bad thresholds, naming the field and value", () => {
+    const dir = stackFolder("staging", withAnalysis({ latencyQuantile: 1.5 }));
+    expect(() => promotionRequest("staging", "nope", {}, stackFolder("staging", staging))).toThrow('service "nope" is not in Pulumi.staging.yaml (known: podinfo, orders-api)');
+    expect(() => promotionRequest("staging", "podinfo", {}, dir)).toThrow(CommandError);
+    expect(() => promotionRequest("staging", "podinfo", {}, dir)).toThrow(/^Pulumi\.staging\.yaml: delivery:analysis\.latencyQuantile \(1\.5\)/);
+  });
+});
+
+describe("runPromotion", () => {
+  it("stops before changing anything when Prometheus cannot be reached", async () => {
+    const calls: string[] = [];
+    const fake: StackOps = {
+      getConfig: async () => ({ value: JSON.stringify([{ name: "podinfo", activeColor: "blue", replicas: { min: 1 } }]) }),
+      setConfig: async (k) => void calls.push(`set ${k}`),
+      removeConfig: async (k) => void calls.push(`rm ${k}`),
+      up: async () => (calls.push("up"), { summary: { result: "succeeded" } }),
+    };
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const err = await runPromotion("promote", ["staging", "podinfo", "--prometheus", closed], async () => fake).catch((e) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect(err.message).toMatch(/^platform promote: cannot query Prometheus at http:\/\/127\.0\.0\.1:\d+/);
+    expect(calls).toEqual([]);
+    await expect(runPromotion("rollback", ["staging"], async () => fake)).rejects.toThrow("usage: platform rollback <stack> <service> [--prometheus URL]");
+  });
+});
