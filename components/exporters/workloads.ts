@@ -19,7 +19,8 @@ export type ExporterKind = "postgres" | "redis" | "blackbox";
  */
 export const EXPORTER_IMAGES: Record<ExporterKind, string> = {
   postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
-  redis: "oliver006/redis_exporter:v1.74.0",
+  // The project also publishes to quay.io; Docker Hub is not an allowed registry here.
+  redis: "quay.io/oliver006/redis_exporter:v1.74.0",
   blackbox: "quay.io/prometheus/blackbox-exporter:v0.27.0",
 };
 
@@ -150,7 +151,7 @@ export function exporterLabels(kind: ExporterKind, base: Record<string, string>)
 export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, string>): k8s.types.input.apps.v1.DeploymentSpec {
   const selector = { "app.kubernetes.io/name": exporterName(e.kind) };
   const port = EXPORTER_PORTS[e.kind];
-  const probe = (path: string) => ({ httpGet: { path, port: METRICS_PORT_NAME }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+  const timing = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
   return {
     replicas: 1,
     selector: { matchLabels: selector },
@@ -168,9 +169,11 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
             ports: [{ name: METRICS_PORT_NAME, containerPort: port, protocol: "TCP" }],
             resources: EXPORTER_RESOURCES,
             securityContext: { ...HARDENED_CONTAINER, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } },
-            // "/" answers without touching the target, so a down datastore does not restart the exporter.
-            readinessProbe: probe("/"),
-            livenessProbe: probe("/"),
+            // Neither check touches the datastore: a down database must show as pg_up == 0, not as
+            // a restarting (liveness) or unlisted (readiness) exporter. Readiness only needs the
+            // port to accept connections; liveness needs the HTTP server to answer.
+            readinessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, ...timing },
+            livenessProbe: { httpGet: { path: "/", port: METRICS_PORT_NAME }, ...timing },
             ...(e.configMap ? { volumeMounts: [{ name: "config", mountPath: "/config", readOnly: true }] } : {}),
           },
         ],

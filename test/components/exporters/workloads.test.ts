@@ -46,7 +46,9 @@ describe("every exporter pod is hardened like every workload", () => {
       expect(c.image).toBe(EXPORTER_IMAGES[spec.kind]);
       expect(c.image).toMatch(/:v\d+\.\d+\.\d+$/);
       expect(c.ports).toEqual([{ name: "metrics", containerPort: EXPORTER_PORTS[spec.kind], protocol: "TCP" }]);
-      expect(c.readinessProbe.httpGet).toEqual({ path: "/", port: "metrics" });
+      expect(c.readinessProbe).toEqual({ tcpSocket: { port: "metrics" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+      expect(c.livenessProbe).toEqual({ httpGet: { path: "/", port: "metrics" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+      expect(c.image).toMatch(/^quay\.io\//);
       expect(d.replicas).toBe(1);
       expect(d.selector.matchLabels).toEqual({ "app.kubernetes.io/name": `${spec.kind}-exporter` });
     });
