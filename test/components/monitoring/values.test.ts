@@ -56,6 +56,23 @@ describe("kube-prometheus-stack values per stack", () => {
     expect(valuesOf("dev").fullnameOverride).toBe(MONITORING_RELEASE);
   });
 
+  it("installs the CRDs with the chart and labels everything with the environment", () => {
+    const v = valuesOf("staging");
+    expect(v.crds).toEqual({ enabled: true });
+    expect(v.commonLabels).toEqual({ "app-platform/environment": "staging" });
+  });
+
+  it("Grafana: no update checks or telemetry, no self sign-up, UTC dashboards, the chart's own dashboards kept", () => {
+    const g = valuesOf("production").grafana;
+    expect(g["grafana.ini"]).toEqual({
+      analytics: { check_for_updates: false, reporting_enabled: false },
+      users: { allow_sign_up: false },
+      auth: { disable_login_form: false },
+    });
+    expect(g.defaultDashboardsEnabled).toBe(true);
+    expect(g.defaultDashboardsTimezone).toBe("utc");
+  });
+
   it("passes a storage class through when one is set", () => {
     const c = load(edited("dev", (v) => (v.monitoring = { prometheus: { storage: { size: "8Gi", storageClass: "gp3" } }, alertmanager: { storage: { size: "1Gi", storageClass: "gp3" } } })));
     const v = kubePrometheusStackValues(c, refs) as any;
