@@ -34,8 +34,9 @@ export function pinnedImages(enforcementLevel: EnforcementLevel = DEFAULT_ENFORC
         const image = c.container.image;
         if (image === undefined) continue;
         const ref = parseImage(image);
-        if (hasDigest(ref) || isVersionTag(ref.tag)) continue;
-        if (ref.tag !== undefined && ref.tag !== "latest" && immutable.some((p) => registryMatches(ref.registry, p))) continue;
+        // Untagged and "latest" are no-latest-image's to report; one fault, one violation.
+        if (hasDigest(ref) || isVersionTag(ref.tag) || ref.tag === undefined || ref.tag === "latest") continue;
+        if (immutable.some((p) => registryMatches(ref.registry, p))) continue;
         report(`${containerLabel(c)} runs "${image}", which is not pinned: a moving tag can change what runs without a deployment; use a digest ("@sha256:...") or a version tag such as "1.4.2".`);
       }
     }),

@@ -397,3 +397,15 @@ describe.each(CASES)("$policy.name: $fault", (c) => {
     expect(await messagesOf(c.policy, compliantStack())).toEqual([]);
   });
 });
+
+describe("one fault, one violation", () => {
+  it("pinned-images leaves untagged and latest images to no-latest-image, and accepts any tag in an immutable-tag registry", async () => {
+    const rs = compliantStack();
+    const pod = find(rs, "web-blue", "kubernetes:apps/v1:Deployment").spec.template.spec;
+    pod.containers[0].image = "ghcr.io/org/web:latest";
+    pod.containers.push({ ...pod.containers[0], name: "tools", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/tools:pg15-af7245f5" });
+    pod.containers.push({ ...pod.containers[0], name: "edge", image: "ghcr.io/org/edge" });
+    expect(await messagesOf(P.pinnedImages(), rs)).toEqual([]);
+    expect((await messagesOf(P.noLatestImage(), rs)).length).toBe(2);
+  });
+});
