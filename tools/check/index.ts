@@ -2,6 +2,7 @@ import type { CheckStage } from "./stage";
 import { kubernetesSchemaStage } from "./kubernetes-schema";
 import { blackboxStage } from "./blackbox";
 import { monitorsStage } from "./monitors";
+import { policyStage } from "./policy";
 
 export * from "./stage";
 
@@ -9,4 +10,4 @@ export * from "./stage";
  * The stages of `platform check`, in order. Each capability that ships something a real
  * tool can judge (policies, promtool, amtool, the blackbox exporter) adds its stage here.
  */
-export const CHECK_STAGES: CheckStage[] = [kubernetesSchemaStage, blackboxStage, monitorsStage];
+export const CHECK_STAGES: CheckStage[] = [kubernetesSchemaStage, blackboxStage, monitorsStage, policyStage];
