@@ -34,25 +34,31 @@ const podinfo = original.config["app-platform:services"].findIndex((s: any) => s
 
 describe("platform diff on renders of known changes", () => {
   let base: RenderResult;
-  let image: RenderResult;
-  let flipped: RenderResult;
-  let added: RenderResult;
+  let head: RenderResult;
+  const orders = original.config["app-platform:services"].findIndex((s: any) => s.name === "orders-api");
+  const ordersIdle = original.config["app-platform:services"][orders].activeColor === "blue" ? "green" : "blue";
+  const ordersIdleImage: string = original.config["app-platform:services"][orders].image[ordersIdle];
+  const from: string = original.config["app-platform:services"][podinfo].activeColor;
+  const to = from === "blue" ? "green" : "blue";
 
   beforeAll(async () => {
-    [base, image, flipped, added] = await Promise.all([
+    // Three independent edits in one head render (renders are the slow part): a new image for
+    // orders-api's idle colour, a colour flip of podinfo, and a new service. Each test below
+    // looks only at its own component.
+    [base, head] = await Promise.all([
       render(YAML.stringify(original)),
-      render(edited((s) => (s[podinfo].image.green = "ghcr.io/stefanprodan/podinfo:6.8.0"))),
-      render(edited((s) => (s[podinfo].activeColor = s[podinfo].activeColor === "blue" ? "green" : "blue"))),
       render(
-        edited((s) =>
+        edited((s) => {
+          s[orders].image[ordersIdle] = "registry.example.com/orders-api:9.9.9";
+          s[podinfo].activeColor = to;
           s.push({
             name: "billing",
             activeColor: "blue",
             image: { blue: "registry.example.com/billing:1.0.0", green: "registry.example.com/billing:1.0.0" },
             port: 8080,
             replicas: { min: 1, max: 2 },
-          }),
-        ),
+          });
+        }),
       ),
     ]);
   });
@@ -65,43 +71,41 @@ describe("platform diff on renders of known changes", () => {
   });
 
   it("shows a changed image as a property-level update of one Deployment", () => {
-    const d = diffResources(base.resources, image.resources);
-    const deployments = d.changes.filter((c) => c.type === "kubernetes:apps/v1:Deployment");
-    expect(deployments).toHaveLength(1);
-    const dep = deployments[0];
-    expect(dep.kind).toBe("update");
-    const img = dep.changes.find((c) => /^spec\.template\.spec\.containers\[\d+\]\.image$/.test(c.path));
-    expect(img).toMatchObject({ old: "ghcr.io/stefanprodan/podinfo:6.7.1", new: "ghcr.io/stefanprodan/podinfo:6.8.0", secret: false });
-    // A staged release may also pre-scale the idle colour (an HPA appears), but nothing is replaced or deleted.
-    expect(d.counts).toMatchObject({ remove: 0, replace: 0 });
+    const d = diffResources(base.resources, head.resources);
+    const deployments = d.changes.filter((c) => c.type === "kubernetes:apps/v1:Deployment" && c.component === "app-orders-api");
+    expect(deployments.map((c) => [c.kind, c.name])).toEqual([["update", `app-orders-api-${ordersIdle}`]]);
+    const img = deployments[0].changes.find((c) => /^spec\.template\.spec\.containers\[\d+\]\.image$/.test(c.path));
+    expect(img).toMatchObject({ old: ordersIdleImage, new: "registry.example.com/orders-api:9.9.9", secret: false });
+    expect(d.counts.replace).toBe(0);
     const md = formatDiff(report(d));
-    expect(md).toContain("`\"ghcr.io/stefanprodan/podinfo:6.7.1\"` → `\"ghcr.io/stefanprodan/podinfo:6.8.0\"`");
-    expect(md.split("\n")[0]).toBe(`### \`staging\`: ${d.counts.add} to add, ${d.counts.update} to update, 0 to replace, 0 to delete`);
+    expect(md).toContain(`\`"${ordersIdleImage}"\` → \`"registry.example.com/orders-api:9.9.9"\``);
+    expect(md.split("\n")[0]).toBe(`### \`staging\`: ${d.counts.add} to add, ${d.counts.update} to update, 0 to replace, ${d.counts.remove} to delete`);
   });
 
   it("shows a colour flip as the active Service's selector moving, without replacements", () => {
-    const d = diffResources(base.resources, flipped.resources);
-    const from = original.config["app-platform:services"][podinfo].activeColor;
-    const to = from === "blue" ? "green" : "blue";
-    const selector = d.changes.flatMap((c) => c.changes.map((p) => ({ ...p, type: c.type }))).filter((p) => p.type === "kubernetes:core/v1:Service" && p.path.startsWith("spec.selector"));
+    const d = diffResources(base.resources, head.resources);
+    const podinfoChanges = d.changes.filter((c) => c.component === "app-podinfo");
+    const selector = podinfoChanges
+      .flatMap((c) => c.changes.map((p) => ({ ...p, type: c.type })))
+      .filter((p) => p.type === "kubernetes:core/v1:Service" && p.path.startsWith("spec.selector"));
     expect(selector.length).toBeGreaterThanOrEqual(1);
     expect(selector.some((p) => p.old === from && p.new === to)).toBe(true);
-    expect(d.counts.replace).toBe(0);
-    expect(d.changes.every((c) => c.component === "app-podinfo")).toBe(true);
+    expect(podinfoChanges.some((c) => c.kind === "replace")).toBe(false);
+    // The Deployments keep their selectors: a switch never touches pods.
+    expect(podinfoChanges.filter((c) => c.type === "kubernetes:apps/v1:Deployment").flatMap((c) => c.changes).filter((p) => p.path.startsWith("spec.selector"))).toEqual([]);
   });
 
   it("groups an added service's resources under its component", () => {
-    const d = diffResources(base.resources, added.resources);
-    const adds = d.changes.filter((c) => c.kind === "add");
-    // The service's own component, plus whatever other components add for it (a ServiceMonitor).
-    expect(adds.every((c) => c.name.includes("billing"))).toBe(true);
+    const d = diffResources(base.resources, head.resources);
+    const adds = d.changes.filter((c) => c.kind === "add" && c.name.includes("billing"));
     const component = adds.find((c) => c.type === "kubernetes:apps/v1:Deployment")!.component;
     expect(component).toMatch(/billing/);
     const own = adds.filter((c) => c.component === component);
     expect(own.map((c) => c.type)).toEqual(expect.arrayContaining(["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:core/v1:ServiceAccount"]));
     expect(own.filter((c) => c.type === "kubernetes:apps/v1:Deployment").map((c) => c.name).sort()).toEqual([`${component}-blue`, `${component}-green`]);
-    expect(d.counts.remove).toBe(0);
-    expect(d.counts.replace).toBe(0);
+    // Every resource of that component is new; nothing else is deleted for it.
+    expect(d.changes.filter((c) => c.component === component).every((c) => c.kind === "add")).toBe(true);
+    expect(d.changes.filter((c) => c.kind === "remove" && c.name.includes("billing"))).toEqual([]);
     const md = formatDiff(report(d));
     expect(md).toContain(`#### component \`${component}\``);
   });
@@ -148,7 +152,7 @@ describe("platform diff on renders of known changes", () => {
 
   it("cuts a long diff at the limit with a note, summary first", () => {
     const empty: RenderedResource[] = [];
-    const d = diffResources(empty, added.resources);
+    const d = diffResources(empty, head.resources);
     const full = formatDiff(report(d));
     expect(full).not.toContain("Output cut here");
     const cut = formatDiff(report(d), { maxChars: 1500 });
