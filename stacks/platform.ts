@@ -7,6 +7,8 @@ import { DevDatastores } from "../components/datastores";
 import { PostgresBackups } from "../components/backup";
 import { MonitoringStack } from "../components/monitoring/stack";
 import { Exporters } from "../components/exporters";
+import { AlertRules } from "../components/monitoring/rules/component";
+import { AlertmanagerConfig } from "../components/monitoring/alertmanager/component";
 
 /** What a stack exports. */
 export interface Platform {
@@ -22,6 +24,8 @@ export function createPlatform(config: PlatformConfig): Platform {
 
   const monitoring = new MonitoringStack("monitoring", { config, namespace: foundation.namespaces.monitoring.metadata.name }, { dependsOn: [foundation] });
   new Exporters("exporters", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
+  new AlertRules("alert-rules", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
+  new AlertmanagerConfig("alertmanager", { config, namespace: foundation.namespaces.monitoring.metadata.name }, { dependsOn: [foundation] });
 
   // Built images go to ECR in AWS stacks and to kind's local registry in dev.
   const imageRegistry: ImageRegistry = config.aws

@@ -1,6 +1,7 @@
 import YAML from "yaml";
 import type { RenderedResource } from "./harness";
 import { blackboxExtractor, dashboardsExtractor } from "./monitoring-artifacts";
+import { alertmanagerExtractor, ruleFilesExtractor } from "./alerting-artifacts";
 
 /** A file produced from a render, relative to the output folder. */
 export interface Artifact {
@@ -53,4 +54,4 @@ export const manifestsExtractor: ArtifactExtractor = {
  * Extractors run by `platform render`, in order. Capabilities that produce files for real
  * tools (rule files for promtool, alertmanager.yaml for amtool, dashboards) add theirs here.
  */
-export const ARTIFACT_EXTRACTORS: ArtifactExtractor[] = [manifestsExtractor, dashboardsExtractor, blackboxExtractor];
+export const ARTIFACT_EXTRACTORS: ArtifactExtractor[] = [manifestsExtractor, dashboardsExtractor, blackboxExtractor, ruleFilesExtractor, alertmanagerExtractor];

@@ -30,3 +30,10 @@ export function buildRuleGroups(config: PlatformConfig): BuiltGroup[] {
   const ctx = new RuleContext(config);
   return RULE_GROUP_MODULES.filter((m) => m.enabled?.(config) ?? true).map((m) => m.build(ctx));
 }
+
+/** Alert names defined by more than one rule across the groups (must be none). */
+export function duplicateAlertNames(groups: readonly BuiltGroup[]): string[] {
+  const seen = new Map<string, number>();
+  for (const g of groups) for (const a of g.alerts) seen.set(a.rule.alert, (seen.get(a.rule.alert) ?? 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}

@@ -1,0 +1,197 @@
+import type { PlatformConfig } from "../../../stacks/resolve";
+import { receiverSecretFile } from "../contract";
+import { scaleDuration } from "../rules/duration";
+
+/** Receiver names of the route tree. */
+export const RECEIVERS = {
+  none: "null",
+  pagerduty: "pagerduty",
+  slackCritical: "slack-critical",
+  slack: "slack",
+  email: "email",
+  webhook: "webhook",
+  heartbeat: "heartbeat",
+} as const;
+
+/** Name of the maintenance time interval. */
+export const MAINTENANCE_INTERVAL = "maintenance";
+
+/** Labels notifications are grouped by: one notification per alert, namespace and service. */
+export const GROUP_BY = ["alertname", "namespace", "service"] as const;
+
+/**
+ * Pairs in which the first alert supersedes the second for the same object, so that only the
+ * more severe one notifies (the catalogue has one name per severity level).
+ */
+export const SUPERSEDES: readonly { readonly source: string; readonly target: string; readonly equal: readonly string[] }[] = [
+  { source: "ServiceHighErrorRatio", target: "ServiceElevatedErrorRatio", equal: ["namespace", "service"] },
+  { source: "NodeMemoryCritical", target: "NodeHighMemory", equal: ["instance"] },
+  { source: "NodeDiskAlmostFull", target: "NodeDiskFillingUp", equal: ["instance", "mountpoint"] },
+  { source: "PostgresConnectionsExhausted", target: "PostgresConnectionsHigh", equal: ["namespace", "instance"] },
+  { source: "TLSCertificateExpiryImminent", target: "TLSCertificateExpiringSoon", equal: ["instance"] },
+];
+
+/** Alerts about a service that say nothing new while the service is down. */
+export const MUTED_WHILE_DOWN = [
+  "ServiceHighLatency",
+  "ServiceHighErrorRatio",
+  "ServiceElevatedErrorRatio",
+  "ServiceNoTraffic",
+  "ErrorBudgetBurn.*",
+  "LatencyBudgetBurn.*",
+  "SLOErrorBudgetLow",
+] as const;
+
+/** Alertmanager timers per environment, before `timeScale`. */
+export const TIMERS = {
+  dev: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "24h" },
+  staging: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "12h" },
+  production: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "4h" },
+} as const;
+
+/** A route of the tree. */
+export interface Route {
+  readonly receiver?: string;
+  readonly matchers?: readonly string[];
+  readonly group_by?: readonly string[];
+  readonly group_wait?: string;
+  readonly group_interval?: string;
+  readonly repeat_interval?: string;
+  readonly continue?: boolean;
+  readonly mute_time_intervals?: readonly string[];
+  readonly routes?: readonly Route[];
+}
+
+/** The receivers each severity (and Watchdog) reaches in a stack: the routing intent. */
+export function intendedReceivers(config: PlatformConfig): Record<"critical" | "warning" | "info" | "watchdog" | "unmatched", string[]> {
+  const r = config.alerting.receivers;
+  const orNull = (xs: (string | false | undefined)[]) => {
+    const out = xs.filter((x): x is string => typeof x === "string");
+    return out.length > 0 ? out : [RECEIVERS.none];
+  };
+  const warning = orNull([r.slack && RECEIVERS.slack, r.email && RECEIVERS.email, r.webhook && RECEIVERS.webhook]);
+  return {
+    critical: orNull([r.pagerduty && RECEIVERS.pagerduty, r.slack && RECEIVERS.slackCritical, r.email && RECEIVERS.email, r.webhook && RECEIVERS.webhook]),
+    warning,
+    info: [RECEIVERS.none],
+    watchdog: [config.alerting.heartbeat ? RECEIVERS.heartbeat : RECEIVERS.none],
+    // An alert without a known severity still reaches people: it goes where warnings go.
+    unmatched: [warning[0]],
+  };
+}
+
+const SLACK_TITLE = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ if .CommonLabels.service }} ({{ .CommonLabels.service }}){{ end }}';
+const SLACK_TEXT = "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}";
+
+/**
+ * The Alertmanager configuration of a stack (pure). Credentials are never values: receivers
+ * read them from files of the receivers Secret (`api_url_file`, `routing_key_file`,
+ * `auth_password_file`). Alertmanager 0.25 has no `url_file` for webhooks, so the heartbeat
+ * (whose URL is a credential) is sent with a Slack-compatible POST through `api_url_file`,
+ * which every dead-man's-switch service that accepts a POST understands.
+ */
+export function buildAlertmanagerConfig(config: PlatformConfig): Record<string, unknown> {
+  const scale = (d: string) => scaleDuration(d, config.timeScale);
+  const timers = TIMERS[config.environment];
+  const r = config.alerting.receivers;
+  const intent = intendedReceivers(config);
+  const maintenance = config.alerting.maintenance;
+  const mute = maintenance ? { mute_time_intervals: [MAINTENANCE_INTERVAL] } : {};
+
+  const chain = (severity: string, receivers: string[], extra: Partial<Route>): Route[] =>
+    receivers.map((receiver, i) => ({
+      receiver,
+      matchers: [`severity="${severity}"`],
+      ...extra,
+      // Every integration but the last continues, so that each one gets the alert.
+      ...(i < receivers.length - 1 ? { continue: true } : {}),
+    }));
+
+  const heartbeatRepeat = scale(config.alerting.heartbeat?.repeatInterval ?? "1m");
+  const routes: Route[] = [
+    // First, so that severity routes never see it; without a heartbeat it goes to "null"
+    // explicitly rather than to the default receiver.
+    {
+      receiver: intent.watchdog[0],
+      matchers: ['alertname="Watchdog"'],
+      group_by: ["alertname"],
+      group_wait: scale("10s"),
+      group_interval: heartbeatRepeat,
+      repeat_interval: heartbeatRepeat,
+    },
+    ...chain("critical", intent.critical, { group_wait: scale(timers.criticalGroupWait) }),
+    ...chain("warning", intent.warning, mute),
+    { receiver: RECEIVERS.none, matchers: ['severity="info"'] },
+    // kube-prometheus-stack's InfoInhibitor (severity "none") only exists to inhibit; it must not
+    // fall through to the default receiver.
+    { receiver: RECEIVERS.none, matchers: ['alertname="InfoInhibitor"'] },
+  ];
+
+  const receivers: Record<string, unknown>[] = [{ name: RECEIVERS.none }];
+  if (config.alerting.heartbeat) {
+    receivers.push({ name: RECEIVERS.heartbeat, slack_configs: [{ api_url_file: receiverSecretFile("heartbeatUrl"), send_resolved: false }] });
+  }
+  if (r.pagerduty) {
+    receivers.push({
+      name: RECEIVERS.pagerduty,
+      pagerduty_configs: [{ routing_key_file: receiverSecretFile("pagerdutyRoutingKey"), severity: r.pagerduty.severity ?? "critical", description: "{{ .CommonAnnotations.summary }}", send_resolved: true }],
+    });
+  }
+  if (r.slack) {
+    const slack = (channel: string) => ({ api_url_file: receiverSecretFile("slackWebhookUrl"), channel, send_resolved: true, title: SLACK_TITLE, text: SLACK_TEXT });
+    receivers.push({ name: RECEIVERS.slackCritical, slack_configs: [slack(r.slack.criticalChannel ?? r.slack.channel)] });
+    receivers.push({ name: RECEIVERS.slack, slack_configs: [slack(r.slack.channel)] });
+  }
+  if (r.email) {
+    receivers.push({
+      name: RECEIVERS.email,
+      email_configs: [
+        {
+          to: r.email.to.join(", "),
+          from: r.email.from,
+          smarthost: r.email.smarthost,
+          require_tls: true,
+          send_resolved: true,
+          ...(r.email.username !== undefined ? { auth_username: r.email.username, auth_password_file: receiverSecretFile("smtpPassword") } : {}),
+        },
+      ],
+    });
+  }
+  if (r.webhook) receivers.push({ name: RECEIVERS.webhook, webhook_configs: [{ url: r.webhook.url, send_resolved: true }] });
+
+  const inhibit_rules = [
+    { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ["alertname", "namespace"] },
+    { source_matchers: ['alertname="ServiceDown"'], target_matchers: [`alertname=~"${MUTED_WHILE_DOWN.join("|")}"`], equal: ["namespace", "service"] },
+    ...SUPERSEDES.map((p) => ({ source_matchers: [`alertname="${p.source}"`], target_matchers: [`alertname="${p.target}"`], equal: [...p.equal] })),
+  ];
+
+  return {
+    global: { resolve_timeout: scale("5m") },
+    route: {
+      receiver: intent.unmatched[0],
+      group_by: [...GROUP_BY],
+      group_wait: scale(timers.groupWait),
+      group_interval: scale(timers.groupInterval),
+      repeat_interval: scale(timers.repeatInterval),
+      routes,
+    },
+    inhibit_rules,
+    receivers,
+    ...(maintenance
+      ? {
+          time_intervals: [
+            {
+              name: MAINTENANCE_INTERVAL,
+              time_intervals: [
+                {
+                  weekdays: maintenance.weekdays,
+                  times: [{ start_time: maintenance.startTime, end_time: maintenance.endTime }],
+                  ...(maintenance.location ? { location: maintenance.location } : {}),
+                },
+              ],
+            },
+          ],
+        }
+      : {}),
+  };
+}
