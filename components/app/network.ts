@@ -23,7 +23,10 @@ export function serviceSpec(s: ServiceConfig, role: ServiceRole): Record<string,
   };
 }
 
-/** Spec of the Ingress of a role, or undefined when the service has no host for it. */
+/**
+ * Spec of the Ingress of a role, or undefined when the service has no host for it. Both
+ * Ingresses use `tlsSecretName`, so its certificate must cover the preview host as well.
+ */
 export function ingressSpec(s: ServiceConfig, role: ServiceRole): Record<string, unknown> | undefined {
   const host = role === "active" ? s.ingress?.host : s.ingress?.previewHost;
   if (!s.ingress || host === undefined) return undefined;

@@ -32,7 +32,8 @@ export function releaseStaged(s: ServiceConfig): boolean {
  * Sizes both colours of a service.
  *
  * - The active colour scales between `replicas.min` and `replicas.max`.
- * - The idle colour scales from `idleReplicas` (0 scales it away), or, when `promotion.prescale`
+ * - The idle colour scales from `idleReplicas` (0 scales it away, except while a release is
+ *   staged: the preview then runs at least one pod), or, when `promotion.prescale`
  *   is on and a release is staged, from `promotion.prescaleReplicas`: the switch then lands on a
  *   warm set of the active colour's size. A Pulumi program cannot read the live replica count
  *   without a cluster read at preview time, so the size is the configured one (default
@@ -56,10 +57,12 @@ export function planColors(s: ServiceConfig): Record<Color, ColorPlan> {
       };
     }
     const prescaled = s.promotion.prescale && staged;
+    // A staged release always gets a pod, so that the preview Service has something to test.
+    const idle = staged ? Math.max(1, s.idleReplicas) : s.idleReplicas;
     return {
       color,
       role,
-      minReplicas: prescaled ? s.promotion.prescaleReplicas : s.idleReplicas,
+      minReplicas: prescaled ? s.promotion.prescaleReplicas : idle,
       maxReplicas: s.replicas.max,
       prescaled,
       scaleUp: s.autoscaling.scaleUp,

@@ -48,12 +48,16 @@ describe("planColors", () => {
 
   it("does not prescale when promotion.prescale is off, or when nothing is staged", () => {
     const off = planColors(resolved("staging", (s) => ((s.image.green = "ghcr.io/org/web:1.5.0"), (s.promotion = { prescale: false }))));
-    expect(off.green).toMatchObject({ minReplicas: 0, prescaled: false });
+    // Not prescaled, but a staged release still runs one pod for the preview.
+    expect(off.green).toMatchObject({ minReplicas: 1, prescaled: false });
+    const warm = planColors(resolved("staging", (s) => ((s.image.green = "ghcr.io/org/web:1.5.0"), (s.idleReplicas = 3), (s.promotion = { prescale: false }))));
+    expect(warm.green).toMatchObject({ minReplicas: 3, prescaled: false });
     expect(planColors(resolved("staging")).green.prescaled).toBe(false);
   });
 
   it("does not prescale in dev by default (promotion.prescale defaults to false there)", () => {
-    expect(planColors(resolved("dev", (s) => (s.image.green = "ghcr.io/org/web:1.5.0"))).green.prescaled).toBe(false);
+    const p = planColors(resolved("dev", (s) => (s.image.green = "ghcr.io/org/web:1.5.0")));
+    expect(p.green).toMatchObject({ prescaled: false, minReplicas: 1 });
   });
 
   it("delays the idle colour's scale-down by promotion.scaleDownDelaySeconds, the active one not", () => {
