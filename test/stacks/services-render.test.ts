@@ -58,6 +58,20 @@ describe.each(STACKS)("%s stack", (stack) => {
     expect(ofKind(renders[stack].base, "Deployment").length).toBeGreaterThanOrEqual(2);
   });
 
+  it("exports each service's active colour and Service names, following the flip", () => {
+    const { base, flipped } = renders[stack];
+    const colors = base.outputs.activeColors as Record<string, { active: string; service: string; preview: string }>;
+    const flippedColors = flipped.outputs.activeColors as typeof colors;
+    expect(Object.keys(colors).length).toBeGreaterThan(0);
+    for (const [name, c] of Object.entries(colors)) {
+      expect(c.service).toBe(name);
+      expect(c.preview).toBe(`${name}-preview`);
+      expect(flippedColors[name].active).toBe(c.active === "blue" ? "green" : "blue");
+      const active = byName(ofKind(base, "Service"), name);
+      expect(active.spec.selector[APP_LABELS.color]).toBe(c.active);
+    }
+  });
+
   it("no HPA-managed Deployment sets spec.replicas; every other one is scaled to 0", () => {
     const { base } = renders[stack];
     const hpas = ofKind(base, "HorizontalPodAutoscaler");
