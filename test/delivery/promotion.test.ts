@@ -173,6 +173,19 @@ describe("promote", () => {
   });
 });
 
+describe("nothing staged", () => {
+  it("refuses to promote or roll back between colours that run the same image", async () => {
+    const { stack, deps, req } = setup();
+    stack.services[0].image.green = stack.services[0].image.blue;
+    await expect(promote(deps, req)).rejects.toThrow("nothing to promote: both colours of podinfo run podinfo:6.7.0; stage a release first by setting services[0].image.green");
+    await expect(rollback(deps, req)).rejects.toThrow(/^nothing to roll back: /);
+    // A build for the idle colour is a staged release even with equal image references.
+    stack.services[0].build = { color: "green" };
+    await expect(promote(deps, req)).resolves.toMatchObject({ outcome: "promoted" });
+    expect(stack.ups.map((u) => u.message)[0]).toBe("pre-scale podinfo-green to 4");
+  });
+});
+
 describe("rollback", () => {
   it("pre-scales the previous colour, switches to it without a gate, and restores", async () => {
     const { stack, deps, req } = setup({ errorRatio: () => 0.5 });

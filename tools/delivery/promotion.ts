@@ -81,6 +81,7 @@ interface ServiceEntry {
   name: string;
   activeColor: Color;
   image?: Partial<Record<Color, string>>;
+  build?: { color?: Color };
   replicas?: { min?: number };
   promotion?: { prescale?: boolean; prescaleReplicas?: number };
 }
@@ -103,6 +104,20 @@ export async function findService(stack: StackOps, service: string): Promise<{ i
     throw new PromotionError(`services[${index}].activeColor (${JSON.stringify(entry.activeColor)}) must be blue or green`);
   }
   return { index, entry };
+}
+
+/**
+ * Refuses a switch between two colours that run the same thing: it would change nothing, and
+ * the app component pre-scales the idle colour only while a release is staged
+ * (components/app/sizing.ts), so the readiness wait could never succeed.
+ */
+function requireStaged(index: number, entry: ServiceEntry, from: Color, to: Color, verb: string): void {
+  const staged = entry.build ? entry.build.color === to : entry.image?.[to] !== entry.image?.[from];
+  if (!staged) {
+    throw new PromotionError(
+      `nothing to ${verb}: both colours of ${entry.name} run ${entry.image?.[from] ?? "the same image"}; stage a release first by setting services[${index}].image.${to}`,
+    );
+  }
 }
 
 /** Runs a named step, logging its start, end and duration; failures propagate after the log. */
@@ -217,9 +232,7 @@ export async function promote(deps: PromotionDeps, req: PromotionRequest): Promi
   const { index, entry } = await findService(deps.stack, req.service);
   const from = entry.activeColor;
   const to = other(from);
-  if (entry.image?.[from] !== undefined && entry.image?.[from] === entry.image?.[to]) {
-    deps.log(`note: both colours run ${entry.image[from]}; stage a release by setting services[${index}].image.${to} first`);
-  }
+  requireStaged(index, entry, from, to, "promote");
   const scaled = await prescale(deps, req, steps, index, entry, from, to);
 
   const gate = await step(deps, steps, `analysis of preview ${to} over ${req.settings.window}`, () => analyse(deps, req, "preview", to));
@@ -262,6 +275,7 @@ export async function rollback(deps: PromotionDeps, req: PromotionRequest): Prom
   const { index, entry } = await findService(deps.stack, req.service);
   const from = entry.activeColor;
   const to = other(from);
+  requireStaged(index, entry, from, to, "roll back");
   const scaled = await prescale(deps, req, steps, index, entry, from, to);
   await switchTo(deps, steps, index, req.service, to);
   await restore(deps, steps, scaled);
