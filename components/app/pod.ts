@@ -147,7 +147,7 @@ export function deploymentSpec<I>(input: DeploymentInput<I>): Record<string, unk
             },
             ...probes(s),
             // The pause keeps the pod serving while endpoint removal propagates to kube-proxy and
-            // the ingress controller; the sleep action needs no shell in the image.
+            // the ingress controller; the sleep action (Kubernetes >= 1.30) needs no shell in the image.
             // A zero pause is no hook at all (a zero sleep is still gated in Kubernetes 1.33).
             ...(s.shutdown.preStopSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: s.shutdown.preStopSeconds } } } } : {}),
             securityContext: containerSecurityContext(s.runAsUser),
