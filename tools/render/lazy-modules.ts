@@ -1,8 +1,8 @@
-// Defers two heavy dependencies that @pulumi/pulumi loads eagerly but an offline render never
-// uses: the TypeScript compiler (function serialization, for dynamic providers and callbacks)
-// and @npmcli/arborist (package discovery for serialized closures). Together they are about
-// 1 s of a 2 s render on a 2-core machine. Each request from inside @pulumi/pulumi gets a
-// proxy that loads the real module on first use, so nothing breaks if a program does use them.
+// Defers heavy modules that the Pulumi SDKs load eagerly but an offline render rarely uses:
+// the TypeScript compiler and @npmcli/arborist inside @pulumi/pulumi (function serialization,
+// for dynamic providers and callbacks), and the service namespaces of the provider SDKs' index
+// files. Together they were about 1 s of a 2.5 s render on a 2-core machine. Each such request
+// gets a proxy that loads the real module on first use, so nothing breaks when one is used.
 // Must be imported before @pulumi/pulumi.
 import Module from "node:module";
 import * as path from "node:path";
@@ -10,7 +10,22 @@ import * as path from "node:path";
 /** Packages deferred when @pulumi/pulumi requires them. */
 export const DEFERRED = ["typescript", "@npmcli/arborist"] as const;
 
+/**
+ * Provider SDKs whose index eagerly requires every service namespace (@pulumi/aws: about 250,
+ * 0.3-0.7 s here) although a program uses a handful. Their namespaces load on first use.
+ */
+export const DEFERRED_NAMESPACES = ["@pulumi/aws", "@pulumi/kubernetes"] as const;
+
 const PULUMI_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+const SDK_INDEXES = DEFERRED_NAMESPACES.map((p) => `${path.sep}node_modules${path.sep}${p.replace("/", path.sep)}${path.sep}index.js`);
+// The SDK's own plumbing stays eager: the index uses it while it loads.
+const NAMESPACE_REQUEST = /^\.\/(?!utilities$|provider$)[a-z0-9]+$/;
+
+function isDeferred(request: string, parent: string | undefined): boolean {
+  if (!parent) return false;
+  if ((DEFERRED as readonly string[]).includes(request)) return parent.includes(PULUMI_DIR);
+  return NAMESPACE_REQUEST.test(request) && SDK_INDEXES.some((index) => parent.endsWith(index));
+}
 
 /** A stand-in that loads `load()` on first access and forwards everything to it. */
 export function lazyModule(load: () => object): object {
@@ -40,7 +55,7 @@ const loader = Module as unknown as { _load: Load & { deferred?: true } };
 if (!loader._load.deferred) {
   const original = loader._load;
   const deferred: Load & { deferred?: true } = function (this: unknown, request, parent, isMain) {
-    if ((DEFERRED as readonly string[]).includes(request) && parent?.filename?.includes(PULUMI_DIR)) {
+    if (isDeferred(request, parent?.filename)) {
       return lazyModule(() => original.call(this, request, parent, isMain) as object);
     }
     return original.call(this, request, parent, isMain);

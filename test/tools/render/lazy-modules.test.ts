@@ -41,3 +41,17 @@ describe("the render harness", () => {
     expect(JSON.parse(out)).toEqual({ before: 0, after: true, text: true });
   });
 });
+
+describe("provider SDK namespaces", () => {
+  it("load on first use, and work as usual then", async () => {
+    const out = await node(`
+      require("./tools/render/harness");
+      const count = () => Object.keys(require.cache).filter((k) => k.includes("/node_modules/@pulumi/aws/ecr/")).length;
+      const aws = require("@pulumi/aws");
+      const before = count();
+      const isClass = typeof aws.ecr.Repository === "function" && aws.ecr.Repository.isInstance({}) === false;
+      console.log(JSON.stringify({ before, after: count() > 0, isClass, region: typeof aws.getRegion }));
+    `);
+    expect(JSON.parse(out)).toEqual({ before: 0, after: true, isClass: true, region: "function" });
+  });
+});
