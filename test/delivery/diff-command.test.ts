@@ -79,6 +79,17 @@ describe("platform diff in a git repository", () => {
     expect(fs.readFileSync(out, "utf8")).toMatch(/^### `staging`: no changes\n/);
   });
 
+  it("treats a stack that the base does not have as all additions", async () => {
+    // The first commit holds only the staging stack file: dev is new.
+    const code = await diffCommand(["dev", "--base", "HEAD~1", "--repo", repo, "--out", out]);
+    expect(code).toBe(DIFF_EXIT.changes);
+    const md = fs.readFileSync(out, "utf8");
+    expect(md).toMatch(/^### `dev`: \d+ to add, 0 to update, 0 to replace, 0 to delete/);
+    expect(md).toContain("0 unchanged");
+    expect(md).toContain("**Stack outputs:**");
+    expect(md).toContain('- `environment`: _(none)_ → `"dev"`');
+  });
+
   it("exits 2 with a clear message for a base older than the renderer, an unknown ref, or bad flags", async () => {
     const err = await diffCommand(["staging", "--base", "HEAD~1", "--repo", repo]).catch((e) => e);
     expect(err).toBeInstanceOf(CommandError);

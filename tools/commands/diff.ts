@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../render/harness";
 import { CommandError, parseArgs } from "./shared";
-import { containsSecret, diffResources } from "../delivery/diff";
+import { containsSecret, diffResources, propertyChanges } from "../delivery/diff";
 import { DEFAULT_MAX_CHARS, formatDiff, hasChanges, type DiffReport } from "../delivery/markdown";
 import { secretConfigChanges } from "../delivery/secrets";
 import { fileAtRef, renderAtCommit, renderCheckout, RenderAtRefError, resolveRef } from "../delivery/worktree";
@@ -28,6 +28,7 @@ export async function buildDiffReport(repoDir: string, stack: string, baseRef: s
     diff: diffResources(base.resources, head.resources),
     secretConfig: secretConfigChanges(baseYaml, headYaml, head.project),
     resourcesWithSecrets: head.resources.filter((r) => containsSecret(r.inputs)).map((r) => r.name),
+    outputs: propertyChanges(base.outputs ?? {}, head.outputs ?? {}),
   };
 }
 

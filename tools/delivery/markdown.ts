@@ -24,6 +24,8 @@ export interface DiffReport {
   readonly secretConfig: readonly SecretConfigChange[];
   /** Names of head resources with secret inputs (which a changed secret reaches). */
   readonly resourcesWithSecrets: readonly string[];
+  /** Changes of the stack's outputs (what `pulumi stack output` will show). @default none */
+  readonly outputs?: readonly PropertyChange[];
 }
 
 /** Options of {@link formatDiff}. */
@@ -78,7 +80,7 @@ export function summaryLine(d: StackDiff): string {
 
 /** True when the report shows any change (resources or secret config). */
 export function hasChanges(r: DiffReport): boolean {
-  return r.diff.changes.length > 0 || r.secretConfig.length > 0;
+  return r.diff.changes.length > 0 || r.secretConfig.length > 0 || (r.outputs ?? []).length > 0;
 }
 
 /**
@@ -110,6 +112,14 @@ export function formatDiff(r: DiffReport, opts: FormatOptions = {}): string {
       const more = r.resourcesWithSecrets.length > 15 ? ` and ${r.resourcesWithSecrets.length - 15} more` : "";
       header.push(`The offline render cannot see secret values: a secret value may have changed for the resources with secret inputs (${names}${more}).`);
     }
+    header.push("");
+  }
+
+  const outputs = r.outputs ?? [];
+  if (outputs.length > 0) {
+    header.push(`**Stack outputs:**`);
+    for (const c of outputs.slice(0, 20)) header.push(formatChange(c).replace(/^  /, ""));
+    if (outputs.length > 20) header.push(`- … ${outputs.length - 20} more`);
     header.push("");
   }
 
