@@ -77,6 +77,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
     this.grafanaAdminSecretName = args.grafanaAdminSecretName ?? "grafana-admin";
     this.releaseName = MONITORING_RELEASE;
 
+    // Letters and digits only (32 of them carry ~190 bits): symbols break shell quoting in
+    // `grafana cli admin reset-admin-password` and URL-encoded basic auth.
     const password = new random.RandomPassword(`${name}-grafana-password`, { length: passwordLength, special: false }, { parent: this });
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
@@ -85,7 +87,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: { [GRAFANA_ADMIN_KEYS.user]: "admin", [GRAFANA_ADMIN_KEYS.password]: password.result },
       },
-      { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+      // The Kubernetes SDK already keeps a Secret's data and stringData secret in state.
+      { parent: this },
     );
 
     const policies = monitoringNetworkPolicies(config).map(
