@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -102,6 +103,21 @@ describe("GitHub Actions workflows", () => {
     }
     expect(problems).toEqual([]);
     expect(platformCalls).toBeGreaterThanOrEqual(2);
+  });
+
+  it("has run scripts that bash can parse", () => {
+    const problems: string[] = [];
+    for (const [f, w] of Object.entries(workflows)) {
+      for (const [jobName, job] of Object.entries(w.jobs)) {
+        for (const step of job.steps.filter((x) => x.run)) {
+          // GitHub substitutes ${{ }} before the shell sees the script; a word stands in for it.
+          const script = step.run!.replace(/\$\{\{[^}]*\}\}/g, "EXPR");
+          const r = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
+          if (r.status !== 0) problems.push(`${f} ${jobName} "${step.name ?? step.run!.slice(0, 30)}": ${r.stderr.trim()}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it("preview and deploy only stacks that exist, with the policy pack and known pulumi/actions inputs", () => {
