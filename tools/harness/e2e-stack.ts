@@ -49,6 +49,9 @@ export function e2eStackYaml(opts: E2eStackOptions = {}): string {
   for (const name of Object.values(E2E_SERVICES)) {
     services.push({ ...structuredClone(template), name, activeColor: name === E2E_SERVICES.down ? "green" : "blue", settings: {} });
   }
+  // dev's service keeps its idle colour warm, as during a release: the release dashboard's
+  // preview panels get data.
+  template.idleReplicas = 1;
   const monitoring = (c["app-platform:monitoring"] ??= {});
   monitoring.probes = [...(monitoring.probes ?? []), { name: E2E_PROBE, url: "https://shop.example.com/healthz", module: "http_2xx" }];
   const alerting = (c["app-platform:alerting"] ??= {});

@@ -23,9 +23,10 @@ const POSTGRES_BIN = path.dirname(PROGRAMS.postgres.command);
 
 /**
  * Creates a cluster with initdb and starts postgres on a free port, as the `postgres` OS user
- * because both refuse to run as root. fsync is off: the data is thrown away.
+ * because both refuse to run as root, then creates `databases` (the platform's application
+ * database, so that per-database series exist). fsync is off: the data is thrown away.
  */
-export async function startPostgres(group: ProcessGroup): Promise<PostgresServer> {
+export async function startPostgres(group: ProcessGroup, databases: readonly string[] = []): Promise<PostgresServer> {
   requireProgram(PROGRAMS.initdb);
   requireProgram(PROGRAMS.postgres);
   const root = group.tempDir("pg");
@@ -45,6 +46,9 @@ export async function startPostgres(group: ProcessGroup): Promise<PostgresServer
     url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
   };
   server.process = await runPostgres(group, server, socketDir);
+  for (const db of databases) {
+    execFileSync(`${POSTGRES_BIN}/psql`, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", `CREATE DATABASE "${db.replace(/"/g, '""')}"`], { stdio: "pipe" });
+  }
   return server;
 }
 

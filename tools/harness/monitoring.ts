@@ -8,7 +8,7 @@ import { renderArtifacts } from "../render/write";
 import { readStackConfig } from "../render/stack-files";
 import { REPO_ROOT, type RenderResult } from "../render/harness";
 import { startAlertmanager, type AlertmanagerServer } from "./alertmanager";
-import { DEFAULT_BUCKETS, InstrumentedService } from "./app-service";
+import { DEFAULT_BUCKETS, InstrumentedService, type Fault } from "./app-service";
 import { parseDuration } from "./duration";
 import {
   restartPostgres,
@@ -147,8 +147,30 @@ export const DEFAULT_JOBS: ExporterJobs = {
   app: (name) => name,
 };
 
+/** Smoke-test traffic of an idle (preview) colour. */
+export const PREVIEW_REQUESTS_PER_SECOND = 2;
+
 /** Shortest scrape interval (= timeout) of postgres-exporter that still sees `pg_up 0`. */
 export const POSTGRES_EXPORTER_MIN_SCRAPE_SECONDS = 2;
+
+/**
+ * The series kube-state-metrics exports for a healthy CronJob whose last run (a Job named
+ * `<cronjob>-<scheduled minute>`, as the CronJob controller names them) succeeded a minute ago.
+ */
+export function setHealthyCronJob(e: StaticExporter, namespace: string, cronjob: string, nowSeconds: number): void {
+  const labels = { namespace, cronjob };
+  e.set("kube_cronjob_created", labels, nowSeconds - 86400);
+  e.set("kube_cronjob_status_last_successful_time", labels, nowSeconds - 60);
+  e.set("kube_cronjob_status_last_schedule_time", labels, nowSeconds - 120);
+  e.set("kube_cronjob_spec_suspend", labels, 0);
+  e.set("kube_cronjob_status_active", labels, 0);
+  const job = { namespace, job_name: `${cronjob}-${Math.floor((nowSeconds - 120) / 60)}` };
+  e.set("kube_job_owner", { ...job, owner_kind: "CronJob", owner_name: cronjob, owner_is_controller: "true" }, 1);
+  e.set("kube_job_status_start_time", job, nowSeconds - 120);
+  e.set("kube_job_status_completion_time", job, nowSeconds - 60);
+  e.set("kube_job_status_succeeded", job, 1);
+  e.set("kube_job_status_failed", job, 0);
+}
 
 /** Options of {@link startMonitoringChain}. */
 export interface MonitoringChainOptions {
@@ -164,6 +186,8 @@ export interface MonitoringChainOptions {
   readonly requestsPerSecond?: number;
   /** @default {@link DEFAULT_JOBS} */
   readonly jobs?: ExporterJobs;
+  /** Faults of instrumented services present before the first scrape, by service name. @default {} */
+  readonly faults?: Readonly<Record<string, Partial<Fault>>>;
 }
 
 /** A whole monitoring chain on loopback, and the knobs to break it. */
@@ -174,8 +198,13 @@ export interface MonitoringChain {
   readonly prometheus: PrometheusServer;
   /** By id: "main" and the ids of `extraAlertmanagers`. */
   readonly alertmanagers: Readonly<Record<string, AlertmanagerServer>>;
-  /** One instrumented service per configured service, by name. */
+  /** One instrumented service per configured service (its active colour), by name. */
   readonly apps: Readonly<Record<string, InstrumentedService>>;
+  /**
+   * The idle colour of services with `idleReplicas` > 0, by name: role "preview", the other
+   * colour, a trickle of smoke-test traffic.
+   */
+  readonly previews: Readonly<Record<string, InstrumentedService>>;
   /** The HTTP endpoint behind each configured probe, by probe name (fail it with setFault). */
   readonly probeTargets: Readonly<Record<string, InstrumentedService>>;
   /** The stand-in for kube-state-metrics: serves the backup CronJobs' `kube_cronjob_*` series. */
@@ -183,8 +212,12 @@ export interface MonitoringChain {
   readonly postgres: PostgresServer;
   readonly redis: Listening;
   readonly exporters: { readonly node: Listening; readonly postgres: Listening; readonly redis: Listening; readonly blackbox: Listening };
+  /** The job names the series carry. */
+  readonly jobs: ExporterJobs;
   /** Scrape and evaluation intervals in seconds, after the time scale. */
   readonly intervals: { readonly scrape: number; readonly evaluation: number };
+  /** Scrape interval of one job in seconds (some exporters need a longer one, see below). */
+  scrapeIntervalOf(job: string): number;
   /** Stops Postgres (its exporter stays up and reports `pg_up 0`). */
   stopPostgres(): Promise<void>;
   /** Starts Postgres again on the same port and data. */
@@ -219,6 +252,7 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
   const group = new ProcessGroup();
   const recorder = new NotificationRecorder();
   const apps: Record<string, InstrumentedService> = {};
+  const previews: Record<string, InstrumentedService> = {};
   const probeTargets: Record<string, InstrumentedService> = {};
   const kubeState = new StaticExporter();
   const closers: (() => Promise<void>)[] = [];
@@ -232,9 +266,17 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
     for (const s of config.services) {
       const bucketSet = new Set([...DEFAULT_BUCKETS, s.slo.latency.thresholdSeconds]);
       const app = new InstrumentedService({ requestsPerSecond: opts.requestsPerSecond ?? 20, buckets: [...bucketSet].sort((a, b) => a - b) });
+      const fault = opts.faults?.[s.name];
+      if (fault) app.setFault(fault);
       await app.start();
       closers.push(() => app.close());
       apps[s.name] = app;
+      if (s.idleReplicas > 0) {
+        const preview = new InstrumentedService({ requestsPerSecond: PREVIEW_REQUESTS_PER_SECOND, buckets: [...bucketSet].sort((a, b) => a - b) });
+        await preview.start();
+        closers.push(() => preview.close());
+        previews[s.name] = preview;
+      }
     }
     for (const p of config.monitoring.probes) {
       const t = new InstrumentedService({ requestsPerSecond: 0 });
@@ -245,15 +287,9 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
     await kubeState.start();
     closers.push(() => kubeState.stop());
     const now = Date.now() / 1000;
-    for (const cronjob of [BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB]) {
-      const labels = { namespace: config.namespaces.backup, cronjob };
-      kubeState.set("kube_cronjob_created", labels, now - 86400);
-      kubeState.set("kube_cronjob_status_last_successful_time", labels, now - 60);
-      kubeState.set("kube_cronjob_status_last_schedule_time", labels, now - 60);
-      kubeState.set("kube_cronjob_spec_suspend", labels, 0);
-    }
+    for (const cronjob of [BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB]) setHealthyCronJob(kubeState, config.namespaces.backup, cronjob, now);
 
-    const [pg, redis, node, blackbox] = await Promise.all([startPostgres(group), startRedis(group), startNodeExporter(group), startBlackboxExporter(group, rendered.blackboxConfig)]);
+    const [pg, redis, node, blackbox] = await Promise.all([startPostgres(group, [config.postgres.database]), startRedis(group), startNodeExporter(group), startBlackboxExporter(group, rendered.blackboxConfig)]);
     const [pgExporter, redisExporter] = await Promise.all([startPostgresExporter(group, pg.url), startRedisExporter(group, redis.port)]);
 
     const ams: Record<string, AlertmanagerServer> = {};
@@ -268,17 +304,20 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       evaluation: parseDuration(config.monitoring.evaluationInterval) * scale,
     };
     const ns = config.namespaces;
+    // What the ServiceMonitor's relabelings and the operator's defaults put on the series.
+    const appLabels = (name: string, role: "active" | "preview", color: string) => ({ service: name, role, color, namespace: ns.apps, pod: `${name}-${color}-0`, container: name, endpoint: "metrics" });
     const scrapeJobs: ScrapeJob[] = [
-      ...config.services.map((s) => ({
-        job: jobs.app(s.name),
-        targets: [
-          {
-            address: apps[s.name]!.target,
-            // What the ServiceMonitor's relabelings and the operator's defaults put on the series.
-            labels: { service: s.name, role: "active", color: s.activeColor, namespace: ns.apps, pod: `${s.name}-${s.activeColor}-0`, container: s.name, endpoint: "metrics" },
-          },
-        ],
-      })),
+      ...config.services.map((s) => {
+        const idle = s.activeColor === "blue" ? "green" : "blue";
+        const preview = previews[s.name];
+        return {
+          job: jobs.app(s.name),
+          targets: [
+            { address: apps[s.name]!.target, labels: appLabels(s.name, "active", s.activeColor) },
+            ...(preview ? [{ address: preview.target, labels: appLabels(s.name, "preview", idle) }] : []),
+          ],
+        };
+      }),
       ...config.monitoring.probes.map((p) => ({
         job: jobs.probe(p.name),
         targets: [{ address: `http://${probeTargets[p.name]!.target}/`, labels: { probe: p.name, namespace: ns.monitoring } }],
@@ -315,12 +354,15 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       prometheus,
       alertmanagers: ams,
       apps,
+      previews,
       probeTargets,
       kubeState,
       postgres: pg,
       redis,
       exporters: { node, postgres: pgExporter, redis: redisExporter, blackbox },
+      jobs,
       intervals,
+      scrapeIntervalOf: (job) => scrapeJobs.find((j) => j.job === job)?.intervalSeconds ?? intervals.scrape,
       stopPostgres: () => group.stop(pg.process),
       startPostgres: () => restartPostgres(group, pg),
       stopRedis: () => group.stop(redis.process),
@@ -329,10 +371,7 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
         redis.process = again.process;
       },
       setBackupAge(cronjob, ageSeconds) {
-        const labels = { namespace: ns.backup, cronjob };
-        const t = Date.now() / 1000 - ageSeconds;
-        kubeState.set("kube_cronjob_status_last_successful_time", labels, t);
-        kubeState.set("kube_cronjob_status_last_schedule_time", labels, Math.max(t, Date.now() / 1000 - 60));
+        kubeState.set("kube_cronjob_status_last_successful_time", { namespace: ns.backup, cronjob }, Date.now() / 1000 - ageSeconds);
       },
       async stop() {
         if (stopped) return;
