@@ -135,3 +135,73 @@ export const ALERT_THRESHOLD_DEFAULTS = (() => {
     },
   } as const;
 })();
+
+/**
+ * Alert thresholds and `for:` durations per environment (names and meaning in
+ * `ALERT_THRESHOLDS`, stacks/schema/alerting.ts). Ratios follow the seeds' operators (error
+ * ratio warning above 2 %, critical above 5 % for 10 minutes; p95 above 2 s for 5 minutes;
+ * memory 85 % / 90 %; CPU 80 %); production waits less before it pages, dev waits longest.
+ */
+export const ALERT_THRESHOLD_DEFAULTS = (() => {
+  const shared = {
+    errorRatioWarning: 0.02,
+    errorRatioCritical: 0.05,
+    errorRatioFor: "10m",
+    latencyP95Seconds: 2,
+    latencyFor: "5m",
+    sloMinFailures: 3,
+    sloPageFastFor: "2m",
+    sloPageSlowFor: "15m",
+    // The long windows already smooth the ticket tiers; `for:` only debounces them.
+    sloTicketFastFor: "30m",
+    sloTicketSlowFor: "1h",
+    sloBudgetRemainingLow: 0.25,
+    sloBudgetLowFor: "1h",
+    bothColorsFor: "10m",
+    previewErrorRatio: 0.05,
+    hpaUnableFor: "10m",
+    pdbBlockingFor: "1h",
+    replicasMismatchFor: "15m",
+    nodeCpuWarning: 0.8,
+    nodeCpuFor: "15m",
+    nodeMemoryWarning: 0.85,
+    nodeMemoryCritical: 0.9,
+    nodeMemoryFor: "15m",
+    nodeDiskPredictWindow: "24h",
+    nodeDiskFillingFor: "1h",
+    nodeDiskFreeCritical: 0.05,
+    nodeDiskFullFor: "15m",
+    postgresConnectionsWarning: 0.8,
+    postgresConnectionsCritical: 0.95,
+    postgresFor: "5m",
+    redisMemoryWarning: 0.9,
+    redisFor: "5m",
+    probeSlowSeconds: 2,
+    probeSlowFor: "5m",
+    tlsExpiryWarning: "14d",
+    tlsExpiryCritical: "3d",
+    backupGrace: "2h",
+    backupFor: "5m",
+    targetDownRatio: 0.1,
+  } as const;
+  return {
+    dev: {
+      ...shared,
+      serviceDownFor: "5m", noTrafficFor: "1h", previewFor: "10m", crashLoopFor: "15m", podNotReadyFor: "15m", hpaMaxFor: "1h",
+      nodeNotReadyFor: "15m", postgresDownFor: "5m", postgresReplicationLagSeconds: 300, postgresLongTransactionSeconds: 900,
+      redisDownFor: "5m", probeDownFor: "5m", targetDownFor: "10m", monitoringFor: "15m",
+    },
+    staging: {
+      ...shared,
+      serviceDownFor: "3m", noTrafficFor: "30m", previewFor: "5m", crashLoopFor: "15m", podNotReadyFor: "15m", hpaMaxFor: "1h",
+      nodeNotReadyFor: "10m", postgresDownFor: "2m", postgresReplicationLagSeconds: 60, postgresLongTransactionSeconds: 600,
+      redisDownFor: "2m", probeDownFor: "3m", targetDownFor: "10m", monitoringFor: "15m",
+    },
+    production: {
+      ...shared,
+      serviceDownFor: "2m", noTrafficFor: "15m", previewFor: "5m", crashLoopFor: "10m", podNotReadyFor: "10m", hpaMaxFor: "30m",
+      nodeNotReadyFor: "5m", postgresDownFor: "1m", postgresReplicationLagSeconds: 30, postgresLongTransactionSeconds: 300,
+      redisDownFor: "1m", probeDownFor: "2m", targetDownFor: "5m", monitoringFor: "10m",
+    },
+  } as const;
+})();

@@ -3,6 +3,8 @@ import { kubernetesSchemaStage } from "./kubernetes-schema";
 import { blackboxStage } from "./blackbox";
 import { monitorsStage } from "./monitors";
 import { policyStage } from "./policy";
+import { promtoolStage } from "./promtool";
+import { amtoolStage } from "./amtool";
 
 export * from "./stage";
 
@@ -10,4 +12,4 @@ export * from "./stage";
  * The stages of `platform check`, in order. Each capability that ships something a real
  * tool can judge (policies, promtool, amtool, the blackbox exporter) adds its stage here.
  */
-export const CHECK_STAGES: CheckStage[] = [kubernetesSchemaStage, blackboxStage, monitorsStage, policyStage];
+export const CHECK_STAGES: CheckStage[] = [kubernetesSchemaStage, blackboxStage, monitorsStage, promtoolStage, amtoolStage, policyStage];

@@ -59,14 +59,28 @@ export function promtoolTestFile(built: BuiltGroup, ruleFile: string): Record<st
       });
     }
   }
+  // Expression cases over the same input share one test group: one evaluation run for all.
+  const byInput = new Map<string, Record<string, unknown>>();
   for (const e of built.exprCases) {
-    tests.push({
-      interval: "1m",
-      input_series: fill(e.input, e.evalMinutes + TAIL_MINUTES),
-      promql_expr_test: [{ expr: e.expr, eval_time: `${e.evalMinutes}m`, exp_samples: e.expected.map((x) => ({ labels: x.labels, value: x.value })) }],
-    });
+    const input = fill(e.input, e.evalMinutes + TAIL_MINUTES);
+    const key = JSON.stringify(input);
+    if (!byInput.has(key)) byInput.set(key, { interval: "1m", input_series: input, promql_expr_test: [] });
+    (byInput.get(key)!.promql_expr_test as unknown[]).push({ expr: e.expr, eval_time: `${e.evalMinutes}m`, exp_samples: e.expected.map((x) => ({ labels: x.labels, value: x.value })) });
   }
+  tests.push(...byInput.values());
   return { rule_files: [ruleFile], evaluation_interval: "1m", tests };
+}
+
+/**
+ * {@link promtoolTestFile} split into files of at most `perFile` test groups, so that a large
+ * group's tests can run in parallel promtool processes.
+ */
+export function promtoolTestFiles(built: BuiltGroup, ruleFile: string, perFile = 8): Record<string, unknown>[] {
+  const whole = promtoolTestFile(built, ruleFile);
+  const tests = whole.tests as unknown[];
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < tests.length; i += perFile) out.push({ ...whole, tests: tests.slice(i, i + perFile) });
+  return out;
 }
 
 /**
