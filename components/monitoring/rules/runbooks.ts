@@ -31,3 +31,8 @@ export function runbookMarkdown(def: AlertDefinition): string {
     "",
   ].join("\n");
 }
+
+/** The runbook files of a stack's alerts: docs/runbooks/<AlertName>.md -> Markdown. */
+export function runbookFiles(alerts: readonly AlertDefinition[]): { readonly path: string; readonly content: string }[] {
+  return alerts.map((a) => ({ path: `${RUNBOOK_DIR}/${a.rule.alert}.md`, content: runbookMarkdown(a) }));
+}

@@ -1,0 +1,16 @@
+// Writes docs/runbooks/*.md from the rule definitions of the production stack (every group is
+// enabled there). Run after changing a runbook text: `npx tsx components/monitoring/rules/write-runbooks.ts`.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadPlatformConfig } from "../../../stacks/config";
+import { readStackConfig } from "../../../tools/render/stack-files";
+import { buildRuleGroups } from "./catalogue";
+import { runbookFiles } from "./runbooks";
+
+const root = path.resolve(__dirname, "../../..");
+const stack = readStackConfig(root, "production");
+const config = loadPlatformConfig(stack.config, new Set(stack.secretKeys), "production");
+for (const f of runbookFiles(buildRuleGroups(config).flatMap((g) => g.alerts))) {
+  fs.mkdirSync(path.dirname(path.join(root, f.path)), { recursive: true });
+  fs.writeFileSync(path.join(root, f.path), f.content);
+}
