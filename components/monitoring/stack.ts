@@ -7,7 +7,7 @@ import { MONITORING_RELEASE } from "./contract";
 import { buildDashboards, dashboardJson } from "./dashboards";
 import { appServiceMonitors, type MonitoringObject } from "./monitors";
 import { monitoringNetworkPolicies } from "./network-policies";
-import { CHART_NAME, CHART_REPOSITORY, DASHBOARD_LABEL, GRAFANA_ADMIN_KEYS, kubePrometheusStackValues } from "./values";
+import { CHART_NAME, CHART_REPOSITORY, DASHBOARD_FOLDER, DASHBOARD_LABEL, GRAFANA_ADMIN_KEYS, kubePrometheusStackValues } from "./values";
 
 /** Arguments of {@link MonitoringStack}. */
 export interface MonitoringStackArgs {
@@ -128,6 +128,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             name: `dashboard-${d.slug}`,
             namespace,
             labels: { ...labels, [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value },
+            annotations: { [DASHBOARD_FOLDER.annotation]: DASHBOARD_FOLDER.name },
           },
           data: { [`${d.slug}.json`]: dashboardJson(d) },
         },

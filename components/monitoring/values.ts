@@ -41,6 +41,12 @@ export const DATASOURCE_UIDS = { prometheus: "prometheus", alertmanager: "alertm
 /** Label and value the Grafana sidecar watches for dashboard ConfigMaps. */
 export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
 
+/**
+ * Annotation naming the Grafana folder of a dashboard ConfigMap, and the folder of ours, so
+ * that they stand apart from the chart's Kubernetes dashboards.
+ */
+export const DASHBOARD_FOLDER = { annotation: "grafana_folder", name: "app-platform" } as const;
+
 /** Keys of the Grafana admin Secret, as the Grafana chart's `admin.existingSecret` expects them. */
 export const GRAFANA_ADMIN_KEYS = { user: "admin-user", password: "admin-password" } as const;
 
@@ -257,6 +263,8 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
           labelValue: DASHBOARD_LABEL.value,
           // Our dashboards ship in the monitoring namespace; watching only it needs no cluster-wide RBAC.
           searchNamespace: config.namespaces.monitoring,
+          folderAnnotation: DASHBOARD_FOLDER.annotation,
+          provider: { foldersFromFilesStructure: true },
         },
         datasources: {
           enabled: true,

@@ -51,7 +51,10 @@ describe("MonitoringStack", () => {
     expect(m.dashboardSlugs).toEqual(["service-red", "slo", "release", "postgres", "redis", "backups"]);
     const cms = of(kids, "kubernetes:core/v1:ConfigMap");
     expect(cms.map((c) => c.name)).toEqual(m.dashboardSlugs.map((s) => `ms-defaults-dashboard-${s}`));
-    for (const c of cms) expect(c.inputs.metadata.labels.grafana_dashboard).toBe("1");
+    for (const c of cms) {
+      expect(c.inputs.metadata.labels.grafana_dashboard).toBe("1");
+      expect(c.inputs.metadata.annotations).toEqual({ grafana_folder: "app-platform" });
+    }
     const chart = of(kids, "kubernetes:helm.sh/v4:Chart")[0];
     expect(chart.name).toBe("ms-defaults-chart");
     expect(chart.inputs.values.grafana.admin.existingSecret).toBe("grafana-admin");

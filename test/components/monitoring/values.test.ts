@@ -186,7 +186,14 @@ describe("credentials never go into values", () => {
     expect(ds.alertmanager).toMatchObject({ enabled: true, uid: "alertmanager" });
   });
   it("the dashboard sidecar watches grafana_dashboard=1 in the monitoring namespace", () => {
-    expect(valuesOf("dev").grafana.sidecar.dashboards).toEqual({ enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "monitoring" });
+    expect(valuesOf("dev").grafana.sidecar.dashboards).toEqual({
+      enabled: true,
+      label: "grafana_dashboard",
+      labelValue: "1",
+      searchNamespace: "monitoring",
+      folderAnnotation: "grafana_folder",
+      provider: { foldersFromFilesStructure: true },
+    });
   });
   it("the admission webhook (made by hooks helm.v4.Chart does not run) is off, with its TLS", () => {
     expect(valuesOf("dev").prometheusOperator).toEqual({ admissionWebhooks: { enabled: false }, tls: { enabled: false } });
