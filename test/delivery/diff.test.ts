@@ -138,6 +138,44 @@ describe("platform diff on renders of known changes", () => {
     expect(diffResources(base.resources, renamed([{ urn: `${old.urn}-other` }])).counts.replace).toBe(1);
   });
 
+  it("carries a renamed component's alias down to its children, as Pulumi does", () => {
+    // The component `app-podinfo` becomes `app-web`; its children follow (`app-podinfo-sa` -> `app-web-sa`).
+    const comp = base.resources.find((r) => r.name === "app-podinfo")!;
+    const rename = (aliased: boolean): RenderedResource[] => {
+      const urnMap = new Map<string, string>();
+      const inTree = (r: RenderedResource): boolean => r.urn === comp.urn || (r.parent !== undefined && inTree(base.resources.find((x) => x.urn === r.parent)!));
+      for (const r of base.resources) if (inTree(r)) urnMap.set(r.urn, r.urn.replace(/app-podinfo([^:]*)$/, "app-web$1"));
+      return base.resources.map((r) => {
+        if (!urnMap.has(r.urn)) return r;
+        const parent = r.parent && urnMap.has(r.parent) ? urnMap.get(r.parent) : r.parent;
+        const options = r.urn === comp.urn && aliased ? { ...r.options, aliases: [{ spec: { name: "app-podinfo" } }] } : r.options;
+        return { ...r, name: r.name.replace(/^app-podinfo/, "app-web"), urn: urnMap.get(r.urn)!, parent, options };
+      });
+    };
+    const withAlias = diffResources(base.resources, rename(true));
+    const head = rename(true);
+    const headByUrn = new Map(head.map((r) => [r.urn, r]));
+    // Pulumi derives a child's alias from its parent's: same name, or the parent's old name as
+    // prefix in place of its new one. A grandchild whose name does not start with its own
+    // parent's name (an HPA `app-web-hpa-blue` under the Deployment `app-web-blue`) gets no
+    // usable alias and is replaced: the diff must say so.
+    const expectReplaced = withAlias.changes
+      .filter((c) => {
+        const r = headByUrn.get(c.urn)!;
+        const parent = headByUrn.get(r.parent!)!;
+        return parent.type !== "pulumi:pulumi:Stack" && parent.name !== "app-web" && !r.name.startsWith(parent.name);
+      })
+      .map((c) => c.name)
+      .sort();
+    expect(withAlias.changes.filter((c) => c.kind === "replace").map((c) => c.name).sort()).toEqual(expectReplaced);
+    expect(withAlias.changes.filter((c) => c.kind === "update").length).toBeGreaterThan(5);
+    expect(withAlias.changes.filter((c) => c.kind === "update").every((c) => c.aliased)).toBe(true);
+    expect(withAlias.counts.add + withAlias.counts.remove).toBe(0);
+    const without = diffResources(base.resources, rename(false));
+    expect(without.counts.update).toBe(0);
+    expect(without.counts.replace + without.counts.add).toBe(withAlias.changes.length);
+  });
+
   it("flags an immutable field (a Deployment selector) as a replacement", () => {
     const head = base.resources.map((r) =>
       r.type === "kubernetes:apps/v1:Deployment" && r.name === "app-podinfo-blue"

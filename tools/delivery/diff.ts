@@ -200,6 +200,15 @@ function matchRenames(
   const baseLeft = new Set(removed);
   const headLeft = new Set(added);
   const renamed = new Map<string, string>(); // base URN -> head URN
+  // A child of an aliased parent is covered when its name is the same, or the same with the
+  // parent's new name as prefix instead of the old one (`old-sa` -> `new-sa`): Pulumi's
+  // inherited child aliases work that way, and components name children `${name}-<role>`.
+  const inheritsAlias = (x: RenderedResource, h: RenderedResource): boolean => {
+    const p = pairs.find((q) => q.aliased && q.base.urn === x.parent && q.head.urn === h.parent);
+    if (!p) return false;
+    if (x.name === h.name) return true;
+    return h.name.startsWith(p.head.name) && x.name === p.base.name + h.name.slice(p.head.name.length);
+  };
   const take = (b: RenderedResource, h: RenderedResource, aliased: boolean) => {
     pairs.push({ base: b, head: h, aliased });
     baseLeft.delete(b);
@@ -211,11 +220,7 @@ function matchRenames(
   for (let changed = true; changed; ) {
     changed = false;
     for (const h of [...headLeft]) {
-      const b = [...baseLeft].find(
-        (x) =>
-          x.type === h.type &&
-          (aliasCovers(h, x, stackUrn) || (x.name === h.name && x.parent !== undefined && renamed.get(x.parent) === h.parent && renamed.has(x.parent) && pairAliased(pairs, x.parent))),
-      );
+      const b = [...baseLeft].find((x) => x.type === h.type && (aliasCovers(h, x, stackUrn) || inheritsAlias(x, h)));
       if (b) {
         take(b, h, true);
         changed = true;
@@ -239,10 +244,6 @@ function matchRenames(
     if (candidates.length === 1 && rivals.length === 1) take(candidates[0], h, false);
   }
   return pairs;
-}
-
-function pairAliased(pairs: { base: RenderedResource; aliased: boolean }[], baseUrn: string): boolean {
-  return pairs.some((p) => p.base.urn === baseUrn && p.aliased);
 }
 
 function updateOf(b: RenderedResource, h: RenderedResource, component: string, renamed: "aliased" | "unaliased" | "none"): ResourceChange | undefined {
