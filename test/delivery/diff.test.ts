@@ -213,6 +213,13 @@ describe("diff building blocks", () => {
     ]);
   });
 
+  it("matches named list elements by name when one is inserted, and by index otherwise", () => {
+    const env = (names: string[]) => ({ env: names.map((n) => ({ name: n, value: n.toLowerCase() })) });
+    expect(propertyChanges(env(["A", "C"]), env(["A", "B", "C"]))).toEqual([{ path: "env[name=B]", old: undefined, new: { name: "B", value: "b" }, secret: false }]);
+    expect(propertyChanges(env(["A", "B"]), env(["A"]))).toEqual([{ path: "env[name=B]", old: { name: "B", value: "b" }, new: undefined, secret: false }]);
+    expect(propertyChanges({ c: [{ name: "app", image: "a:1" }] }, { c: [{ name: "app", image: "a:2" }] })).toEqual([{ path: "c[0].image", old: "a:1", new: "a:2", secret: false }]);
+  });
+
   it("never prints a secret value, changed, added or made secret", () => {
     const changes = propertyChanges({ stringData: { password: "[secret]", url: "http://old" } }, { stringData: { password: "[secret]", url: "[secret]", token: "[secret]" } });
     expect(changes.map((c) => [c.path, c.secret])).toEqual([

@@ -109,6 +109,13 @@ export function propertyChanges(oldV: unknown, newV: unknown, base = ""): Proper
     return keys.flatMap((k) => propertyChanges(oldV[k], newV[k], joinPath(base, k)));
   }
   if (Array.isArray(oldV) && Array.isArray(newV)) {
+    const byName = namedElements(oldV, newV);
+    if (byName) {
+      // Kubernetes merges these lists by `name` (containers, env, ports, volumes): an inserted
+      // env var is one addition, not every later element shifted by one.
+      const names = [...new Set([...byName.old.keys(), ...byName.new.keys()])];
+      return names.flatMap((n) => propertyChanges(byName.old.get(n), byName.new.get(n), `${base}[name=${n}]`));
+    }
     const n = Math.max(oldV.length, newV.length);
     const out: PropertyChange[] = [];
     for (let i = 0; i < n; i++) out.push(...propertyChanges(oldV[i], newV[i], joinPath(base, i)));
@@ -135,6 +142,23 @@ export function parseDocument(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Both lists keyed by their elements' unique `name`, when every element has one and the
+ * names differ in membership or order; undefined otherwise (index paths read better then).
+ */
+function namedElements(a: unknown[], b: unknown[]): { old: Map<string, unknown>; new: Map<string, unknown> } | undefined {
+  const key = (list: unknown[]): string[] | undefined => {
+    const names = list.map((e) => (isPlainObject(e) && typeof e.name === "string" ? e.name : undefined));
+    if (names.some((n) => n === undefined) || new Set(names).size !== names.length) return undefined;
+    return names as string[];
+  };
+  const ka = key(a);
+  const kb = key(b);
+  if (!ka || !kb || ka.length + kb.length === 0) return undefined;
+  if (ka.length === kb.length && ka.every((n, i) => n === kb[i])) return undefined;
+  return { old: new Map(ka.map((n, i) => [n, a[i]])), new: new Map(kb.map((n, i) => [n, b[i]])) };
 }
 
 /** Structural equality of JSON values. */
