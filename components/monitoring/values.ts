@@ -152,6 +152,18 @@ export function remoteWriteValues(config: PlatformConfig): Record<string, unknow
 }
 
 /**
+ * External labels, and the replica label when HA replicas remote-write: Mimir's HA tracker and
+ * Amazon Managed Prometheus keep one replica's samples per `cluster` by the `__replica__`
+ * label (the operator drops it from alerts, so Alertmanager still deduplicates them).
+ */
+export function remoteWriteDedup(config: PlatformConfig): { externalLabels: Record<string, string>; replicaExternalLabelName?: string } {
+  const env = config.environment;
+  const prom = config.monitoring.prometheus;
+  if (prom.remoteWrite.length === 0 || prom.replicas < 2) return { externalLabels: { environment: env } };
+  return { externalLabels: { environment: env, cluster: env }, replicaExternalLabelName: "__replica__" };
+}
+
+/**
  * The role Prometheus' service account assumes through IRSA for SigV4 remote write, if any
  * entry sets one (rules.ts rejects two different roles).
  */
@@ -213,7 +225,7 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
         retentionSize: mon.prometheus.retentionSize,
         scrapeInterval: mon.scrapeInterval,
         evaluationInterval: mon.evaluationInterval,
-        externalLabels: { environment: env },
+        ...remoteWriteDedup(config),
         storageSpec: volumeClaim(mon.prometheus.storage),
         podAntiAffinity: antiAffinity(env, promReplicas),
         podAntiAffinityTopologyKey: "kubernetes.io/hostname",

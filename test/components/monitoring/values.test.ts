@@ -162,6 +162,15 @@ describe("remote write", () => {
       { name: "amp", url: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write", sigv4: { region: "eu-west-1" }, queueConfig: queue },
     ]);
     expect(v.prometheus.serviceAccount).toEqual({ annotations: { "eks.amazonaws.com/role-arn": role } });
+    // Two replicas write the same series: the receiver keeps one by cluster and __replica__.
+    expect(v.prometheus.prometheusSpec.externalLabels).toEqual({ environment: "production", cluster: "production" });
+    expect(v.prometheus.prometheusSpec.replicaExternalLabelName).toBe("__replica__");
+  });
+  it("a single replica writing remotely needs no replica label", () => {
+    const c = load(edited("dev", (v) => (v.monitoring = { prometheus: { remoteWrite: [{ name: "thanos", url: "https://thanos.example.com/api/v1/receive" }] } })));
+    const ps = (kubePrometheusStackValues(c, refs) as any).prometheus.prometheusSpec;
+    expect(ps.externalLabels).toEqual({ environment: "dev" });
+    expect(ps.replicaExternalLabelName).toBeUndefined();
   });
 });
 
