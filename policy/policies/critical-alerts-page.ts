@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import type { EnforcementLevel, PolicyResource } from "@pulumi/policy";
 import { parse } from "yaml";
 import { routeAlert, type AlertmanagerConfig } from "../lib/alertmanager";
-import { configSchema, DEFAULT_ENFORCEMENT, objectKey, type PlatformPolicy } from "../lib/policy";
+import { configSchema, DEFAULT_ENFORCEMENT, known, objectKey, type PlatformPolicy } from "../lib/policy";
 import { stackRules } from "../lib/prometheus";
 
 /** Config of {@link criticalAlertsPage}. */
@@ -14,6 +15,8 @@ export interface CriticalAlertsPageConfig {
   readonly pagerIntegrations: readonly string[];
   /** Value of the `severity` label that must page. @default "critical" */
   readonly criticalSeverity: string;
+  /** Annotation of the Secret holding the SHA-256 (hex) of the configuration. @default "app-platform/config-sha256" */
+  readonly hashAnnotation: string;
 }
 
 /** The configuration text of an Alertmanager config Secret (stringData, or base64 data). */
@@ -22,6 +25,19 @@ export function alertmanagerConfigText(secret: PolicyResource, key: string): str
   if (text !== undefined) return text;
   const b64 = secret.props.data?.[key];
   return b64 === undefined ? undefined : Buffer.from(b64, "base64").toString("utf8");
+}
+
+/**
+ * The configuration text when the Secret's data cannot be read: the Kubernetes SDK makes every
+ * Secret's data a Pulumi secret, so a render shows "[secret]" (the CLI would pass the
+ * plaintext). The component that owns the Secret publishes the same file as its own input, and
+ * the Secret's hash annotation (a plain value) vouches that it is the Secret's content.
+ */
+export function vouchedParentText(secret: PolicyResource, key: string, hashAnnotation: string): string | undefined {
+  const text = known(() => secret.parent?.props?.[key] as string | undefined);
+  const hash = known(() => secret.props.metadata?.annotations?.[hashAnnotation] as string | undefined);
+  if (typeof text !== "string" || hash === undefined) return undefined;
+  return createHash("sha256").update(text).digest("hex") === hash ? text : undefined;
 }
 
 /**
@@ -37,8 +53,20 @@ export function criticalAlertsPage(enforcementLevel: EnforcementLevel = DEFAULT_
     enforcementLevel,
     remediationSteps: "Add a route matching severity=\"critical\" to a receiver with pagerduty_configs (or another paging integration).",
     configSchema: configSchema<CriticalAlertsPageConfig>(
-      { configSecret: { type: "string" }, configKey: { type: "string" }, pagerIntegrations: { type: "array", items: { type: "string" } }, criticalSeverity: { type: "string" } },
-      { configSecret: "alertmanager-platform-config", configKey: "alertmanager.yaml", pagerIntegrations: ["pagerduty_configs", "opsgenie_configs"], criticalSeverity: "critical" },
+      {
+        configSecret: { type: "string" },
+        configKey: { type: "string" },
+        pagerIntegrations: { type: "array", items: { type: "string" } },
+        criticalSeverity: { type: "string" },
+        hashAnnotation: { type: "string" },
+      },
+      {
+        configSecret: "alertmanager-platform-config",
+        configKey: "alertmanager.yaml",
+        pagerIntegrations: ["pagerduty_configs", "opsgenie_configs"],
+        criticalSeverity: "critical",
+        hashAnnotation: "app-platform/config-sha256",
+      },
       defaults,
     ),
     validateStack: (args, report) => {
@@ -50,7 +78,9 @@ export function criticalAlertsPage(enforcementLevel: EnforcementLevel = DEFAULT_
         report(`the stack has ${critical.length} critical alerts but no Alertmanager configuration Secret "${cfg.configSecret}": nobody would be paged; create it with a route for severity="${cfg.criticalSeverity}" to a paging receiver.`);
         return;
       }
-      const text = alertmanagerConfigText(secret, cfg.configKey);
+      // Read directly when possible; otherwise the vouched copy; otherwise read again and let
+      // the unknown propagate, so that the policy reports it could not run rather than pass.
+      const text = known(() => alertmanagerConfigText(secret, cfg.configKey)) ?? vouchedParentText(secret, cfg.configKey, cfg.hashAnnotation) ?? alertmanagerConfigText(secret, cfg.configKey);
       if (text === undefined) {
         report(`Secret ${objectKey(secret.props, secret.name)} has no key "${cfg.configKey}": Alertmanager would start without routes; put the configuration under that key.`, secret.urn);
         return;

@@ -1,10 +1,11 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createPolicies, POLICY_FACTORIES } from "../../policy/policies";
 import * as P from "../../policy/policies";
 import type { PlatformPolicy } from "../../policy/lib/policy";
 import type { RenderedResource } from "../../tools/render/harness";
 import { runPolicyPack } from "../../tools/policy";
-import { compliantStack, find, messagesOf, urn, violationsOf } from "./fixtures";
+import { compliantStack, find, messagesOf, rec, urn, violationsOf } from "./fixtures";
 
 type Case = {
   readonly policy: PlatformPolicy;
@@ -407,5 +408,38 @@ describe("one fault, one violation", () => {
     pod.containers.push({ ...pod.containers[0], name: "edge", image: "ghcr.io/org/edge" });
     expect(await messagesOf(P.pinnedImages(), rs)).toEqual([]);
     expect((await messagesOf(P.noLatestImage(), rs)).length).toBe(2);
+  });
+});
+
+describe("critical-alerts-page when the config Secret's data is a secret placeholder", () => {
+  const withComponent = (hash: (text: string) => string) => {
+    const rs = compliantStack();
+    const secret = rs.find((r) => r.name === "alertmanager-config")!;
+    const inputs = secret.inputs as Record<string, any>;
+    const text: string = inputs.stringData["alertmanager.yaml"].replace("receiver: pager", "receiver: chat");
+    const component = rec("app-platform:monitoring:AlertmanagerConfig", "alertmanager", { "alertmanager.yaml": text }, { custom: false });
+    (secret as { parent?: string }).parent = component.urn;
+    inputs.stringData = "[secret]";
+    inputs.metadata.annotations = { "app-platform/config-sha256": hash(text) };
+    rs.push(component);
+    return rs;
+  };
+
+  it("reads the owning component's copy when the Secret's hash annotation vouches for it", async () => {
+    const rs = withComponent((t) => createHash("sha256").update(t).digest("hex"));
+    expect(await messagesOf(P.criticalAlertsPage(), rs)).toEqual([
+      'critical alert WebErrorBudgetBurn (PrometheusRule monitoring/web-rules, group "slo-web") routes to "chat", "chat", which does not page (paging integrations: pagerduty_configs, opsgenie_configs): an outage would wait for someone to read a channel; route severity="critical" to a paging receiver.',
+    ]);
+  });
+
+  it("reports that it cannot run when the copy does not match the hash", async () => {
+    const vs = await violationsOf(P.criticalAlertsPage(), withComponent(() => "0".repeat(64)));
+    expect(vs.map((v) => [v.kind, v.enforcementLevel, v.message])).toEqual([
+      [
+        "unknown",
+        "advisory",
+        `can't run policy 'critical-alerts-page' from policy pack 'app-platform@v0.1.0' during preview: secret value at .stringData can't be known offline (the render replaces secrets with "[secret]")`,
+      ],
+    ]);
   });
 });

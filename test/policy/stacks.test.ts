@@ -37,7 +37,8 @@ describe("per-stack policy config", () => {
     };
     const dev = levels("dev");
     expect(dev.mandatory).toEqual([]);
-    expect(dev.disabled).toEqual(["pinned-images", "s3-bucket-object-lock", "topology-spread"]);
+    // dev pages nobody by design (DESIGN.md: paging "none"), so routing critical alerts is not checked there.
+    expect(dev.disabled).toEqual(["critical-alerts-page", "pinned-images", "s3-bucket-object-lock", "topology-spread"]);
     const staging = levels("staging");
     expect(staging.mandatory).toEqual(
       [

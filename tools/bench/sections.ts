@@ -12,4 +12,5 @@ export interface BenchSection {
  */
 export const BENCH_SECTIONS: BenchSection[] = [
   { name: "render", run: async () => (await import("./render")).run() },
+  { name: "policy", run: async () => (await import("./policy")).run() },
 ];

@@ -147,6 +147,10 @@ export async function runPolicyPack(opts: RunOptions): Promise<PolicyReport> {
         if (single && r.type !== single) continue;
         const report = reporter(p, level, r.urn);
         for (const validation of validations) {
+          // A typed validation of another type would only throw notApplicable; skip it before
+          // paying for the copy (the CLI does the same for a single typed validation).
+          const typed = pulumiType(validation);
+          if (typed && typed !== r.type) continue;
           const props = checkingProxy(fromRendered(r.inputs) as Record<string, unknown>);
           const args: ResourceValidationArgs = {
             type: r.type,
