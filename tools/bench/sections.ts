@@ -12,5 +12,6 @@ export interface BenchSection {
  */
 export const BENCH_SECTIONS: BenchSection[] = [
   { name: "render", run: async () => (await import("./render")).run() },
+  { name: "alert-latency", run: async () => (await import("./alert-latency")).run() },
   { name: "policy", run: async () => (await import("./policy")).run() },
 ];
