@@ -9,7 +9,7 @@ PACKAGES=(
   prometheus-node-exporter prometheus-blackbox-exporter
   prometheus-postgres-exporter prometheus-redis-exporter
   postgresql redis-server graphviz
-  awscli
+  awscli zstd
 )
 
 missing=()

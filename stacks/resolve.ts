@@ -311,7 +311,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
         verifyTables: backup.drill?.verifyTables ?? [],
       },
       image: backup.image,
-      compressLevel: backup.compressLevel ?? 6,
+      compressLevel: backup.compressLevel ?? 3,
       scratchSize: backup.scratchSize ?? d.backup.scratchSize,
       timeoutMinutes: backup.timeoutMinutes ?? 120,
       resources: backup.resources ?? { cpu: "250m", memory: "256Mi", memoryLimit: "1Gi" },

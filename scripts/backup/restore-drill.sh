@@ -2,7 +2,8 @@
 # Restore drill: proves that the latest backup restores, not only that it exists.
 #
 #   1. reads <prefix>/latest.json (written by backup.sh only after a complete upload);
-#   2. downloads the dump, its .sha256 and its manifest, and verifies the SHA-256 against both;
+#   2. downloads the dump, its .sha256 and its manifest, verifies the SHA-256 of the stored
+#      object against both, and decompresses it (zstd);
 #   3. starts a private, throwaway Postgres in the pod's scratch volume (unix socket only, no
 #      network) and restores the dump into a scratch database with --exit-on-error, so the drill
 #      needs no privileges on, and puts no load on, the real database server;
@@ -84,15 +85,18 @@ log "restoring $key"
 # One call for the three objects (each aws CLI call costs ~1 s of start-up).
 s3 s3 cp --recursive --only-show-errors --no-progress "s3://$BACKUP_BUCKET/$key/" "$SCRATCH/" 2> "$SCRATCH/aws.err" \
   || fail 5 "download of s3://$BACKUP_BUCKET/$key/ failed: $(tr '\n' ' ' < "$SCRATCH/aws.err")"
-for f in dump.pgc dump.pgc.sha256 manifest.json; do
+for f in dump.pgc.zst dump.pgc.zst.sha256 manifest.json; do
   [[ -s "$SCRATCH/$f" ]] || fail 6 "s3://$BACKUP_BUCKET/$key/$f is missing: the backup is incomplete"
 done
 
-expected=$(cut -d' ' -f1 < "$SCRATCH/dump.pgc.sha256")
+expected=$(cut -d' ' -f1 < "$SCRATCH/dump.pgc.zst.sha256")
 manifest_sha=$(json_field sha256 "$SCRATCH/manifest.json")
-actual=$(sha256sum < "$SCRATCH/dump.pgc" | cut -d' ' -f1)
+actual=$(sha256sum < "$SCRATCH/dump.pgc.zst" | cut -d' ' -f1)
 [[ "$expected" == "$manifest_sha" ]] || fail 7 "checksum file ($expected) and manifest ($manifest_sha) of $key disagree"
-[[ "$actual" == "$expected" ]] || fail 7 "checksum mismatch for $key/dump.pgc: expected $expected, got $actual (corrupted or tampered object)"
+[[ "$actual" == "$expected" ]] || fail 7 "checksum mismatch for $key/dump.pgc.zst: expected $expected, got $actual (corrupted or tampered object)"
+# pg_restore --jobs needs a seekable file, so the dump is decompressed rather than piped.
+zstd -q -d --rm "$SCRATCH/dump.pgc.zst" -o "$SCRATCH/dump.pgc" 2> "$SCRATCH/zstd.err" \
+  || fail 7 "decompressing $key/dump.pgc.zst failed: $(tr '\n' ' ' < "$SCRATCH/zstd.err")"
 
 # A private server: unix socket in the scratch folder, no TCP, fsync off (it is thrown away).
 "$PG_BIN/initdb" -D "$PGDATA_DIR" -U drill --auth=trust --no-sync -E UTF8 > "$SCRATCH/initdb.log" 2>&1 \

@@ -33,8 +33,8 @@ export const backupSchema = z.strictObject({
     .optional(),
   /** Image with pg_dump 15 and the aws CLI; unset: built from components/backup/image. */
   image: z.string().min(1).optional(),
-  /** pg_dump --compress level (0-9). */
-  compressLevel: z.number().int().min(0).max(9).optional(),
+  /** zstd level of the dump (1-19; 3 is zstd's own default: fast, about gzip -6's ratio). */
+  compressLevel: z.number().int().min(1).max(19).optional(),
   /** Size limit of the job's scratch volume; must hold one compressed dump. */
   scratchSize: bytesQuantity.optional(),
   /** Minutes a backup or drill Job may run before Kubernetes stops it. */

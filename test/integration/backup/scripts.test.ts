@@ -121,17 +121,21 @@ describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => 
     const manifest = latest();
     const key: string = manifest.key;
     expect(key).toMatch(/^postgres\/app\/\d{4}\/\d{2}\/\d{2}\/\d{8}T\d{6}Z$/);
-    expect(s3Keys(s3, BUCKET, key)).toEqual([`${key}/dump.pgc`, `${key}/dump.pgc.sha256`, `${key}/manifest.json`]);
+    expect(s3Keys(s3, BUCKET, key)).toEqual([`${key}/dump.pgc.zst`, `${key}/dump.pgc.zst.sha256`, `${key}/manifest.json`]);
 
-    const dump = s3Object(s3, BUCKET, `${key}/dump.pgc`)!;
-    expect(dump.subarray(0, 5).toString()).toBe("PGDMP"); // pg_dump custom format
+    const dump = s3Object(s3, BUCKET, `${key}/dump.pgc.zst`)!;
+    expect(dump.subarray(0, 4).toString("hex")).toBe("28b52ffd"); // zstd frame
+    const plain = spawnSync("zstd", ["-d", "-c"], { input: dump });
+    expect(plain.stdout.subarray(0, 5).toString()).toBe("PGDMP"); // pg_dump custom format inside
     expect(manifest.sha256).toBe(sha256(dump));
-    expect(s3Object(s3, BUCKET, `${key}/dump.pgc.sha256`)!.toString()).toBe(`${sha256(dump)}  dump.pgc\n`);
+    expect(manifest.compression).toBe("zstd");
+    expect(s3Object(s3, BUCKET, `${key}/dump.pgc.zst.sha256`)!.toString()).toBe(`${sha256(dump)}  dump.pgc.zst\n`);
     expect(manifest.sizeBytes).toBe(dump.length);
     expect(manifest.tables).toEqual({ "public.orders": 20000, "public.customers": 500 });
     expect(manifest.source).toMatchObject({ host: "127.0.0.1", port: pg.port, database: "app" });
     expect(manifest.tools.pg_dump).toMatch(/^pg_dump \(PostgreSQL\) 15\./);
     expect(manifest.tools.aws).toMatch(/^aws-cli\/2\./);
+    expect(manifest.tools.zstd).toMatch(/Zstandard CLI/);
     expect(JSON.parse(s3Object(s3, BUCKET, `${key}/manifest.json`)!.toString())).toEqual(manifest);
 
     const d = await drill();
@@ -150,11 +154,12 @@ describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => 
   it("a failed upload exits non-zero and records no success", async () => {
     const before = latest();
     await new Promise((r) => setTimeout(r, 1100)); // a new dated key
+    // The dump streams up fine; the store refuses the manifest that follows it.
     const proxy = await startFailingProxy(s3, /\/manifest\.json$/);
     try {
       const b = await backup({ BACKUP_S3_ENDPOINT: proxy.endpoint });
       expect(b.code).toBe(5);
-      expect(b.stderr).toMatch(/FAILED: upload to s3:\/\/backups\/postgres\/app\/\d{4}\/\d\d\/\d\d\/\d{8}T\d{6}Z\/ failed; latest.json was not updated/);
+      expect(b.stderr).toMatch(/FAILED: upload of s3:\/\/backups\/postgres\/app\/\d{4}\/\d\d\/\d\d\/\d{8}T\d{6}Z\/manifest\.json failed: .*AccessDenied.*; latest.json was not updated/);
     } finally {
       await proxy.close();
     }
@@ -165,7 +170,7 @@ describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => 
 
   it("the drill detects a corrupted dump, fails and records the failure", async () => {
     const key: string = latest().key;
-    const file = path.join(s3.directory, BUCKET, `${key}/dump.pgc._S3rver_object`);
+    const file = path.join(s3.directory, BUCKET, `${key}/dump.pgc.zst._S3rver_object`);
     const original = fs.readFileSync(file);
     const corrupted = Buffer.from(original);
     corrupted[Math.floor(corrupted.length / 2)] ^= 0xff; // one flipped byte in the middle
@@ -173,7 +178,7 @@ describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => 
     try {
       const d = await drill();
       expect(d.code).toBe(7);
-      expect(d.stderr).toContain(`FAILED: checksum mismatch for ${key}/dump.pgc: expected ${sha256(original)}, got ${sha256(corrupted)}`);
+      expect(d.stderr).toContain(`FAILED: checksum mismatch for ${key}/dump.pgc.zst: expected ${sha256(original)}, got ${sha256(corrupted)}`);
       const result = JSON.parse(s3Object(s3, BUCKET, `${PREFIX}/drill-latest.json`)!.toString());
       expect(result.status).toBe("failed");
       expect(result.reason).toMatch(/^checksum mismatch/);
@@ -198,6 +203,23 @@ describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => 
     expect(b.stderr).not.toContain("definitely-wrong");
   });
 
+  it("a dump refused by the store (upload fails mid-stream) exits non-zero and records no success", async () => {
+    const before = latest();
+    const keysBefore = s3Keys(s3, BUCKET);
+    await new Promise((r) => setTimeout(r, 1100));
+    const proxy = await startFailingProxy(s3, /\/dump\.pgc\.zst(\?|$)/);
+    try {
+      const b = await backup({ BACKUP_S3_ENDPOINT: proxy.endpoint });
+      expect(b.code).toBe(5);
+      expect(b.stderr).toMatch(/FAILED: upload of s3:\/\/backups\/postgres\/app\/.*\/dump\.pgc\.zst failed: .*AccessDenied.*; latest.json was not updated/);
+    } finally {
+      await proxy.close();
+    }
+    expect(latest()).toEqual(before);
+    // The uploaders started before the dump were stopped without storing empty objects.
+    expect(s3Keys(s3, BUCKET)).toEqual(keysBefore);
+  });
+
   it("a verify table that does not exist fails the backup before anything is uploaded", async () => {
     const keysBefore = s3Keys(s3, BUCKET);
     const b = await backup({ BACKUP_VERIFY_TABLES: "public.nope" });
@@ -212,7 +234,7 @@ describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => 
     for (const secret of [APP_PASSWORD, BACKUP_PASSWORD, S3_SECRET]) expect(all).not.toContain(secret);
     // and none in what was uploaded
     for (const key of s3Keys(s3, BUCKET)) {
-      if (key.endsWith("dump.pgc")) continue;
+      if (key.endsWith("dump.pgc.zst")) continue;
       const text = s3Object(s3, BUCKET, key)!.toString();
       for (const secret of [BACKUP_PASSWORD, S3_SECRET]) expect(text).not.toContain(secret);
     }
