@@ -47,7 +47,12 @@ export interface RuleSuite {
  * Writes a stack's rendered rule files (exactly what ships) and the promtool test files
  * generated from the rule modules' typed cases into one folder, then checks and tests them.
  */
-export async function runRuleSuite(ruleFiles: readonly Artifact[], config: PlatformConfig, dir = tempDir("promtool")): Promise<RuleSuite> {
+export async function runRuleSuite(
+  ruleFiles: readonly Artifact[],
+  config: PlatformConfig,
+  opts: { readonly dir?: string; /** Test only these groups (all by default). */ readonly groups?: readonly string[] } = {},
+): Promise<RuleSuite> {
+  const dir = opts.dir ?? tempDir("promtool");
   const names: string[] = [];
   for (const f of ruleFiles) {
     const name = path.basename(f.path);
@@ -55,7 +60,7 @@ export async function runRuleSuite(ruleFiles: readonly Artifact[], config: Platf
     names.push(name);
   }
   const check = names.length > 0 ? await promtool(["check", "rules", ...names], dir) : { ok: false, output: "no rule files rendered" };
-  const built = buildRuleGroups(config);
+  const built = buildRuleGroups(config).filter((b) => !opts.groups || opts.groups.includes(b.group.name));
   let testCases = 0;
   const files = built.map((b) => (ruleFiles.some((f) => f.path === ruleFilePath(b.group.name)) ? testFileTexts(b) : []));
   const jobs = files.flat().map((f) => () => {
