@@ -7,7 +7,7 @@ import { REPO_ROOT } from "../../tools/render/harness";
 import { stackFolder } from "../../tools/render/subprocess";
 import { renderWithChild } from "../../tools/delivery/worktree";
 import { diffResources, propertyChanges, componentOf, type StackDiff } from "../../tools/delivery/diff";
-import { formatDiff, formatChange, DEFAULT_MAX_CHARS, type DiffReport } from "../../tools/delivery/markdown";
+import { formatDiff, formatChange, textChange, DEFAULT_MAX_CHARS, type DiffReport } from "../../tools/delivery/markdown";
 import { IMMUTABLE_FIELDS, replacementReason } from "../../tools/delivery/replacement";
 
 const STACK = "staging";
@@ -266,6 +266,15 @@ describe("diff building blocks", () => {
     expect(md.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
     expect(md).toContain("… (5002 chars)");
     expect(md).toMatch(/of 3000 changed resources are not shown \(\d+ update\)/);
+  });
+});
+
+describe("long texts", () => {
+  it("summarise a changed script by lines instead of printing it", () => {
+    const script = (extra: string) => ["#!/usr/bin/env bash", "set -euo pipefail", ...Array.from({ length: 30 }, (_, i) => `echo step ${i}`), extra].join("\n");
+    const line = formatChange({ path: 'data["backup.sh"]', old: script("exit 0"), new: script("echo done\nexit 0").replace("echo step 3\n", ""), secret: false });
+    expect(line).toBe('  - `data["backup.sh"]`: text, 33 → 33 lines (+1 −1); first difference at line 6: `"echo step 3"` → `"echo step 4"`');
+    expect(textChange("a\nb", "a\nb\nc")).toBe('text, 2 → 3 lines (+1 −0); first difference at line 3: _(none)_ → `"c"`');
   });
 });
 

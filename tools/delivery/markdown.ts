@@ -49,12 +49,33 @@ function code(s: string): string {
   return s.includes("`") ? `\`\` ${s} \`\`` : `\`${s}\``;
 }
 
+/**
+ * A long multi-line text (a script in a ConfigMap) as a line summary: lines added and
+ * removed, and the first line that differs; two cut 8 kB strings would say nothing.
+ */
+export function textChange(oldText: string, newText: string): string {
+  const a = oldText.split("\n");
+  const b = newText.split("\n");
+  const count = (lines: string[]) => lines.reduce((m, l) => m.set(l, (m.get(l) ?? 0) + 1), new Map<string, number>());
+  const ca = count(a);
+  const cb = count(b);
+  let added = 0;
+  let removed = 0;
+  for (const [l, n] of cb) added += Math.max(0, n - (ca.get(l) ?? 0));
+  for (const [l, n] of ca) removed += Math.max(0, n - (cb.get(l) ?? 0));
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `text, ${a.length} → ${b.length} lines (+${added} −${removed}); first difference at line ${i + 1}: ${formatValue(a[i])} → ${formatValue(b[i])}`;
+}
+
 /** One property line; secrets never show a value. */
 export function formatChange(c: PropertyChange): string {
   let body: string;
   if (c.secret) {
     const what = c.old === undefined ? "added" : c.new === undefined ? "removed" : "changed";
     body = `[secret] ${what}`;
+  } else if (typeof c.old === "string" && typeof c.new === "string" && (c.old.includes("\n") || c.new.includes("\n")) && Math.max(c.old.length, c.new.length) > MAX_VALUE_CHARS) {
+    body = textChange(c.old, c.new);
   } else {
     body = `${formatValue(c.old)} → ${formatValue(c.new)}`;
   }
