@@ -224,13 +224,13 @@ export async function runScenario(chain: MonitoringChain, s: Scenario, o: RunSce
 
 /**
  * The notification of a real integration (Slack, PagerDuty) that Alertmanager sent in the same
- * flush as a shadow webhook notification: same receiver, within a second of it, naming the alert.
+ * flush as a shadow webhook notification: same receiver, within two seconds of it, naming the alert.
  */
 async function sameFlush(chain: MonitoringChain, am: string, receiver: string, kind: NotificationKind, shadow: Notification, alertname: string): Promise<Notification> {
   const near = () =>
     chain.recorder
-      .find({ alertmanager: am, receiver, kind, since: shadow.at - 1000 })
-      .find((n) => Math.abs(n.at - shadow.at) <= 1000 && JSON.stringify(n.body).includes(alertname));
+      .find({ alertmanager: am, receiver, kind, since: shadow.at - 2000 })
+      .find((n) => Math.abs(n.at - shadow.at) <= 2000 && JSON.stringify(n.body).includes(alertname));
   await waitUntil(`${kind} notification of ${alertname} at ${receiver} beside the one at ${new Date(shadow.at).toISOString()}`, () => near() !== undefined, 3000).catch((e) => {
     throw new Error(`${(e as Error).message}; received:\n${chain.recorder.summary({ alertmanager: am, receiver })}`);
   });

@@ -71,7 +71,7 @@ describe(`monitoring end to end (rendered dev stack at time scale ${E2E_TIME_SCA
     const gaps = beats.slice(1).map((b, i) => (b.at - beats[i]!.at) / 1000);
     expect(beats.length, chain.recorder.summary({ receiver: "heartbeat" })).toBeGreaterThanOrEqual(5);
     // A steady beat: no gap longer than two periods plus a scrape/evaluation.
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * period + 1);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * period + 2);
     expect(JSON.stringify(beats[0]!.body)).toContain("Watchdog");
     expect(chain.recorder.find({ labels: { alertname: "Watchdog" } }).every((n) => n.receiver === "heartbeat")).toBe(true);
   }, 60_000);
