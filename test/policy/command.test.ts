@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { policyStage } from "../../tools/check/policy";
+import { checkStackPolicies } from "../../tools/policy";
 import type { CheckContext } from "../../tools/check/stage";
 import { tempDir } from "../../tools/harness/processes";
 import { REPO_ROOT, type RenderResult } from "../../tools/render/harness";
@@ -45,6 +46,16 @@ describe("platform policy <stack>", () => {
     const r = await platformPolicy("qa", compliantStack());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no policy config for stack "qa": create policy/config/qa.json');
+  });
+});
+
+describe("checkStackPolicies", () => {
+  it("takes a RenderResult as well as its records", async () => {
+    const resources = broken();
+    const fromResult = await checkStackPolicies("production", { stack: "production", project: "app-platform", resources, outputs: {}, secretValues: [] });
+    const fromRecords = await checkStackPolicies("production", resources);
+    expect(fromResult.violations).toEqual(fromRecords.violations);
+    expect(fromResult.violations).toHaveLength(2);
   });
 });
 

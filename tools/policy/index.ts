@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createPolicies } from "../../policy/policies";
-import type { RenderedResource } from "../render/harness";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT, type RenderedResource, type RenderResult } from "../render/harness";
 import { readStackPackConfig, type PackConfig } from "./config";
 import { countViolations, runPolicyPack, type PolicyReport, type Violation } from "./runner";
 
@@ -17,11 +16,12 @@ export function packVersion(rootDir = REPO_ROOT): string {
 
 /**
  * Runs the whole pack (the same policy modules the CLI loads through policy/index.ts, at the
- * pack's mandatory default) on one stack's rendered resources, with that stack's config file.
+ * pack's mandatory default) on one stack's render (its records, or the RenderResult), with that
+ * stack's config file unless `config` is given.
  */
-export async function checkStackPolicies(stack: string, resources: readonly RenderedResource[], config?: PackConfig): Promise<PolicyReport> {
+export async function checkStackPolicies(stack: string, render: readonly RenderedResource[] | RenderResult, config?: PackConfig): Promise<PolicyReport> {
   return runPolicyPack({
-    resources,
+    resources: "resources" in render ? render.resources : render,
     policies: createPolicies(),
     config: config ?? readStackPackConfig(stack),
     pack: { name: "app-platform", version: packVersion() },
