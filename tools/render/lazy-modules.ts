@@ -7,8 +7,22 @@
 import Module from "node:module";
 import * as path from "node:path";
 
-/** Packages deferred when @pulumi/pulumi requires them. */
-export const DEFERRED = ["typescript", "@npmcli/arborist"] as const;
+/**
+ * Packages deferred when @pulumi/pulumi requires them: closure serialization (typescript,
+ * arborist, fdir, normalize-package-data, upath), the Automation API (execa, tmp, js-yaml) and
+ * the engine connection (gRPC, OpenTelemetry), which the mock monitor replaces.
+ */
+export const DEFERRED = [
+  "typescript",
+  "@npmcli/arborist",
+  "fdir",
+  "normalize-package-data",
+  "upath",
+  "execa",
+  "tmp",
+  "js-yaml",
+  "@opentelemetry/api",
+] as const;
 
 /**
  * Provider SDKs whose index eagerly requires every service namespace (@pulumi/aws: about 250,
@@ -34,7 +48,14 @@ export function lazyModule(load: () => object): object {
   return new Proxy(Object.create(null), {
     // Reading __esModule must not load the module: TypeScript's __importStar helper asks it at
     // import time. Reporting true makes the helper return this proxy as it is.
-    get: (_, key) => (key === "__esModule" && real === undefined ? true : Reflect.get(target(), key)),
+    get: (_, key) => {
+      if (key === "__esModule" && real === undefined) return true;
+      const module = target() as Record<PropertyKey, unknown>;
+      // Having claimed __esModule, `default` must still mean what __importDefault expects:
+      // the module itself when it is CommonJS.
+      if (key === "default" && !module.__esModule) return module;
+      return Reflect.get(module, key);
+    },
     has: (_, key) => Reflect.has(target(), key),
     ownKeys: () => Reflect.ownKeys(target()),
     getOwnPropertyDescriptor: (_, key) => {
