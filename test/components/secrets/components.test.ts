@@ -1,0 +1,125 @@
+// GeneratedSecret and PlatformSecrets under Pulumi's mocks: defaults of every args field,
+// validation messages, Kubernetes copies, Secrets Manager storage, secrecy of the values.
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GeneratedSecret, PlatformSecrets } from "../../../components/secrets";
+import { load, edited } from "../../stacks/fixtures";
+
+interface Registration { type: string; name: string; inputs: any }
+const registrations: Registration[] = [];
+const errors: Record<string, string> = {};
+const outputs: Record<string, { value: unknown; secret: boolean }> = {};
+
+function attempt(name: string, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    errors[name] = (e as Error).message;
+  }
+}
+
+async function capture(name: string, o: pulumi.Output<unknown>): Promise<void> {
+  const secret = await (o as any).isSecret;
+  const value = await (o as any).promise();
+  outputs[name] = { value, secret };
+}
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "random:index/randomPassword:RandomPassword") state.result = `generated-${args.name}`;
+        if (args.type.startsWith("aws:")) state.arn = `arn:aws:mock:${args.name}`;
+        return { id: `${args.name}-id`, state };
+      },
+      call: () => ({}),
+    },
+    "app-platform",
+    "test",
+  );
+  // Only the required fields: every default in use.
+  const d = new GeneratedSecret("defaults", { environment: "dev", component: "c", description: "d", rotation: "initial", secretName: "s" });
+  await capture("defaults.password", d.password);
+  new GeneratedSecret("full", {
+    environment: "staging", component: "monitoring", description: "Grafana admin", rotation: "2026-01", secretName: "grafana-admin",
+    length: 48, special: true, namespaces: ["monitoring"], renamedCopies: [{ namespace: "apps", secretName: "grafana-copy" }],
+    passwordKey: "admin-password", staticData: { "admin-user": "admin" },
+    secretsManager: { kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k", recoveryWindowInDays: 14, name: "app-platform/staging/grafana-admin" },
+  });
+  attempt("short", () => new GeneratedSecret("short", { environment: "dev", component: "c", description: "d", rotation: "r", secretName: "s", length: 12 }));
+  attempt("conflict", () => new GeneratedSecret("conflict", { environment: "dev", component: "c", description: "d", rotation: "r", secretName: "s", staticData: { password: "x" } }));
+  attempt("window", () => new GeneratedSecret("window", { environment: "dev", component: "c", description: "d", rotation: "r", secretName: "s", secretsManager: { kmsKeyId: "k", recoveryWindowInDays: 3, name: "n" } }));
+
+  const dev = load(edited("dev", (v) => (v.postgres = { mode: "in-cluster" })));
+  const ps = new PlatformSecrets("dev", { environment: "dev", namespaces: { apps: "apps", monitoring: "monitoring", backup: "backup" }, postgres: dev.postgres, redis: dev.redis });
+  await capture("dev.postgresPassword", ps.postgresPassword!);
+  const staging = load(edited("staging", () => {}));
+  attempt("external-no-password", () => new PlatformSecrets("ext", { environment: "staging", namespaces: { apps: "apps", monitoring: "monitoring", backup: "backup" }, postgres: staging.postgres, redis: staging.redis }));
+  await settings.disconnect();
+}, 60_000);
+
+const find = (type: string, name: string) => {
+  const r = registrations.find((x) => x.type === type && x.name === name);
+  if (!r) throw new Error(`no ${type} ${name}; have ${registrations.map((x) => x.name).join(", ")}`);
+  return r.inputs;
+};
+const named = (prefix: string) => registrations.filter((r) => r.name === prefix || r.name.startsWith(`${prefix}-`));
+
+describe("GeneratedSecret defaults", () => {
+  it("length 32, no punctuation, regenerated only by the rotation keeper", () => {
+    expect(find("random:index/randomPassword:RandomPassword", "defaults-password")).toMatchObject({ length: 32, special: false, keepers: { rotation: "initial" } });
+  });
+  it("namespaces and renamedCopies default to none; no Secrets Manager secret unless asked", () => {
+    expect(named("defaults").map((r) => r.type).sort()).toEqual(["app-platform:secrets:GeneratedSecret", "random:index/randomPassword:RandomPassword"]);
+  });
+  it("the password output is a Pulumi secret", () => {
+    expect(outputs["defaults.password"]).toEqual({ value: "generated-defaults-password", secret: true });
+  });
+});
+
+describe("GeneratedSecret with every field", () => {
+  it("passes length and special through", () => {
+    expect(find("random:index/randomPassword:RandomPassword", "full-password")).toMatchObject({ length: 48, special: true, keepers: { rotation: "2026-01" } });
+  });
+  it("creates a Kubernetes Secret per namespace and per renamed copy, with the rotation annotated", () => {
+    const first = find("kubernetes:core/v1:Secret", "full-k8s-0");
+    expect(first.metadata).toMatchObject({ name: "grafana-admin", namespace: "monitoring", annotations: { "app-platform/rotation": "2026-01" } });
+    expect(first.metadata.labels["app.kubernetes.io/component"]).toBe("monitoring");
+    expect(first.type).toBe("Opaque");
+    expect(find("kubernetes:core/v1:Secret", "full-k8s-1").metadata).toMatchObject({ name: "grafana-copy", namespace: "apps" });
+  });
+  it("stores the credential in Secrets Manager with KMS key, description and recovery window", () => {
+    expect(find("aws:secretsmanager/secret:Secret", "full-sm")).toMatchObject({
+      name: "app-platform/staging/grafana-admin",
+      description: "Grafana admin",
+      kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k",
+      recoveryWindowInDays: 14,
+    });
+    expect(find("aws:secretsmanager/secretVersion:SecretVersion", "full-sm-version").secretId).toBe("full-sm-id");
+  });
+});
+
+describe("GeneratedSecret validation", () => {
+  it("refuses a short password", () => expect(errors.short).toBe("GeneratedSecret short: length (12) must be a whole number from 16 to 128"));
+  it("refuses a static key that would overwrite the password", () =>
+    expect(errors.conflict).toBe('GeneratedSecret conflict: staticData.password conflicts with passwordKey "password": rename one of them'));
+  it("refuses a recovery window outside 7-30", () => expect(errors.window).toBe("GeneratedSecret window: secretsManager.recoveryWindowInDays (3) must be 7-30"));
+  it("creates nothing when refused", () => expect(named("short").filter((r) => r.type !== "app-platform:secrets:GeneratedSecret")).toEqual([]));
+});
+
+describe("PlatformSecrets", () => {
+  it("dev: app and read-only backup users, Redis; object store keys only when asked (default off), no AWS", () => {
+    const passwords = registrations.filter((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.startsWith("dev-")).map((r) => r.name).sort();
+    expect(passwords).toEqual(["dev-postgres-backup-password", "dev-postgres-password", "dev-redis-password"]);
+    expect(named("dev").filter((r) => r.type.startsWith("aws:"))).toEqual([]);
+    expect(find("kubernetes:core/v1:Secret", "dev-postgres-backup-k8s-0").metadata).toMatchObject({ name: "postgres-credentials", namespace: "backup" });
+    expect(find("kubernetes:core/v1:Secret", "dev-postgres-backup-k8s-1").metadata).toMatchObject({ name: "postgres-backup-credentials", namespace: "apps" });
+    expect(outputs["dev.postgresPassword"].secret).toBe(true);
+  });
+  it("an external endpoint without its --secret password is refused with the command to fix it", () => {
+    expect(errors["external-no-password"]).toBe('postgres.mode is "external" but postgresPassword is not set: run `pulumi config set --secret postgresPassword <value>`');
+  });
+});
