@@ -15,4 +15,5 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { name: "backup", run: async () => (await import("./backup")).run() },
   { name: "alert-latency", run: async () => (await import("./alert-latency")).run() },
   { name: "policy", run: async () => (await import("./policy")).run() },
+  { name: "diff", run: async () => (await import("./diff")).run() },
 ];
