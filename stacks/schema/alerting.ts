@@ -2,6 +2,8 @@ import { z } from "zod";
 import { promDuration, type Environment } from "./common";
 import { ALERT_THRESHOLD_DEFAULTS } from "./defaults";
 
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
 /** `app-platform:alerting` */
 export const alertingSchema = z.strictObject({
   receivers: z
@@ -33,7 +35,17 @@ export const alertingSchema = z.strictObject({
   /** Weekly maintenance window in which non-critical notifications are muted. */
   maintenance: z
     .strictObject({
-      weekdays: z.array(z.string().regex(/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/, { error: 'must be a weekday or a range such as "saturday:sunday"' })).min(1),
+      weekdays: z
+        .array(
+          z
+            .string()
+            .regex(/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/, { error: 'must be a weekday or a range such as "monday:friday"' })
+            // Alertmanager counts weeks from Sunday and refuses a range that wraps around it.
+            .refine((d) => !d.includes(":") || WEEKDAYS.indexOf(d.split(":")[0]) <= WEEKDAYS.indexOf(d.split(":")[1]), {
+              error: 'must not wrap around Sunday (Alertmanager weeks start on Sunday): list ["saturday", "sunday"] instead of "saturday:sunday"',
+            }),
+        )
+        .min(1),
       startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be "HH:MM"' }),
       endTime: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, { error: 'must be "HH:MM"' }),
       location: z.string().optional(),

@@ -49,4 +49,10 @@ describe("alerting.thresholds", () => {
       "app-platform:alerting.thresholds.sloMinFailures (1.5) must be a whole number >= 1 (minimum-traffic guard: a burn-rate alert needs a window with enough requests that this many failures are needed to reach the burn rate)",
     ]);
   });
+
+  it("refuses a maintenance weekday range that wraps around Sunday (Alertmanager would refuse the file)", () => {
+    expect(problemsOf(edited("staging", (v) => (v.alerting.maintenance = { weekdays: ["saturday:sunday"], startTime: "01:00", endTime: "03:00" })))).toEqual([
+      'app-platform:alerting.maintenance.weekdays[0] ("saturday:sunday") must not wrap around Sunday (Alertmanager weeks start on Sunday): list ["saturday", "sunday"] instead of "saturday:sunday"',
+    ]);
+  });
 });
