@@ -137,6 +137,9 @@ export function parseDocument(text: string): unknown {
   if (text.length < 40 || !text.includes("\n")) return undefined;
   try {
     const t = text.trimStart();
+    // Only text with a YAML map key or list item on some line is worth a YAML parse (scripts
+    // and plain lines are not, and parsing them dominates the diff of a large render).
+    if (!(t.startsWith("{") || t.startsWith("[")) && !/^\s*(- |[^\s#][^\n]*?:(\s|$))/m.test(text)) return undefined;
     const v = t.startsWith("{") || t.startsWith("[") ? JSON.parse(text) : YAML.parse(text);
     return v !== null && typeof v === "object" ? v : undefined;
   } catch {
