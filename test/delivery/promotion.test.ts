@@ -159,6 +159,22 @@ describe("promote", () => {
     expect(stack.calls.some((c) => c.includes("activeColor"))).toBe(false);
   });
 
+  it("switches back and restores when the switching update fails", async () => {
+    const { stack, deps, req } = setup();
+    const realUp = stack.up.bind(stack);
+    stack.up = async (opts) => {
+      const r = await realUp(opts);
+      return opts?.message === "podinfo: activeColor green" ? { summary: { result: "failed" } } : r;
+    };
+    await expect(promote(deps, req)).rejects.toThrow('the switch to green failed and blue is active again: pulumi up ended with "failed"');
+    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor])).toEqual([
+      ["pre-scale podinfo-green to 4", "blue"],
+      ["podinfo: activeColor green", "green"],
+      ["podinfo: back to blue after a failed switch", "blue"],
+      ["restore pre-scale settings", "blue"],
+    ]);
+  });
+
   it("stops when pulumi up does not succeed", async () => {
     const { stack, deps, req } = setup();
     stack.upResult = "failed";

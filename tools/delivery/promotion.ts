@@ -241,7 +241,18 @@ export async function promote(deps: PromotionDeps, req: PromotionRequest): Promi
     return { outcome: "aborted", from, to, steps, reason: `analysis gate failed before the switch: ${formatVerdict(gate)}` };
   }
 
-  await switchTo(deps, steps, index, req.service, to);
+  try {
+    await switchTo(deps, steps, index, req.service, to);
+  } catch (e) {
+    // A failed update may have moved some objects (the Service selector) and not others: put
+    // the config back to the known-good colour and converge on it before giving up.
+    await step(deps, steps, `switch back to ${from} after the failed update (pulumi up)`, async () => {
+      await deps.stack.setConfig(`services[${index}].activeColor`, { value: from }, true);
+      await up(deps, `${req.service}: back to ${from} after a failed switch`);
+    });
+    await restore(deps, steps, scaled);
+    throw new Error(`the switch to ${to} failed and ${from} is active again: ${(e as Error).message}`);
+  }
 
   const failed = await step(deps, steps, `watch active ${to} for ${req.settings.watchSeconds} s`, async () => {
     const end = deps.now() + req.settings.watchSeconds * 1000;
