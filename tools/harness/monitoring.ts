@@ -128,8 +128,8 @@ export interface ExporterJobs {
   readonly blackbox: string;
   readonly prometheus: string;
   readonly alertmanager: string;
-  /** Probe jobs, from the probe name. */
-  probe(name: string): string;
+  /** The job label of every probe (the Probes' `jobName`). */
+  readonly probe: string;
   /** Application jobs (the Kubernetes Service name), from the service name. */
   app(name: string): string;
 }
@@ -143,7 +143,7 @@ export const DEFAULT_JOBS: ExporterJobs = {
   blackbox: "blackbox-exporter",
   prometheus: `${MONITORING_RELEASE}-kube-prom-prometheus`,
   alertmanager: `${MONITORING_RELEASE}-kube-prom-alertmanager`,
-  probe: (name) => `probe/${name}`,
+  probe: "blackbox",
   app: (name) => name,
 };
 
@@ -319,7 +319,8 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
         };
       }),
       ...config.monitoring.probes.map((p) => ({
-        job: jobs.probe(p.name),
+        job: jobs.probe,
+        name: `probe/${ns.monitoring}/probe-${p.name}`,
         targets: [{ address: `http://${probeTargets[p.name]!.target}/`, labels: { probe: p.name, namespace: ns.monitoring } }],
         blackbox: { exporter: `127.0.0.1:${blackbox.port}`, module: p.module },
       })),

@@ -15,6 +15,11 @@ export interface ScrapeTarget {
 export interface ScrapeJob {
   /** The `job` label of its series; rules select on it. */
   readonly job: string;
+  /**
+   * Name of the scrape config when it differs from the job label (several scrape configs with
+   * one job label, as the operator makes of Probes sharing a `jobName`). @default job
+   */
+  readonly name?: string;
   readonly targets: readonly ScrapeTarget[];
   /** @default "/metrics" */
   readonly metricsPath?: string;
@@ -60,10 +65,11 @@ export function prometheusConfig(o: PrometheusConfigOptions): Record<string, unk
     alerting: { alertmanagers: [{ static_configs: [{ targets: [...o.alertmanagers] }] }] },
     scrape_configs: o.jobs.map((j) => {
       const base = {
-        job_name: j.job,
+        job_name: j.name ?? j.job,
         metrics_path: j.blackbox ? "/probe" : (j.metricsPath ?? "/metrics"),
         ...(j.intervalSeconds !== undefined ? { scrape_interval: seconds(j.intervalSeconds), scrape_timeout: seconds(j.intervalSeconds) } : {}),
-        static_configs: j.targets.map((t) => ({ targets: [t.address], labels: t.labels ?? {} })),
+        // A job label among the target labels wins over job_name (Prometheus sets job only when absent).
+        static_configs: j.targets.map((t) => ({ targets: [t.address], labels: { ...(j.name !== undefined ? { job: j.job } : {}), ...t.labels } })),
       };
       if (!j.blackbox) return base;
       return {

@@ -118,7 +118,7 @@ export function faultScenarios(): Scenario[] {
     {
       name: "endpoint-down",
       summary: `the endpoint probed as "${E2E_PROBE}" answers 500`,
-      job: (c) => c.jobs.probe(E2E_PROBE),
+      job: (c) => c.jobs.probe,
       inject: (c) => c.probeTargets[E2E_PROBE]!.setFault({ errorRatio: 1 }),
       clear: (c) => c.probeTargets[E2E_PROBE]!.setFault({ errorRatio: 0 }),
       expect: [{ labels: { alertname: "EndpointDown", probe: E2E_PROBE }, severity: "critical" }],

@@ -94,7 +94,7 @@ describe("monitoring harness on loopback", () => {
     const targets = await chain.prometheus.targets();
     const byJob = Object.fromEntries(targets.map((t) => [t.labels.job, t]));
     expect(Object.keys(byJob).sort()).toEqual(
-      ["podinfo", DEFAULT_JOBS.probe("shop"), DEFAULT_JOBS.node, DEFAULT_JOBS.postgres, DEFAULT_JOBS.redis, DEFAULT_JOBS.kubeState, DEFAULT_JOBS.blackbox, DEFAULT_JOBS.prometheus, DEFAULT_JOBS.alertmanager].sort(),
+      ["podinfo", DEFAULT_JOBS.probe, DEFAULT_JOBS.node, DEFAULT_JOBS.postgres, DEFAULT_JOBS.redis, DEFAULT_JOBS.kubeState, DEFAULT_JOBS.blackbox, DEFAULT_JOBS.prometheus, DEFAULT_JOBS.alertmanager].sort(),
     );
     expect(byJob.podinfo!.labels).toMatchObject({ service: "podinfo", role: "active", color: "blue", namespace: chain.rendered.config.namespaces.apps });
     for (const t of targets) expect(t.health, `${t.labels.job}: ${t.lastError}`).toBe("up");

@@ -45,3 +45,17 @@ describe("prometheusConfig", () => {
     expect(resultSize({ resultType: "scalar", result: [0, "1"] })).toBe(1);
   });
 });
+
+describe("prometheusConfig with a scrape config name apart from the job", () => {
+  it("names the scrape config and puts the job label on its targets, as the operator does for Probes", () => {
+    const cfg = prometheusConfig({
+      scrapeIntervalSeconds: 1,
+      evaluationIntervalSeconds: 1,
+      ruleFiles: [],
+      alertmanagers: [],
+      jobs: [{ job: "blackbox", name: "probe/monitoring/probe-shop", targets: [{ address: "http://x/", labels: { probe: "shop" } }], blackbox: { exporter: "127.0.0.1:1", module: "http_2xx" } }],
+    }) as any;
+    expect(cfg.scrape_configs[0].job_name).toBe("probe/monitoring/probe-shop");
+    expect(cfg.scrape_configs[0].static_configs[0].labels).toEqual({ job: "blackbox", probe: "shop" });
+  });
+});
