@@ -68,6 +68,8 @@ describe("platform diff in a git repository", () => {
     expect(md).toMatch(/^### `staging`: \d+ to add, \d+ to update, 0 to replace, 0 to delete/);
     expect(md).toContain("`\"registry.example.com/orders-api:2.14.0\"` → `\"registry.example.com/orders-api:2.15.0\"`");
     expect(md).toContain("**Secret config:** `app-platform:slackWebhookUrl`: [secret] changed.");
+    // The resources a secret can reach are named, honestly, as "may have changed".
+    expect(md).toMatch(/a secret value may have changed for the resources with secret inputs \(.*`alertmanager-receivers`/);
     expect(md).not.toContain(ciphertext);
     expect(md).not.toContain("re-encrypted");
     expect(md).not.toContain("offline-secret-placeholder");
