@@ -1,5 +1,6 @@
 import type { PlatformConfig } from "../../../stacks/resolve";
 import { receiverSecretFile } from "../contract";
+import { durationSeconds } from "../../../stacks/schema/common";
 import { scaleDuration } from "../rules/duration";
 
 /** Receiver names of the route tree. */
@@ -194,4 +195,34 @@ export function buildAlertmanagerConfig(config: PlatformConfig): Record<string, 
         }
       : {}),
   };
+}
+
+/** The parts of the worst-case delay from "service down" to a page, in seconds. */
+export interface TimeToPage {
+  /** A failed scrape is seen at most one scrape interval after the service goes down. */
+  readonly scrape: number;
+  /** The rule sees the failed scrape at its next evaluation. */
+  readonly evaluation: number;
+  /** ServiceDown's `for:`. */
+  readonly for: number;
+  /** Alertmanager waits `group_wait` before the first notification of a critical group. */
+  readonly groupWait: number;
+  readonly total: number;
+}
+
+/**
+ * Worst-case time from a service going down to the page, with the stack's intervals:
+ * scrape interval + evaluation interval + ServiceDown's `for:` + the critical group_wait.
+ * (Prometheus sends a firing alert to Alertmanager at once; `for:` is a multiple of the
+ * evaluation interval in every stack, so it adds no rounding.)
+ */
+export function timeToPage(config: PlatformConfig): TimeToPage {
+  const s = (d: string) => durationSeconds(scaleDuration(d, config.timeScale));
+  const parts = {
+    scrape: s(config.monitoring.scrapeInterval),
+    evaluation: s(config.monitoring.evaluationInterval),
+    for: s(String(config.alerting.thresholds.serviceDownFor)),
+    groupWait: s(TIMERS[config.environment].criticalGroupWait),
+  };
+  return { ...parts, total: parts.scrape + parts.evaluation + parts.for + parts.groupWait };
 }

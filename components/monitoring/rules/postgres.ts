@@ -7,6 +7,9 @@ export const postgresGroup: RuleGroupModule = {
   name: "app-platform-postgres",
   build(ctx) {
     const t = ctx.thresholds;
+    // Ages grow with the wall clock, so they scale with timeScale like windows; latencies do not.
+    const lagLimit = ctx.secs(t.postgresReplicationLagSeconds);
+    const txLimit = ctx.secs(t.postgresLongTransactionSeconds);
     const used = "sum by (namespace, instance) (pg_stat_activity_count)\n  / on (namespace, instance) max by (namespace, instance) (pg_settings_max_connections)";
     const connectionsRunbook = {
       meaning: "Most of Postgres' `max_connections` are in use. When none is left, new connections fail and services return errors.",
@@ -51,11 +54,11 @@ export const postgresGroup: RuleGroupModule = {
       ctx.alert({
         name: "PostgresReplicationLag",
         // Exporter releases name the metric either way; `or` takes whichever exists.
-        expr: `max by (namespace, instance) (pg_replication_lag_seconds or pg_replication_lag) > ${t.postgresReplicationLagSeconds}`,
+        expr: `max by (namespace, instance) (pg_replication_lag_seconds or pg_replication_lag) > ${lagLimit}`,
         for: ctx.durOf("postgresFor"),
         severity: "warning",
         summary: "Postgres replica {{ $labels.instance }} lags {{ $value | humanizeDuration }}",
-        description: "Postgres replica {{ $labels.instance }} is {{ $value | humanizeDuration }} behind its primary (threshold " + t.postgresReplicationLagSeconds + "s).",
+        description: "Postgres replica {{ $labels.instance }} is {{ $value | humanizeDuration }} behind its primary (threshold " + lagLimit + "s).",
         runbook: {
           meaning: "A replica replays WAL late. Reads from it are stale, and a failover to it would lose the lagging transactions.",
           check: ["On the primary: `SELECT client_addr, state, replay_lag FROM pg_stat_replication;`", "Replica CPU and I/O; long queries on the replica that conflict with replay."],
@@ -77,11 +80,11 @@ export const postgresGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "PostgresLongTransaction",
-        expr: `max by (namespace, instance, datname) (pg_stat_activity_max_tx_duration) > ${t.postgresLongTransactionSeconds}`,
+        expr: `max by (namespace, instance, datname) (pg_stat_activity_max_tx_duration) > ${txLimit}`,
         for: ctx.durOf("postgresFor"),
         severity: "warning",
         summary: "A transaction in {{ $labels.datname }} has run for {{ $value | humanizeDuration }}",
-        description: "The oldest transaction in Postgres {{ $labels.instance }} database {{ $labels.datname }} has been open for {{ $value | humanizeDuration }} (threshold " + t.postgresLongTransactionSeconds + "s); it holds locks and blocks vacuum.",
+        description: "The oldest transaction in Postgres {{ $labels.instance }} database {{ $labels.datname }} has been open for {{ $value | humanizeDuration }} (threshold " + txLimit + "s); it holds locks and blocks vacuum.",
         runbook: {
           meaning: "A transaction has stayed open for long. It holds locks others wait for and keeps vacuum from removing dead rows (table bloat).",
           check: ["`SELECT pid, usename, state, now() - xact_start AS age, query FROM pg_stat_activity WHERE xact_start IS NOT NULL ORDER BY age DESC LIMIT 5;`"],
@@ -95,8 +98,8 @@ export const postgresGroup: RuleGroupModule = {
       series("pg_stat_activity_count", { ...exp, datname: "app", state: "active" }, gauge(Math.round(ratio * 100))),
       series("pg_settings_max_connections", exp, gauge(100)),
     ];
-    const lag = t.postgresReplicationLagSeconds;
-    const long = t.postgresLongTransactionSeconds;
+    const lag = lagLimit;
+    const long = txLimit;
     const db = { ...exp, datname: "app" };
     const cases: AlertCase[] = [
       { alert: "PostgresDown", firing: [series("pg_up", exp, gauge(0))], quiet: [series("pg_up", exp, gauge(1))], labels: exp, value: 0 },

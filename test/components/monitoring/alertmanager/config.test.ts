@@ -108,3 +108,12 @@ describe("Alertmanager configuration builder", () => {
     }
   });
 });
+
+describe("worst-case time from service down to a page", () => {
+  it("production: 15 s scrape + 15 s evaluation + 2 m for: + 10 s group_wait = 160 s, under the seeds' 5 minutes", async () => {
+    const { timeToPage } = await import("../../../../components/monitoring/alertmanager/config");
+    expect(timeToPage(stackConfig("production"))).toEqual({ scrape: 15, evaluation: 15, for: 120, groupWait: 10, total: 160 });
+    expect(timeToPage(stackConfig("staging")).total).toBe(30 + 30 + 180 + 10);
+    expect(timeToPage(stackConfig("production")).total).toBeLessThan(300);
+  });
+});

@@ -139,3 +139,15 @@ describe("timeScale", () => {
     expect(expr("BackupStale")).toMatch(new RegExp(`> ${Math.round((86400 + 7200) * 0.01)}$`));
   });
 });
+
+describe("timeScale on ages", () => {
+  it("scales replication lag and transaction age limits (they grow with the clock) but not latency thresholds", () => {
+    const scaled = load(edited("dev", (v) => (v.timeScale = 0.01)));
+    const rules = buildRuleGroups(scaled).flatMap((g) => g.group.rules).filter(isAlertingRule);
+    const expr = (n: string) => rules.find((r) => r.alert === n)!.expr;
+    expect(expr("PostgresReplicationLag")).toMatch(/ > 3$/);
+    expect(expr("PostgresLongTransaction")).toMatch(/ > 9$/);
+    expect(expr("ServiceHighLatency")).toMatch(/ > 2$/);
+    expect(expr("EndpointSlow")).toMatch(/\[3s\]\) > 2$/);
+  });
+});
