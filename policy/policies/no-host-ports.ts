@@ -1,16 +1,24 @@
 import type { EnforcementLevel } from "@pulumi/policy";
-import { DEFAULT_ENFORCEMENT, type PlatformPolicy } from "../lib/policy";
+import { configSchema, DEFAULT_ENFORCEMENT, objectKey, type PlatformPolicy } from "../lib/policy";
 import { allContainers, containerLabel, validateWorkloads } from "../lib/workloads";
 
+/** Config of {@link noHostPorts}. */
+export interface NoHostPortsConfig {
+  /** Workloads (`namespace/name`) allowed to bind node ports, e.g. a node exporter on the host network. @default [] */
+  readonly allowedWorkloads: readonly string[];
+}
+
 /** Containers do not bind ports on the node. */
-export function noHostPorts(enforcementLevel: EnforcementLevel = DEFAULT_ENFORCEMENT): PlatformPolicy {
+export function noHostPorts(enforcementLevel: EnforcementLevel = DEFAULT_ENFORCEMENT, defaults: Partial<NoHostPortsConfig> = {}): PlatformPolicy {
   return {
     name: "no-host-ports",
     description: "Containers do not use hostPort.",
     severity: "high",
     enforcementLevel,
-    remediationSteps: "Remove ports[].hostPort and expose the port through a Service.",
-    validateResource: validateWorkloads((w, _args, report) => {
+    remediationSteps: "Remove ports[].hostPort and expose the port through a Service, or allow-list the workload in the policy config.",
+    configSchema: configSchema<NoHostPortsConfig>({ allowedWorkloads: { type: "array", items: { type: "string" } } }, { allowedWorkloads: [] }, defaults),
+    validateResource: validateWorkloads((w, args, report) => {
+      if (args.getConfig<NoHostPortsConfig>().allowedWorkloads?.includes(objectKey(w, args.name))) return;
       for (const c of allContainers(w.pod)) {
         for (const p of c.container.ports ?? []) {
           if (p.hostPort !== undefined && p.hostPort !== 0) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as P from "../../policy/policies";
 import { createPolicies } from "../../policy/policies";
-import { reconcileConfig } from "../../tools/policy";
-import { compliantStack, find, messagesOf } from "./fixtures";
+import { readStackPackConfig, reconcileConfig, runPolicyPack } from "../../tools/policy";
+import { compliantPod, compliantStack, find, messagesOf, rec } from "./fixtures";
 
 describe("policy metadata", () => {
   it("gives every policy a unique kebab-case name, a description, a severity, remediation steps and the mandatory default", () => {
@@ -22,6 +22,7 @@ describe("policy metadata", () => {
     const defaults = Object.fromEntries([...reconcileConfig(createPolicies())].filter(([, c]) => Object.keys(c.properties).length > 0).map(([n, c]) => [n, c.properties]));
     expect(defaults).toEqual({
       "no-host-namespaces": { allowedWorkloads: [] },
+      "no-host-ports": { allowedWorkloads: [] },
       "no-host-path-volumes": { allowedWorkloads: [] },
       "pinned-images": { immutableTagRegistries: ["*.dkr.ecr.*.amazonaws.com"] },
       "allowed-registries": { registries: ["ghcr.io", "quay.io", "registry.k8s.io", "*.dkr.ecr.*.amazonaws.com"] },
@@ -59,6 +60,18 @@ describe("config branches", () => {
     expect(await messagesOf(P.noHostNamespaces(), rs, { "no-host-namespaces": allow })).toEqual([]);
     expect(await messagesOf(P.noHostPathVolumes(), rs, { "no-host-path-volumes": allow })).toEqual([]);
     expect(await messagesOf(P.noHostNamespaces(), rs, { "no-host-namespaces": { properties: { allowedWorkloads: ["apps/other"] } } })).toHaveLength(1);
+  });
+
+  it("lets each stack's config allow node-exporter (which the chart runs on the host) and nothing else", async () => {
+    const rs = compliantStack();
+    const pod: Record<string, any> = { ...compliantPod({ app: "node-exporter" }), hostNetwork: true, hostPID: true, volumes: [{ name: "proc", hostPath: { path: "/proc" } }] };
+    pod.containers[0].ports = [{ name: "metrics", containerPort: 9100, hostPort: 9100 }];
+    const ds = (name: string) => rec("kubernetes:apps/v1:DaemonSet", name, { metadata: { name, namespace: "monitoring" }, spec: { selector: { matchLabels: { app: "node-exporter" } }, template: { metadata: { labels: { app: "node-exporter" } }, spec: pod } } });
+    rs.push(ds("kube-prometheus-stack-prometheus-node-exporter"), ds("rogue-agent"));
+    for (const stack of ["dev", "staging", "production"]) {
+      const report = await runPolicyPack({ resources: rs, policies: [P.noHostNamespaces(), P.noHostPorts(), P.noHostPathVolumes()], config: readStackPackConfig(stack) });
+      expect(report.violations.map((v) => `${v.policyName} ${v.urn?.split("::").pop()}`)).toEqual(["no-host-namespaces rogue-agent", "no-host-ports rogue-agent", "no-host-path-volumes rogue-agent"]);
+    }
   });
 
   it("allow-lists service accounts and external services", async () => {
