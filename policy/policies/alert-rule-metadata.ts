@@ -4,7 +4,10 @@ import { PROMETHEUS_RULE, type PrometheusRuleProps } from "../lib/prometheus";
 
 /** Config of {@link alertRuleMetadata}. */
 export interface AlertRuleMetadataConfig {
-  /** Severities routes know about. @default ["critical", "warning", "info"] */
+  /**
+   * Severities routes know about. "none" is kube-prometheus' severity of Watchdog and
+   * InfoInhibitor (the chart's default rules), which must reach no human. @default ["critical", "warning", "info", "none"]
+   */
   readonly severities: readonly string[];
 }
 
@@ -19,7 +22,7 @@ export function alertRuleMetadata(enforcementLevel: EnforcementLevel = DEFAULT_E
     severity: "medium",
     enforcementLevel,
     remediationSteps: "Add labels.severity (critical, warning or info), annotations.summary and annotations.runbook_url (an http(s) URL) to the rule.",
-    configSchema: configSchema<AlertRuleMetadataConfig>({ severities: { type: "array", items: { type: "string" } } }, { severities: ["critical", "warning", "info"] }, defaults),
+    configSchema: configSchema<AlertRuleMetadataConfig>({ severities: { type: "array", items: { type: "string" } } }, { severities: ["critical", "warning", "info", "none"] }, defaults),
     validateResource: validateResourceOfToken<PrometheusRuleProps>(PROMETHEUS_RULE, (pr, args, report) => {
       const severities = args.getConfig<AlertRuleMetadataConfig>().severities ?? [];
       const where = `PrometheusRule ${objectKey(pr, args.name)}`;

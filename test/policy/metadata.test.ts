@@ -32,7 +32,7 @@ describe("policy metadata", () => {
       "no-external-service-types": { allowedServices: [] },
       "no-secret-literal-env": { namePattern: "(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)" },
       "s3-bucket-object-lock": { minimumDays: 7 },
-      "alert-rule-metadata": { severities: ["critical", "warning", "info"] },
+      "alert-rule-metadata": { severities: ["critical", "warning", "info", "none"] },
       "critical-alerts-page": {
         configSecret: "alertmanager-platform-config",
         configKey: "alertmanager.yaml",
@@ -113,7 +113,7 @@ describe("config branches", () => {
     const rs = compliantStack();
     find(rs, "web-rules").spec.groups[0].rules[2].labels.severity = "page";
     expect(await messagesOf(P.alertRuleMetadata(), rs)).toEqual([
-      'PrometheusRule monitoring/web-rules group "slo-web" alert WebSlow has severity "page", which no route expects (use critical, warning, info); fix the rule\'s labels and annotations.',
+      'PrometheusRule monitoring/web-rules group "slo-web" alert WebSlow has severity "page", which no route expects (use critical, warning, info, none); fix the rule\'s labels and annotations.',
     ]);
     expect(await messagesOf(P.alertRuleMetadata(), rs, { "alert-rule-metadata": { properties: { severities: ["page", "critical", "warning"] } } })).toEqual([]);
   });
