@@ -306,6 +306,8 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
     const ns = config.namespaces;
     // What the ServiceMonitor's relabelings and the operator's defaults put on the series.
     const appLabels = (name: string, role: "active" | "preview", color: string) => ({ service: name, role, color, namespace: ns.apps, pod: `${name}-${color}-0`, container: name, endpoint: "metrics" });
+    // The operator's target labels of a ServiceMonitor whose Service is named like its job.
+    const exporterLabels = (service: string) => ({ namespace: ns.monitoring, service, endpoint: "metrics" });
     const scrapeJobs: ScrapeJob[] = [
       ...config.services.map((s) => {
         const idle = s.activeColor === "blue" ? "green" : "blue";
@@ -324,17 +326,17 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
         targets: [{ address: `http://${probeTargets[p.name]!.target}/`, labels: { probe: p.name, namespace: ns.monitoring } }],
         blackbox: { exporter: `127.0.0.1:${blackbox.port}`, module: p.module },
       })),
-      { job: jobs.node, targets: [{ address: `127.0.0.1:${node.port}`, labels: { namespace: ns.monitoring } }] },
+      { job: jobs.node, targets: [{ address: `127.0.0.1:${node.port}`, labels: exporterLabels(jobs.node) }] },
       {
         job: jobs.postgres,
-        targets: [{ address: `127.0.0.1:${pgExporter.port}`, labels: { namespace: ns.monitoring } }],
+        targets: [{ address: `127.0.0.1:${pgExporter.port}`, labels: exporterLabels(jobs.postgres) }],
         // postgres-exporter 0.11 takes ~1 s to answer while Postgres refuses connections; a
         // shorter timeout would turn `pg_up 0` into a failed scrape with no pg_up at all.
         intervalSeconds: Math.max(intervals.scrape, POSTGRES_EXPORTER_MIN_SCRAPE_SECONDS),
       },
-      { job: jobs.redis, targets: [{ address: `127.0.0.1:${redisExporter.port}`, labels: { namespace: ns.monitoring } }] },
+      { job: jobs.redis, targets: [{ address: `127.0.0.1:${redisExporter.port}`, labels: exporterLabels(jobs.redis) }] },
       { job: jobs.kubeState, targets: [{ address: kubeState.target, labels: {} }] },
-      { job: jobs.blackbox, targets: [{ address: `127.0.0.1:${blackbox.port}`, labels: { namespace: ns.monitoring } }] },
+      { job: jobs.blackbox, targets: [{ address: `127.0.0.1:${blackbox.port}`, labels: exporterLabels(jobs.blackbox) }] },
       { job: jobs.alertmanager, targets: Object.values(ams).map((a) => ({ address: `127.0.0.1:${a.port}`, labels: { namespace: ns.monitoring } })) },
     ];
     const prometheus = await startPrometheus(group, {
