@@ -92,6 +92,16 @@ describe(`monitoring end to end (rendered dev stack at time scale ${E2E_TIME_SCA
     expect(chain.recorder.find({ alertmanager: "maintenance", receiver: "slack" })).toEqual([]);
   }, 170_000);
 
+  it.concurrent("Slack messages go to the configured channels and name the alert and service", async () => {
+    const critical = await chain.recorder.waitFor({ alertmanager: "main", receiver: "slack-critical", kind: "slack" }, SCENARIO_TIMEOUT_MS);
+    const warning = await chain.recorder.waitFor({ alertmanager: "main", receiver: "slack", kind: "slack" }, SCENARIO_TIMEOUT_MS);
+    expect(critical.body.channel).toBe("#incidents");
+    expect(warning.body.channel).toBe("#alerts");
+    const slowBurn = await chain.recorder.waitFor({ alertmanager: "main", receiver: "slack", kind: "shadow", labels: { service: E2E_SERVICES.slowBurn } }, SCENARIO_TIMEOUT_MS);
+    const sameFlush = chain.recorder.find({ alertmanager: "main", receiver: "slack", kind: "slack" }).find((n) => Math.abs(n.at - slowBurn.at) <= 2000 && JSON.stringify(n.body).includes(slowBurn.alerts[0]!.labels.alertname!));
+    expect(JSON.stringify(sameFlush?.body ?? {})).toContain(`(${E2E_SERVICES.slowBurn})`);
+  }, 170_000);
+
   it.concurrent("every alert and recording rule loads and evaluates without error", async () => {
     await sleep(5000);
     const groups = await chain.prometheus.rules();
