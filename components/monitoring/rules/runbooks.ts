@@ -36,3 +36,14 @@ export function runbookMarkdown(def: AlertDefinition): string {
 export function runbookFiles(alerts: readonly AlertDefinition[]): { readonly path: string; readonly content: string }[] {
   return alerts.map((a) => ({ path: `${RUNBOOK_DIR}/${a.rule.alert}.md`, content: runbookMarkdown(a) }));
 }
+
+/** docs/runbooks/README.md: every alert by group with its severity and summary template. */
+export function runbookIndex(groups: readonly { readonly group: { readonly name: string }; readonly alerts: readonly AlertDefinition[] }[]): string {
+  const lines = ["# Runbooks", "", "One page per alert of the platform's rule catalogue (components/monitoring/rules), generated from the rule definitions.", ""];
+  for (const g of groups) {
+    lines.push(`## ${g.group.name}`, "", "| Alert | Severity | Summary |", "| --- | --- | --- |");
+    for (const a of g.alerts) lines.push(`| [${a.rule.alert}](${a.rule.alert}.md) | ${a.rule.labels.severity} | ${a.rule.annotations.summary.replace(/\|/g, "\\|")} |`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}

@@ -5,12 +5,14 @@ import * as path from "node:path";
 import { loadPlatformConfig } from "../../../stacks/config";
 import { readStackConfig } from "../../../tools/render/stack-files";
 import { buildRuleGroups } from "./catalogue";
-import { runbookFiles } from "./runbooks";
+import { RUNBOOK_DIR, runbookFiles, runbookIndex } from "./runbooks";
 
 const root = path.resolve(__dirname, "../../..");
 const stack = readStackConfig(root, "production");
 const config = loadPlatformConfig(stack.config, new Set(stack.secretKeys), "production");
-for (const f of runbookFiles(buildRuleGroups(config).flatMap((g) => g.alerts))) {
+const groups = buildRuleGroups(config);
+fs.writeFileSync(path.join(root, RUNBOOK_DIR, "README.md"), runbookIndex(groups));
+for (const f of runbookFiles(groups.flatMap((g) => g.alerts))) {
   fs.mkdirSync(path.dirname(path.join(root, f.path)), { recursive: true });
   fs.writeFileSync(path.join(root, f.path), f.content);
 }

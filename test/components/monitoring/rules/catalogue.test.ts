@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildRuleGroups, duplicateAlertNames, RULE_GROUP_MODULES } from "../../../../components/monitoring/rules/catalogue";
-import { runbookFiles } from "../../../../components/monitoring/rules/runbooks";
+import { runbookFiles, runbookIndex } from "../../../../components/monitoring/rules/runbooks";
 import { isAlertingRule, type AlertingRule, type RecordingRule } from "../../../../components/monitoring/rules/types";
 import { ALERT_THRESHOLDS } from "../../../../stacks/schema/alerting";
 import { DEFAULT_RUNBOOK_BASE_URL } from "../../../../stacks/schema/alerting";
@@ -53,6 +53,13 @@ describe("alert catalogue", () => {
     for (const f of runbookFiles(alertsOf("production"))) {
       expect(fs.readFileSync(path.join(REPO_ROOT, f.path), "utf8"), `${f.path} is stale: run npx tsx components/monitoring/rules/write-runbooks.ts`).toBe(f.content);
     }
+  });
+
+  it("the runbook index lists every alert and is current", () => {
+    const groups = buildRuleGroups(stackConfig("production"));
+    const text = fs.readFileSync(path.join(REPO_ROOT, "docs", "runbooks", "README.md"), "utf8");
+    expect(text, "docs/runbooks/README.md is stale: run npx tsx components/monitoring/rules/write-runbooks.ts").toBe(runbookIndex(groups));
+    for (const a of groups.flatMap((g) => g.alerts)) expect(text).toContain(`[${a.rule.alert}](${a.rule.alert}.md)`);
   });
 
   it("has alerts of every severity and every group the issue names", () => {
