@@ -130,7 +130,12 @@ export function redisPodSpec(i: RedisPodInput): Record<string, unknown> {
         ],
         ports: [{ name: "redis", containerPort: i.port }],
         env: [{ name: "REDIS_PORT", value: String(i.port) }, ...secretEnv({ REDIS_PASSWORD: i.password })],
-        readinessProbe: { tcpSocket: { port: i.port }, periodSeconds: 5 },
+        // Ready only when it answers an authenticated PING (REDISCLI_AUTH keeps the password
+        // off redis-cli's command line); alive while it accepts connections.
+        readinessProbe: {
+          exec: { command: ["/bin/sh", "-c", `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p ${i.port} ping | grep -q PONG`] },
+          periodSeconds: 5,
+        },
         livenessProbe: { tcpSocket: { port: i.port }, periodSeconds: 10, failureThreshold: 6 },
         resources: resources(i.resources),
         securityContext: restrictedContainerSecurity(),

@@ -58,6 +58,8 @@ describe("pod specs", () => {
     expect(c.args[0]).toContain('"$REDIS_PASSWORD"');
     expect(c.args[0]).toContain("unset REDIS_PASSWORD; exec redis-server /etc/redis-conf/redis.conf");
     expect(pods.redis.volumes).toContainEqual({ name: "conf", emptyDir: { sizeLimit: "1Mi", medium: "Memory" } });
+    expect(c.readinessProbe.exec.command).toEqual(["/bin/sh", "-c", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p 6379 ping | grep -q PONG']);
+    expect(c.livenessProbe.tcpSocket).toEqual({ port: 6379 });
   });
 
   it("object store: data on the claim, console off, HOME on a writable volume", () => {

@@ -33,7 +33,8 @@ export async function startPostgres(group: ProcessGroup): Promise<TestPostgres> 
   const port = await freePort();
   await group.start("postgres", `${PG_BIN}/postgres`, ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_wal_size=4GB", "-c", "shared_buffers=256MB"], {
     user: "postgres",
-    ready: () => tcpOpen(port),
+    // The port opens before recovery ends ("the database system is starting up"): ask the server.
+    ready: async () => (await tcpOpen(port)) && spawnSync(`${PG_BIN}/pg_isready`, ["-q", "-h", dir, "-p", String(port)]).status === 0,
   });
   const sql = (database: string, query: string): string => {
     const r = spawnSync(`${PG_BIN}/psql`, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir, "-p", String(port), "-U", "postgres", "-d", database, "-c", query], { encoding: "utf8" });
@@ -69,13 +70,23 @@ export async function startS3(group: ProcessGroup, buckets: readonly string[]): 
   return { endpoint: `http://127.0.0.1:${port}`, port, directory, close: () => server.close() };
 }
 
+/** One request seen by {@link startFailingProxy}. */
+export interface SeenRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly contentMd5?: string;
+}
+
 /**
- * A pass-through proxy to an S3 endpoint that answers 403 AccessDenied to PUTs whose path
- * matches `failPut` — a store that accepts the dump but refuses a later object.
+ * A pass-through proxy to an S3 endpoint that records every request and answers 403
+ * AccessDenied to PUTs whose path matches `failPut` — a store that accepts the dump but
+ * refuses a later object.
  */
-export async function startFailingProxy(target: TestS3, failPut: RegExp): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startFailingProxy(target: TestS3, failPut: RegExp): Promise<{ endpoint: string; seen: SeenRequest[]; close(): Promise<void> }> {
   const port = await freePort();
+  const seen: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
+    seen.push({ method: req.method ?? "", url: req.url ?? "", contentMd5: req.headers["content-md5"] as string | undefined });
     if (req.method === "PUT" && failPut.test(req.url ?? "")) {
       req.resume();
       res.writeHead(403, { "content-type": "application/xml" });
@@ -90,7 +101,7 @@ export async function startFailingProxy(target: TestS3, failPut: RegExp): Promis
     req.pipe(upstream);
   });
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return { endpoint: `http://127.0.0.1:${port}`, seen, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Reads an object that s3rver stored (its on-disk layout), or undefined when absent. */

@@ -116,8 +116,19 @@ describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => 
   });
 
   it("round trip: backup, then the drill restores identical row counts and checksums", async () => {
-    const b = await backup();
+    // Through a recording proxy: every upload must carry Content-MD5, which S3 requires on
+    // buckets with Object Lock default retention (production).
+    const proxy = await startFailingProxy(s3, /^$/);
+    let b: ScriptRun;
+    try {
+      b = await backup({ BACKUP_S3_ENDPOINT: proxy.endpoint });
+    } finally {
+      await proxy.close();
+    }
     expect(b.code, b.stderr).toBe(0);
+    const puts = proxy.seen.filter((r) => r.method === "PUT");
+    expect(puts.map((r) => r.url.split("?")[0].split("/").pop()).sort()).toEqual(["dump.pgc.zst", "dump.pgc.zst.sha256", "latest.json", "manifest.json"]);
+    for (const r of puts) expect(r.contentMd5, r.url).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     const manifest = latest();
     const key: string = manifest.key;
     expect(key).toMatch(/^postgres\/app\/\d{4}\/\d{2}\/\d{2}\/\d{8}T\d{6}Z$/);
