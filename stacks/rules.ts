@@ -2,8 +2,8 @@ import { didYouMean, problem, type ConfigInput, type ConfigProblem } from "./con
 import type { PlatformConfig, ServiceConfig } from "./resolve";
 import { bytes, cpuMillis } from "./schema/common";
 import { cronProblem } from "./schema/cron";
-import { checkAlertThresholds } from "./schema/alerting";
 import { prometheusBytesValue } from "./schema/monitoring";
+import { checkAlertThresholds } from "./schema/alerting";
 
 /** True when an image reference is pinned: a digest, or a version tag such as `1.4.2` or `v2.3`. */
 export function isPinnedImage(ref: string): boolean {
