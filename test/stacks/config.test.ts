@@ -246,20 +246,14 @@ const ruleCases = cases([
     values: edited("dev", (v) => {
       v.services[0].replicas = { min: 5, max: 3 };
     }),
-    expected: [
-      `${P}services[0].replicas.min (5) must be <= replicas.max (3)`,
-      `${P}services[0].promotion.prescaleReplicas (5) must be between replicas.min (5) and replicas.max (3): it is the active colour's size that the idle colour is raised to`,
-    ],
+    expected: [`${P}services[0].replicas.min (5) must be <= replicas.max (3)`],
   },
   {
     name: "production service with one replica",
     values: edited("production", (v) => {
       v.services[0].replicas.min = 1;
     }),
-    expected: [
-      `${P}services[0].replicas.min (1) must be >= 2 in production so that one pod can fail or be evicted without an outage`,
-      `${P}services[0].idleReplicas (1) must be >= 2 in production: the idle colour stays warm so that a rollback is instant, and its PodDisruptionBudget must allow an eviction while keeping a pod`,
-    ],
+    expected: [`${P}services[0].replicas.min (1) must be >= 2 in production so that one pod can fail or be evicted without an outage`],
   },
   {
     name: "latest tag in staging",
@@ -595,7 +589,6 @@ describe("loadPlatformConfig", () => {
     });
     expect(problemsOf(values)).toEqual([
       `${P}services[0].replicas.min (1) must be >= 2 in production so that one pod can fail or be evicted without an outage`,
-      `${P}services[0].idleReplicas (1) must be >= 2 in production: the idle colour stays warm so that a rollback is instant, and its PodDisruptionBudget must allow an eviction while keeping a pod`,
       `${P}services[0].image.green ("ghcr.io/org/web:latest") must not use the "latest" tag in production: pin a version tag or a digest`,
       `${P}alerting.receivers.pagerduty (unset) is required in production: critical alerts must page someone; add \`pagerduty: {}\` and set the secret \`pagerdutyRoutingKey\``,
       `${P}redis.mode ("in-cluster") must be "external" in production (the in-cluster instance is throwaway and unreplicated): set mode "external", redis.host and the secret redisPassword`,

@@ -55,3 +55,19 @@ describe("provider SDK namespaces", () => {
     expect(JSON.parse(out)).toEqual({ before: 0, after: true, isClass: true, region: "function" });
   });
 });
+
+describe("source maps during a render", () => {
+  it("are off while the program runs and back on for the error it throws", async () => {
+    const out = await node(`
+      // Pulumi also rejects the stack's own registration with the same error.
+      process.on("unhandledRejection", () => {});
+      const { renderProgram } = require("./tools/render/harness");
+      const { program } = require("./test/tools/render/fixtures/throwing-program.ts");
+      renderProgram({ stack: "dev", program }).then(
+        () => console.log(JSON.stringify({ threw: false })),
+        (e) => console.log(JSON.stringify({ threw: true, mapped: /throwing-program\\.ts:12:\\d+/.test(String(e.stack)), maps: process.sourceMapsEnabled })),
+      );
+    `);
+    expect(JSON.parse(out)).toEqual({ threw: true, mapped: true, maps: true });
+  });
+});
