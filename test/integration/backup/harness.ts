@@ -10,6 +10,8 @@ import { PROGRAMS, ProcessGroup, freePort, requireProgram, tcpOpen, type Program
 
 /** The aws CLI of Debian (the same build as the backup tools image). */
 export const AWS_CLI: Program = { command: "/usr/bin/aws", install: "apt-get install -y awscli  (or: bash scripts/setup-system.sh)" };
+/** zstd, which compresses the dumps (in the backup tools image too). */
+export const ZSTD: Program = { command: "zstd", install: "apt-get install -y zstd  (or: bash scripts/setup-system.sh)" };
 /** Folder of Postgres 15's programs. */
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
@@ -141,6 +143,7 @@ export interface ScriptRun {
  */
 export function runScript(name: "backup.sh" | "restore-drill.sh", env: Record<string, string>, user?: string, timeoutMs = 120_000): Promise<ScriptRun> {
   requireProgram(AWS_CLI);
+  requireProgram(ZSTD);
   const script = path.join(REPO_ROOT, "scripts", "backup", name);
   const fullEnv = { PATH: `/usr/bin:/bin:${PG_BIN}`, AWS_BIN: AWS_CLI.command, PG_BIN, ...env };
   const argv = Object.entries(fullEnv).map(([k, v]) => `${k}=${v}`);
