@@ -63,7 +63,8 @@ async function measure(chain: MonitoringChain, s: Scenario): Promise<number[]> {
 
 /** Runs the section; returns `name: value unit` lines. */
 export async function run(): Promise<string[]> {
-  const [{ main }, production] = await Promise.all([renderE2eStacks(), renderMonitoring({ stack: "production" })]);
+  const [{ main, maintenance }, production] = await Promise.all([renderE2eStacks(), renderMonitoring({ stack: "production" })]);
+  fs.rmSync(maintenance.dir, { recursive: true, force: true });
   const chain = await startMonitoringChain({ rendered: main });
   try {
     const scenarios = faultScenarios();
@@ -82,5 +83,6 @@ export async function run(): Promise<string[]> {
     return lines;
   } finally {
     await chain.stop();
+    for (const d of [main.dir, production.dir]) fs.rmSync(d, { recursive: true, force: true });
   }
 }

@@ -52,7 +52,36 @@ export async function startPostgres(group: ProcessGroup, databases: readonly str
   return server;
 }
 
-/** Starts postgres again on the same data folder and port after {@link ProcessGroup.stop}. */
+/**
+ * Stops Postgres with a fast shutdown (SIGINT to the postmaster, which `runuser` does not
+ * relay) and waits until the postmaster is gone, so that a restart finds no lock file. A plain
+ * SIGTERM would be a smart shutdown, which waits for the exporter's session to end.
+ */
+export async function stopPostgres(group: ProcessGroup, server: PostgresServer): Promise<void> {
+  const pidFile = path.join(server.dataDir, "postmaster.pid");
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + 15_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  }
+  await group.stop(server.process);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts postgres again on the same data folder and port after {@link stopPostgres}. */
 export async function restartPostgres(group: ProcessGroup, server: PostgresServer): Promise<void> {
   server.process = await runPostgres(group, server, path.join(path.dirname(server.dataDir), "sock"));
 }

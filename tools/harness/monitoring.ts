@@ -13,6 +13,7 @@ import { parseDuration } from "./duration";
 import {
   restartPostgres,
   startBlackboxExporter,
+  stopPostgres,
   startNodeExporter,
   startPostgres,
   startPostgresExporter,
@@ -146,6 +147,17 @@ export const DEFAULT_JOBS: ExporterJobs = {
   probe: "blackbox",
   app: (name) => name,
 };
+
+/**
+ * Like Promise.all, but waits for every start to settle before rethrowing the first failure,
+ * so that nothing registers a process with the group after it was stopped.
+ */
+async function allStarted<T extends readonly Promise<unknown>[]>(starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
 
 /** Smoke-test traffic of an idle (preview) colour. */
 export const PREVIEW_REQUESTS_PER_SECOND = 2;
@@ -289,8 +301,8 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
     const now = Date.now() / 1000;
     for (const cronjob of [BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB]) setHealthyCronJob(kubeState, config.namespaces.backup, cronjob, now);
 
-    const [pg, redis, node, blackbox] = await Promise.all([startPostgres(group, [config.postgres.database]), startRedis(group), startNodeExporter(group), startBlackboxExporter(group, rendered.blackboxConfig)]);
-    const [pgExporter, redisExporter] = await Promise.all([startPostgresExporter(group, pg.url), startRedisExporter(group, redis.port)]);
+    const [pg, redis, node, blackbox] = await allStarted([startPostgres(group, [config.postgres.database]), startRedis(group), startNodeExporter(group), startBlackboxExporter(group, rendered.blackboxConfig)] as const);
+    const [pgExporter, redisExporter] = await allStarted([startPostgresExporter(group, pg.url), startRedisExporter(group, redis.port)] as const);
 
     const ams: Record<string, AlertmanagerServer> = {};
     const amConfigs = { main: rendered.alertmanager, ...opts.extraAlertmanagers };
@@ -366,7 +378,7 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       jobs,
       intervals,
       scrapeIntervalOf: (job) => scrapeJobs.find((j) => j.job === job)?.intervalSeconds ?? intervals.scrape,
-      stopPostgres: () => group.stop(pg.process),
+      stopPostgres: () => stopPostgres(group, pg),
       startPostgres: () => restartPostgres(group, pg),
       stopRedis: () => group.stop(redis.process),
       startRedis: async () => {
@@ -379,6 +391,7 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       async stop() {
         if (stopped) return;
         stopped = true;
+        await stopPostgres(group, pg).catch(() => undefined);
         await stopAll();
       },
     };

@@ -30,6 +30,7 @@ const SCENARIO_TIMEOUT_MS = 90_000;
 describe(`monitoring end to end (rendered dev stack at time scale ${E2E_TIME_SCALE})`, () => {
   let chain: MonitoringChain;
   let maintenance: RenderedMonitoring;
+  const renderDirs: string[] = [];
   let startedAt = 0;
   const runs: ScenarioRun[] = [];
 
@@ -39,6 +40,7 @@ describe(`monitoring end to end (rendered dev stack at time scale ${E2E_TIME_SCA
     }
     const rendered = await renderE2eStacks();
     maintenance = rendered.maintenance;
+    renderDirs.push(rendered.main.dir, rendered.maintenance.dir);
     startedAt = Date.now();
     chain = await startMonitoringChain({
       rendered: rendered.main,
@@ -49,6 +51,7 @@ describe(`monitoring end to end (rendered dev stack at time scale ${E2E_TIME_SCA
 
   afterAll(async () => {
     await chain?.stop();
+    for (const d of renderDirs) fs.rmSync(d, { recursive: true, force: true });
     if (runs.length > 0) {
       // The measured latencies beside the model, for the closing note of the issue.
       const lines = runs.flatMap((r) => r.notified.map((n) => `${r.scenario} ${n.alert.labels.alertname} -> ${n.receiver}: ${((n.at - r.faultAt) / 1000).toFixed(1)} s`));
