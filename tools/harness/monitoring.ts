@@ -268,8 +268,10 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
   const probeTargets: Record<string, InstrumentedService> = {};
   const kubeState = new StaticExporter();
   const closers: (() => Promise<void>)[] = [];
+  let postgres: PostgresServer | undefined;
   const stopAll = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+    if (postgres) await stopPostgres(group, postgres).catch(() => undefined);
     await group.stopAll();
   };
   try {
@@ -302,6 +304,7 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
     for (const cronjob of [BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB]) setHealthyCronJob(kubeState, config.namespaces.backup, cronjob, now);
 
     const [pg, redis, node, blackbox] = await allStarted([startPostgres(group, [config.postgres.database]), startRedis(group), startNodeExporter(group), startBlackboxExporter(group, rendered.blackboxConfig)] as const);
+    postgres = pg;
     const [pgExporter, redisExporter] = await allStarted([startPostgresExporter(group, pg.url), startRedisExporter(group, redis.port)] as const);
 
     const ams: Record<string, AlertmanagerServer> = {};
@@ -391,7 +394,6 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
       async stop() {
         if (stopped) return;
         stopped = true;
-        await stopPostgres(group, pg).catch(() => undefined);
         await stopAll();
       },
     };

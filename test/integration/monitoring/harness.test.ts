@@ -2,6 +2,7 @@
 // those are exercised by scenarios.test.ts). Proves that every program starts, is scraped with
 // the labels the platform's rules select on, and that a notification travels Prometheus ->
 // Alertmanager -> recorder for each integration kind, and stops again.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
@@ -162,5 +163,32 @@ describe("monitoring harness on loopback", () => {
     const pids = [chain.prometheus.process.pid, chain.alertmanagers.main!.process.pid, chain.postgres.process.pid, chain.redis.process.pid, chain.exporters.node.process.pid];
     await chain.stop();
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+describe("monitoring harness start failure", () => {
+  it("stops everything it started when a program fails to start, and says which", async () => {
+    const sc = readStackConfig(REPO_ROOT, "dev");
+    const config = loadPlatformConfig({ ...sc.config, "app-platform:timeScale": String(SCALE) }, new Set(sc.secretKeys), "dev");
+    const f = fixture();
+    // A route to a receiver that does not exist: Alertmanager refuses the config and exits.
+    const broken = { route: { receiver: "missing" }, receivers: [{ name: "other" }] };
+    await expect(startMonitoringChain({ rendered: { config, dir: path.dirname(f.ruleFile), ruleFiles: [f.ruleFile], alertmanager: broken, dashboards: {} } })).rejects.toThrow(
+      /alertmanager exited with \d+ before it was ready/,
+    );
+    // Postgres, Redis and the exporters had started; none of them may outlive the failure:
+    // no child of this process is left, and no process anywhere still uses one of the
+    // harness' temporary folders (pg, redis, ...) after it was removed: that catches
+    // grandchildren too, such as postgres under runuser.
+    const children = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !/\sps$/.test(l));
+    expect(children).toEqual([]);
+    await sleep(500);
+    const orphans = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => [...l.matchAll(/\/tmp\/app-platform-(?:pg|redis|blackbox|prometheus|alertmanager)-\w+/g)].some((m) => !fs.existsSync(m[0])));
+    expect(orphans).toEqual([]);
   });
 });
