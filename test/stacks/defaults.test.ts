@@ -23,7 +23,7 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       grafana: { replicas: 1 },
       postgresMode: "in-cluster",
       redisMode: "in-cluster",
-      backup: { schedule: "0 3 * * *", retentionDays: 7, transitionDays: 30, drillSchedule: "0 5 * * *" },
+      backup: { schedule: "0 3 * * *", retentionDays: 7, transitionDays: 30, drillSchedule: "0 5 * * *", scratchSize: "5Gi" },
       minReplicas: 1,
       requirePinnedImages: false,
       requirePager: false,
@@ -45,7 +45,7 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       grafana: { replicas: 1 },
       postgresMode: "external",
       redisMode: "external",
-      backup: { schedule: "0 2 * * *", retentionDays: 45, transitionDays: 30, drillSchedule: "0 6 * * 1" },
+      backup: { schedule: "0 2 * * *", retentionDays: 45, transitionDays: 30, drillSchedule: "0 6 * * 1", scratchSize: "20Gi" },
       minReplicas: 1,
       requirePinnedImages: false,
       requirePager: false,
@@ -67,12 +67,30 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       grafana: { replicas: 2 },
       postgresMode: "external",
       redisMode: "external",
-      backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *" },
+      backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *", scratchSize: "50Gi" },
       minReplicas: 2,
       requirePinnedImages: true,
       requirePager: true,
       requireSlack: true,
     });
+  });
+
+  it("has no default that the pins above leave out", () => {
+    const paths = (o: object, prefix = ""): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (v !== null && typeof v === "object" ? paths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+    const pinned = [
+      "podSecurity", "quota.cpu", "quota.memory", "quota.pods",
+      "containerDefaults.cpuRequest", "containerDefaults.memoryRequest", "containerDefaults.cpuLimit", "containerDefaults.memoryLimit",
+      "serviceResources.requests.cpu", "serviceResources.requests.memory", "serviceResources.limits.memory",
+      "idleReplicas", "scrapeInterval", "evaluationInterval",
+      "prometheus.replicas", "prometheus.retention", "prometheus.retentionSize", "prometheus.storageSize",
+      "alertmanager.replicas", "alertmanager.storageSize", "grafana.replicas", "postgresMode", "redisMode",
+      "backup.schedule", "backup.retentionDays", "backup.transitionDays", "backup.drillSchedule", "backup.scratchSize",
+      "minReplicas", "requirePinnedImages", "requirePager", "requireSlack",
+    ];
+    for (const env of ENVIRONMENTS) {
+      expect(paths(ENVIRONMENT_DEFAULTS[env]).sort(), `pin every default of ${env} in this file`).toEqual([...pinned].sort());
+    }
   });
 
   it("is no less strict from dev to staging to production", () => {
