@@ -27,6 +27,12 @@ export const STACK_NAMES = {
   grafanaPodName: "grafana",
 } as const;
 
+/**
+ * Labels the Grafana chart selects its pods by (`grafana.selectorLabels`: chart name and
+ * release), for the topology spread constraint.
+ */
+export const GRAFANA_SELECTOR = { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": MONITORING_RELEASE } as const;
+
 /** Ports the stack serves on. */
 export const STACK_PORTS = {
   prometheus: 9090,
@@ -105,6 +111,44 @@ export const ALERTMANAGER_RESOURCES = {
   staging: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
   production: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
 } as const;
+
+/**
+ * Requests and memory limit of the chart's own workloads, which the policy pack checks in a
+ * real preview (container-resources). One size for every environment: the operator,
+ * kube-state-metrics and node-exporter grow with the number of objects and nodes, not with an
+ * environment's traffic, and Grafana serves a handful of engineers everywhere.
+ */
+export const CHART_WORKLOAD_RESOURCES = {
+  operator: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+  kubeStateMetrics: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+  nodeExporter: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+  grafana: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+  grafanaSidecar: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+} as const;
+
+/**
+ * The user the chart's images run as: `nobody` for the operator, kube-state-metrics and
+ * node-exporter (the charts' own defaults), 472 for Grafana (the uid of its image).
+ */
+export const CHART_UIDS = { nobody: 65534, grafana: 472 } as const;
+
+/**
+ * The container securityContext every chart workload gets: the platform's secure defaults
+ * (no privilege escalation, read-only root filesystem, every capability dropped, seccomp
+ * RuntimeDefault). Set in full rather than relying on each chart's defaults, which differ
+ * between the subcharts and between chart versions.
+ */
+export const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** The pod securityContext of a chart workload running as `uid`: non-root, seccomp RuntimeDefault. */
+export function restrictedPod(uid: number): Record<string, unknown> {
+  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
+}
 
 /** Names the values refer to that are created outside the chart. */
 export interface ValuesRefs {
@@ -208,7 +252,34 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
     kubeProxy: { enabled: !limits.disabledTargets.includes("kubeProxy") },
     kubeStateMetrics: { enabled: true },
     nodeExporter: { enabled: true },
+    // Keys from prometheus-community/helm-charts charts/kube-state-metrics/values.yaml
+    // (securityContext.enabled is dropped by the template before it becomes the pod's).
+    "kube-state-metrics": {
+      resources: CHART_WORKLOAD_RESOURCES.kubeStateMetrics,
+      securityContext: { enabled: true, ...restrictedPod(CHART_UIDS.nobody) },
+      containerSecurityContext: RESTRICTED_CONTAINER,
+      // It lists and watches every object it reports on: the token is its input (exempted in
+      // policy/config/*.json, no-service-account-token).
+      automountServiceAccountToken: true,
+    },
+    // Keys from prometheus-community/helm-charts charts/prometheus-node-exporter/values.yaml.
+    // Host network, PID and /proc, /sys, / mounts stay (exempted: it reads the node).
+    "prometheus-node-exporter": {
+      resources: CHART_WORKLOAD_RESOURCES.nodeExporter,
+      securityContext: restrictedPod(CHART_UIDS.nobody),
+      containerSecurityContext: RESTRICTED_CONTAINER,
+      // It never calls the API; the chart mounts a token only for kube-rbac-proxy, kept off.
+      serviceAccount: { automountServiceAccountToken: false },
+      kubeRBACProxy: { enabled: false },
+    },
     prometheusOperator: {
+      // Keys from charts/kube-prometheus-stack/values.yaml (prometheusOperator.*).
+      resources: CHART_WORKLOAD_RESOURCES.operator,
+      securityContext: restrictedPod(CHART_UIDS.nobody),
+      containerSecurityContext: RESTRICTED_CONTAINER,
+      // It reconciles Prometheus, Alertmanager and their StatefulSets, Secrets and ConfigMaps
+      // through the API (exempted in policy/config/*.json, no-service-account-token).
+      automountServiceAccountToken: true,
       // The webhook's certificate is made by Helm hook Jobs, and helm.v4.Chart does not run
       // hooks: the webhook would reject every PrometheusRule and the operator would wait for
       // a TLS Secret that never comes. Rule syntax is checked before deploy instead
@@ -262,13 +333,54 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
         secrets: [ALERTMANAGER_RECEIVERS_SECRET],
       },
     },
+    // Keys from grafana/helm-charts charts/grafana/values.yaml (the grafana subchart).
     grafana: {
       replicas: grafanaReplicas,
+      // Grafana publishes its image only on Docker Hub; pinned here so that the exemption in
+      // policy/config/*.json (allowed-registries) names exactly what runs. The tag is the
+      // chart's appVersion, fixed by the pinned chart version.
+      image: { registry: "docker.io", repository: "grafana/grafana" },
+      resources: CHART_WORKLOAD_RESOURCES.grafana,
+      securityContext: restrictedPod(CHART_UIDS.grafana),
+      containerSecurityContext: RESTRICTED_CONTAINER,
+      // With a read-only root filesystem Grafana writes only to volumes: /var/lib/grafana is
+      // the chart's "storage" emptyDir; /tmp (temporary files) and /var/log/grafana (its
+      // paths.logs, which it may create even when logging to the console) are added.
+      extraEmptyDirMounts: [
+        { name: "tmp", mountPath: "/tmp" },
+        { name: "logs", mountPath: "/var/log/grafana" },
+      ],
+      // The dashboard and datasource sidecars list ConfigMaps and Secrets through the API; the
+      // token is pod-wide (exempted in policy/config/*.json, no-service-account-token).
+      automountServiceAccountToken: true,
+      // Readiness asks /api/health (which checks the database); liveness only whether the
+      // server accepts connections, so that a slow database takes a replica out of rotation
+      // instead of restarting it. `httpGet: null` deletes the chart's default handler (Helm
+      // drops null keys when it merges values), which would otherwise sit beside tcpSocket.
+      readinessProbe: { httpGet: { path: "/api/health", port: STACK_PORTS.grafana } },
+      livenessProbe: { httpGet: null, tcpSocket: { port: STACK_PORTS.grafana }, initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 },
+      ...(grafanaReplicas > 1
+        ? {
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: antiAffinity(env, grafanaReplicas) === "hard" ? "DoNotSchedule" : "ScheduleAnyway",
+                labelSelector: { matchLabels: GRAFANA_SELECTOR },
+              },
+            ],
+          }
+        : {}),
+      // The chart's test Pod is a Helm test hook, which helm.v4.Chart never renders; off so
+      // that `helm template` and the Chart agree.
+      testFramework: { enabled: false },
       ...(grafanaReplicas > 1 ? { podDisruptionBudget: { minAvailable: grafanaReplicas - 1 } } : {}),
       admin: { existingSecret: refs.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
       defaultDashboardsEnabled: true,
       defaultDashboardsTimezone: "utc",
       sidecar: {
+        resources: CHART_WORKLOAD_RESOURCES.grafanaSidecar,
+        securityContext: RESTRICTED_CONTAINER,
         dashboards: {
           enabled: true,
           label: DASHBOARD_LABEL.key,

@@ -1,11 +1,15 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import { configSchema, DEFAULT_ENFORCEMENT, objectKey, type PlatformPolicy } from "../lib/policy";
 import { validateWorkloads } from "../lib/workloads";
+import { EXEMPTIONS_SCHEMA, exemptionFor, type WorkloadExemption } from "../lib/exemptions";
 
 /** Config of {@link noHostPathVolumes}. */
 export interface NoHostPathVolumesConfig {
-  /** Workloads (`namespace/name`) allowed to mount node paths. @default [] */
-  readonly allowedWorkloads: readonly string[];
+  /**
+   * Reviewed exemptions ({@link WorkloadExemption}: `Kind/namespace/name`, optionally the parent
+   * helm.v4.Chart, and a reason) allowed to mount node paths. @default []
+   */
+  readonly allowedWorkloads: readonly WorkloadExemption[];
 }
 
 /** Pods do not mount directories of the node. */
@@ -16,10 +20,10 @@ export function noHostPathVolumes(enforcementLevel: EnforcementLevel = DEFAULT_E
     severity: "high",
     enforcementLevel,
     remediationSteps: "Replace hostPath volumes with emptyDir, ConfigMap, Secret or PersistentVolumeClaim volumes.",
-    configSchema: configSchema<NoHostPathVolumesConfig>({ allowedWorkloads: { type: "array", items: { type: "string" } } }, { allowedWorkloads: [] }, defaults),
+    configSchema: configSchema<NoHostPathVolumesConfig>({ allowedWorkloads: EXEMPTIONS_SCHEMA }, { allowedWorkloads: [] }, defaults),
     validateResource: validateWorkloads((w, args, report) => {
       const key = objectKey(w, args.name);
-      if (args.getConfig<NoHostPathVolumesConfig>().allowedWorkloads?.includes(key)) return;
+      if (exemptionFor(args.getConfig<NoHostPathVolumesConfig>().allowedWorkloads, w, args)) return;
       for (const v of w.pod.volumes ?? []) {
         if (v.hostPath) {
           report(`${w.kind} ${key} mounts volume "${v.name}" from the node's ${v.hostPath.path}: it can read or change the node's files; use an emptyDir, ConfigMap, Secret or PVC instead.`);

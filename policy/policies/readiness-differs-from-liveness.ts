@@ -1,5 +1,6 @@
 import type { EnforcementLevel } from "@pulumi/policy";
-import { DEFAULT_ENFORCEMENT, type PlatformPolicy } from "../lib/policy";
+import { EXEMPTIONS_SCHEMA, exemptionFor, type WorkloadExemption } from "../lib/exemptions";
+import { configSchema, DEFAULT_ENFORCEMENT, type PlatformPolicy } from "../lib/policy";
 import { LONG_RUNNING, validateWorkloads } from "../lib/workloads";
 
 type Probe = { httpGet?: { path?: string; port?: unknown }; tcpSocket?: { port?: unknown }; exec?: { command?: string[] }; grpc?: { port?: unknown; service?: string } };
@@ -13,22 +14,34 @@ export function probeHandler(p: Probe): string {
   return "none";
 }
 
+/** Config of {@link readinessDiffersFromLiveness}. */
+export interface ReadinessDiffersConfig {
+  /**
+   * Reviewed exemptions ({@link WorkloadExemption}), usually limited to `containers`: for a
+   * process that serves a single health endpoint which a chart points both probes at. @default []
+   */
+  readonly allowedWorkloads: readonly WorkloadExemption[];
+}
+
 /**
  * Readiness and liveness ask different questions. When both hit the same endpoint, an
  * overloaded pod that should only be taken out of rotation is restarted instead, which turns
  * load into a cascading outage.
  */
-export function readinessDiffersFromLiveness(enforcementLevel: EnforcementLevel = DEFAULT_ENFORCEMENT): PlatformPolicy {
+export function readinessDiffersFromLiveness(enforcementLevel: EnforcementLevel = DEFAULT_ENFORCEMENT, defaults: Partial<ReadinessDiffersConfig> = {}): PlatformPolicy {
   return {
     name: "readiness-differs-from-liveness",
     description: "A container's readiness probe checks something other than its liveness probe.",
     severity: "medium",
     enforcementLevel,
     remediationSteps: "Point readinessProbe at a readiness endpoint (e.g. /readyz) and livenessProbe at a liveness endpoint (e.g. /healthz).",
+    configSchema: configSchema<ReadinessDiffersConfig>({ allowedWorkloads: EXEMPTIONS_SCHEMA }, { allowedWorkloads: [] }, defaults),
     validateResource: validateWorkloads(
-      (w, _args, report) => {
+      (w, args, report) => {
+        const exemptions = args.getConfig<ReadinessDiffersConfig>().allowedWorkloads;
         for (const c of w.pod.containers ?? []) {
           if (!c.readinessProbe || !c.livenessProbe) continue;
+          if (exemptionFor(exemptions, w, args, c.name)) continue;
           const h = probeHandler(c.readinessProbe as Probe);
           if (h === probeHandler(c.livenessProbe as Probe)) {
             report(

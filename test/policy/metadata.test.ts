@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as P from "../../policy/policies";
 import { createPolicies } from "../../policy/policies";
 import { readStackPackConfig, reconcileConfig, runPolicyPack } from "../../tools/policy";
-import { compliantPod, compliantStack, find, messagesOf, rec } from "./fixtures";
+import { compliantPod, compliantStack, find, messagesOf, rec, urn } from "./fixtures";
 
 describe("policy metadata", () => {
   it("gives every policy a unique kebab-case name, a description, a severity, remediation steps and the mandatory default", () => {
@@ -25,10 +25,12 @@ describe("policy metadata", () => {
       "no-host-ports": { allowedWorkloads: [] },
       "no-host-path-volumes": { allowedWorkloads: [] },
       "pinned-images": { immutableTagRegistries: ["*.dkr.ecr.*.amazonaws.com"] },
-      "allowed-registries": { registries: ["ghcr.io", "quay.io", "registry.k8s.io", "*.dkr.ecr.*.amazonaws.com"] },
+      "allowed-registries": { registries: ["ghcr.io", "quay.io", "registry.k8s.io", "*.dkr.ecr.*.amazonaws.com"], allowedWorkloads: [] },
+      "container-probes": { allowedWorkloads: [] },
+      "readiness-differs-from-liveness": { allowedWorkloads: [] },
       "min-replicas": { minReplicas: 2, allowParked: true, namespaces: [] },
       "topology-spread": { topologyKeys: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"] },
-      "no-service-account-token": { allowedServiceAccounts: [] },
+      "no-service-account-token": { allowedWorkloads: [] },
       "no-external-service-types": { allowedServices: [] },
       "no-secret-literal-env": { namePattern: "(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)" },
       "s3-bucket-object-lock": { minimumDays: 7 },
@@ -56,29 +58,42 @@ describe("config branches", () => {
   it("allow-lists workloads for host namespaces and host paths", async () => {
     const rs = compliantStack();
     Object.assign(web(rs).spec.template.spec, { hostPID: true, volumes: [{ name: "proc", hostPath: { path: "/proc" } }] });
-    const allow = { properties: { allowedWorkloads: ["apps/web-blue"] } };
+    const allow = { properties: { allowedWorkloads: [{ workload: "Deployment/apps/web-blue", reason: "reads the node's process table for a test" }] } };
     expect(await messagesOf(P.noHostNamespaces(), rs, { "no-host-namespaces": allow })).toEqual([]);
     expect(await messagesOf(P.noHostPathVolumes(), rs, { "no-host-path-volumes": allow })).toEqual([]);
-    expect(await messagesOf(P.noHostNamespaces(), rs, { "no-host-namespaces": { properties: { allowedWorkloads: ["apps/other"] } } })).toHaveLength(1);
+    expect(await messagesOf(P.noHostNamespaces(), rs, { "no-host-namespaces": { properties: { allowedWorkloads: [{ workload: "Deployment/apps/other", reason: "reads the node's process table for a test" }] } } })).toHaveLength(1);
   });
 
-  it("lets each stack's config allow node-exporter (which the chart runs on the host) and nothing else", async () => {
+  it("lets each stack's config allow the chart's node-exporter (which runs on the host) and nothing else, not even its namesake outside the chart", async () => {
     const rs = compliantStack();
     const pod: Record<string, any> = { ...compliantPod({ app: "node-exporter" }), hostNetwork: true, hostPID: true, volumes: [{ name: "proc", hostPath: { path: "/proc" } }] };
     pod.containers[0].ports = [{ name: "metrics", containerPort: 9100, hostPort: 9100 }];
-    const ds = (name: string) => rec("kubernetes:apps/v1:DaemonSet", name, { metadata: { name, namespace: "monitoring" }, spec: { selector: { matchLabels: { app: "node-exporter" } }, template: { metadata: { labels: { app: "node-exporter" } }, spec: pod } } });
-    rs.push(ds("kube-prometheus-stack-prometheus-node-exporter"), ds("rogue-agent"));
+    const chart = urn("kubernetes:helm.sh/v4:Chart", "monitoring-chart");
+    const ds = (resource: string, name: string, parent?: string) =>
+      rec("kubernetes:apps/v1:DaemonSet", resource, { metadata: { name, namespace: "monitoring" }, spec: { selector: { matchLabels: { app: "node-exporter" } }, template: { metadata: { labels: { app: "node-exporter" } }, spec: pod } } }, { parent });
+    rs.push(
+      ds("monitoring-chart:monitoring/kube-prometheus-stack-prometheus-node-exporter", "kube-prometheus-stack-prometheus-node-exporter", chart),
+      ds("rogue-agent", "rogue-agent", chart),
+      ds("impostor", "kube-prometheus-stack-prometheus-node-exporter"),
+    );
     for (const stack of ["dev", "staging", "production"]) {
       const report = await runPolicyPack({ resources: rs, policies: [P.noHostNamespaces(), P.noHostPorts(), P.noHostPathVolumes()], config: readStackPackConfig(stack) });
-      expect(report.violations.map((v) => `${v.policyName} ${v.urn?.split("::").pop()}`)).toEqual(["no-host-namespaces rogue-agent", "no-host-ports rogue-agent", "no-host-path-volumes rogue-agent"]);
+      expect(report.violations.map((v) => `${v.policyName} ${v.urn?.split("::").pop()}`)).toEqual([
+        "no-host-namespaces rogue-agent",
+        "no-host-namespaces impostor",
+        "no-host-ports rogue-agent",
+        "no-host-ports impostor",
+        "no-host-path-volumes rogue-agent",
+        "no-host-path-volumes impostor",
+      ]);
     }
   });
 
-  it("allow-lists service accounts and external services", async () => {
+  it("exempts workloads from the token policy and allow-lists external services", async () => {
     const rs = compliantStack();
     web(rs).spec.template.spec.automountServiceAccountToken = true;
     find(rs, "web-active").spec.type = "NodePort";
-    expect(await messagesOf(P.noServiceAccountToken(), rs, { "no-service-account-token": { properties: { allowedServiceAccounts: ["apps/default"] } } })).toEqual([]);
+    expect(await messagesOf(P.noServiceAccountToken(), rs, { "no-service-account-token": { properties: { allowedWorkloads: [{ workload: "Deployment/apps/web-blue", reason: "watches ConfigMaps through the API in this test" }] } } })).toEqual([]);
     expect(await messagesOf(P.noExternalServiceTypes(), rs, { "no-external-service-types": { properties: { allowedServices: ["apps/web"] } } })).toEqual([]);
   });
 

@@ -183,7 +183,7 @@ const CASES: Case[] = [
     policy: P.noServiceAccountToken(),
     fault: "an automounted token",
     mutate: (rs) => delete webPod(rs).automountServiceAccountToken,
-    messages: ["Deployment apps/web-blue mounts the API token of service account apps/default: a compromised container could call the Kubernetes API with it; set automountServiceAccountToken: false on the pod, or allow-list the service account."],
+    messages: ["Deployment apps/web-blue mounts the API token of service account apps/default: a compromised container could call the Kubernetes API with it; set automountServiceAccountToken: false on the pod, or exempt the workload in no-service-account-token.allowedWorkloads if it calls the API."],
   },
   {
     policy: P.noExternalServiceTypes(),

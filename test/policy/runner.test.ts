@@ -149,7 +149,7 @@ describe("policy-pack config", () => {
   it("fills schema defaults, then applies the file's properties", () => {
     const cfg = reconcileConfig([P.minReplicas(), P.allowedRegistries("mandatory", { registries: ["ghcr.io"] })], parsePackConfig('{"min-replicas": {"minReplicas": 3}}'));
     expect(cfg.get("min-replicas")).toEqual({ enforcementLevel: "mandatory", properties: { minReplicas: 3, allowParked: true, namespaces: [] } });
-    expect(cfg.get("allowed-registries")?.properties).toEqual({ registries: ["ghcr.io"] });
+    expect(cfg.get("allowed-registries")?.properties).toEqual({ registries: ["ghcr.io"], allowedWorkloads: [] });
   });
   it("rejects invalid levels and values with every problem named", () => {
     expect(() => parsePackConfig('{"all": "strict"}')).toThrow('parsing enforcement level for "all": "strict" is not a valid enforcement level');

@@ -49,7 +49,11 @@ export function parsePackConfig(text: string): PackConfig {
   return out;
 }
 
-/** Problems of a value against the JSON-schema subset policies use (type, items, minimum, enum). */
+/**
+ * Problems of a value against the JSON-schema subset policies use (type, items, minimum, enum,
+ * and for exemption lists: properties, required, additionalProperties: false, minLength,
+ * pattern), with the wording of the CLI's validator.
+ */
 export function schemaProblems(schema: Record<string, unknown>, value: unknown, at: string): string[] {
   const type = schema.type as string | undefined;
   const typeOk =
@@ -64,8 +68,21 @@ export function schemaProblems(schema: Record<string, unknown>, value: unknown, 
   const out: string[] = [];
   if (typeof schema.minimum === "number" && typeof value === "number" && value < schema.minimum) out.push(`${at}: Must be greater than or equal to ${schema.minimum}`);
   if (Array.isArray(schema.enum) && !schema.enum.includes(value)) out.push(`${at}: ${at} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
+  if (typeof value === "string") {
+    if (typeof schema.minLength === "number" && [...value].length < schema.minLength) out.push(`${at}: String length must be greater than or equal to ${schema.minLength}`);
+    if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(value)) out.push(`${at}: Does not match pattern '${schema.pattern}'`);
+  }
   if (type === "array" && schema.items && Array.isArray(value)) {
     value.forEach((v, i) => out.push(...schemaProblems(schema.items as Record<string, unknown>, v, `${at}.${i}`)));
+  }
+  if (type === "object" && value && typeof value === "object" && !Array.isArray(value)) {
+    const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    const obj = value as Record<string, unknown>;
+    for (const req of (schema.required ?? []) as string[]) if (!(req in obj)) out.push(`${at}: ${req} is required`);
+    for (const [k, v] of Object.entries(obj)) {
+      if (props[k]) out.push(...schemaProblems(props[k], v, `${at}.${k}`));
+      else if (schema.additionalProperties === false) out.push(`${at}: Additional property ${k} is not allowed`);
+    }
   }
   return out;
 }

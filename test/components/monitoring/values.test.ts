@@ -3,6 +3,11 @@ import { DEFAULT_CHART_VERSION } from "../../../stacks/resolve";
 import { ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_RECEIVERS_SECRET, MONITORING_RELEASE } from "../../../components/monitoring/contract";
 import {
   ALERTMANAGER_RESOURCES,
+  CHART_UIDS,
+  CHART_WORKLOAD_RESOURCES,
+  GRAFANA_SELECTOR,
+  RESTRICTED_CONTAINER,
+  restrictedPod,
   PROMETHEUS_RESOURCES,
   antiAffinity,
   disruptionBudget,
@@ -205,7 +210,7 @@ describe("credentials never go into values", () => {
     });
   });
   it("the admission webhook (made by hooks helm.v4.Chart does not run) is off, with its TLS", () => {
-    expect(valuesOf("dev").prometheusOperator).toEqual({ admissionWebhooks: { enabled: false }, tls: { enabled: false } });
+    expect(valuesOf("dev").prometheusOperator).toMatchObject({ admissionWebhooks: { enabled: false }, tls: { enabled: false } });
   });
   it("Grafana's ingress only with a host", () => {
     expect(valuesOf("dev").grafana.ingress).toBeUndefined();
@@ -238,5 +243,75 @@ describe("helpers", () => {
     expect(DEFAULT_CHART_VERSION).toBe("79.7.1");
     expect(stackConfig("production").monitoring.chartVersion).toBe("79.7.1");
     expect(load(edited("dev", (v) => (v.monitoring = { chartVersion: "80.0.0" }))).monitoring.chartVersion).toBe("80.0.0");
+  });
+});
+
+describe("the chart's own workloads meet the pack (a real preview checks them)", () => {
+  const restricted = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+  const podOf = (uid: number) => ({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } });
+
+  it("pins the secure defaults and the users the images run as", () => {
+    expect(RESTRICTED_CONTAINER).toEqual(restricted);
+    expect(CHART_UIDS).toEqual({ nobody: 65534, grafana: 472 });
+    expect(restrictedPod(472)).toEqual(podOf(472));
+  });
+
+  it.each(["dev", "staging", "production"] as const)("%s: every chart workload and sidecar has requests, a memory limit and the restricted contexts", (stack) => {
+    const v = valuesOf(stack);
+    expect(v.prometheusOperator).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.operator, securityContext: podOf(65534), containerSecurityContext: restricted, automountServiceAccountToken: true });
+    expect(v["kube-state-metrics"]).toEqual({
+      resources: CHART_WORKLOAD_RESOURCES.kubeStateMetrics,
+      securityContext: { enabled: true, ...podOf(65534) },
+      containerSecurityContext: restricted,
+      automountServiceAccountToken: true,
+    });
+    expect(v["prometheus-node-exporter"]).toEqual({
+      resources: CHART_WORKLOAD_RESOURCES.nodeExporter,
+      securityContext: podOf(65534),
+      containerSecurityContext: restricted,
+      serviceAccount: { automountServiceAccountToken: false },
+      kubeRBACProxy: { enabled: false },
+    });
+    expect(v.grafana).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.grafana, securityContext: podOf(472), containerSecurityContext: restricted, automountServiceAccountToken: true });
+    expect(v.grafana.sidecar).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.grafanaSidecar, securityContext: restricted });
+    for (const r of Object.values(CHART_WORKLOAD_RESOURCES)) {
+      expect(r.requests.cpu).toBeDefined();
+      expect(r.requests.memory).toBeDefined();
+      expect(r.limits.memory).toBeDefined();
+    }
+  });
+
+  it("sizes the chart workloads (pinned: the README's capacity notes quote them)", () => {
+    expect(CHART_WORKLOAD_RESOURCES).toEqual({
+      operator: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      kubeStateMetrics: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+      nodeExporter: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+      grafana: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+      grafanaSidecar: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+    });
+  });
+
+  it("Grafana: readiness and liveness ask different questions; the chart's default liveness handler is deleted", () => {
+    const g = valuesOf("production").grafana;
+    expect(g.readinessProbe).toEqual({ httpGet: { path: "/api/health", port: 3000 } });
+    expect(g.livenessProbe).toEqual({ httpGet: null, tcpSocket: { port: 3000 }, initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 });
+  });
+
+  it("Grafana: writable scratch volumes for a read-only root, the image named, no test hook", () => {
+    const g = valuesOf("dev").grafana;
+    expect(g.extraEmptyDirMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }, { name: "logs", mountPath: "/var/log/grafana" }]);
+    expect(g.image).toEqual({ registry: "docker.io", repository: "grafana/grafana" });
+    expect(g.testFramework).toEqual({ enabled: false });
+  });
+
+  it("Grafana: spread over nodes with more than one replica (hard in production), not with one", () => {
+    expect(valuesOf("dev").grafana.topologySpreadConstraints).toBeUndefined();
+    expect(valuesOf("production").grafana.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: GRAFANA_SELECTOR } },
+    ]);
+    expect(GRAFANA_SELECTOR).toEqual({ "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": MONITORING_RELEASE });
+    const c = load(edited("staging", (v) => (v.monitoring = { grafana: { replicas: 2 } })));
+    const v = kubePrometheusStackValues(c, refs) as any;
+    expect(v.grafana.topologySpreadConstraints[0].whenUnsatisfiable).toBe("ScheduleAnyway");
   });
 });
