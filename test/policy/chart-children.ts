@@ -272,8 +272,9 @@ function pulumiType(obj: Values): string {
 
 /**
  * Records of the chart's principal workloads as helm.v4.Chart registers them: parented to the
- * Chart, named `<chart resource name>:<namespace>/<object name>` (the Chart's default resource
- * prefix), inputs as rendered.
+ * Chart, named `<chart resource name>:<namespace>/<object name>`, URN type chain
+ * `...$kubernetes:helm.sh/v4:Chart$<child type>` (as the provider's own tests expect them:
+ * pulumi/pulumi-kubernetes provider/pkg/provider/helm/v4/chart_test.go), inputs as rendered.
  */
 export function chartChildren(chart: RenderedResource): RenderedResource[] {
   if (chart.type !== "kubernetes:helm.sh/v4:Chart") throw new Error(`chartChildren needs a kubernetes:helm.sh/v4:Chart record, got ${chart.type}`);
