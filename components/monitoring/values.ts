@@ -58,6 +58,7 @@ export const GRAFANA_ADMIN_KEYS = { user: "admin-user", password: "admin-passwor
 
 /** A default rule group of the chart, by its key under `defaultRules.rules`. */
 export type DefaultRuleGroup =
+  | "general"
   | "etcd"
   | "kubeControllerManager"
   | "kubeSchedulerAlerting"
@@ -238,7 +239,10 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
   const role = remoteWriteRole(config);
 
   const everything = {} as const;
-  const defaultRules: Record<string, boolean> = {};
+  // The chart's `general` group (Watchdog, TargetDown, InfoInhibitor) is replaced by our own
+  // monitoring group, whose Watchdog feeds the heartbeat receiver and whose TargetDown pages in
+  // minutes instead of ten: keeping both would send two Watchdogs and two TargetDowns.
+  const defaultRules: Record<string, boolean> = { general: false };
   for (const g of limits.disabledRuleGroups) defaultRules[g] = false;
 
   const values: Record<string, unknown> = {

@@ -116,15 +116,15 @@ describe("default rule groups and targets the platform cannot serve are off", ()
       const c = load(edited("dev", (v) => (v.clusterPlatform = platform)));
       const v = kubePrometheusStackValues(c, refs) as any;
       expect(v.defaultRules.create).toBe(true);
-      expect(v.defaultRules.rules).toEqual(Object.fromEntries(controlPlaneGroups.map((g) => [g, false])));
+      expect(v.defaultRules.rules).toEqual({ general: false, ...Object.fromEntries(controlPlaneGroups.map((g) => [g, false])) });
       for (const t of targets) expect(v[t], t).toEqual({ enabled: false });
       expect(platformLimits(platform).reason).not.toBe("");
     });
   }
-  it("generic: everything on", () => {
+  it("generic: everything on but the chart's general group, which ours replaces", () => {
     const c = load(edited("dev", (v) => (v.clusterPlatform = "generic")));
     const v = kubePrometheusStackValues(c, refs) as any;
-    expect(v.defaultRules.rules).toEqual({});
+    expect(v.defaultRules.rules).toEqual({ general: false });
     for (const t of targets) expect(v[t], t).toEqual({ enabled: true });
   });
   it("the real stacks: staging and production are EKS, dev is kind", () => {
