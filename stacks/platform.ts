@@ -22,8 +22,29 @@ export interface Platform {
 export function createPlatform(config: PlatformConfig): Platform {
   const foundation = new Foundation("platform", { environment: config.environment, namespaces: config.namespaces });
 
-  const monitoring = new MonitoringStack("monitoring", { config, namespace: foundation.namespaces.monitoring.metadata.name }, { dependsOn: [foundation] });
-  new Exporters("exporters", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
+  // Credentials first (generated in dev, from --secret config otherwise): the monitoring stack,
+  // the exporters, dev's datastores and the backups read them.
+  const secrets = new PlatformSecrets(
+    "secrets",
+    {
+      environment: config.environment,
+      namespaces: foundation.namespaceNames,
+      postgres: config.postgres,
+      redis: config.redis,
+      objectStore: config.backup.enabled && !config.aws,
+      objectStoreRotation: config.backup.rotation,
+      aws: config.aws,
+      postgresPassword: secretConfig("postgresPassword"),
+      redisPassword: secretConfig("redisPassword"),
+    },
+    { dependsOn: [foundation] },
+  );
+  const monitoring = new MonitoringStack(
+    "monitoring",
+    { config, namespace: foundation.namespaces.monitoring.metadata.name, grafanaSecretsManager: secrets.secretsManagerTarget("grafana-admin") },
+    { dependsOn: [foundation] },
+  );
+  new Exporters("exporters", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation, secrets] });
   new AlertRules("alert-rules", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
   new AlertmanagerConfig("alertmanager", { config, namespace: foundation.namespaces.monitoring.metadata.name }, { dependsOn: [foundation] });
 
@@ -47,23 +68,6 @@ export function createPlatform(config: PlatformConfig): Platform {
       ),
   );
 
-  // Credentials first (generated in dev, from --secret config otherwise), then dev's datastores
-  // and the backups that read them.
-  const secrets = new PlatformSecrets(
-    "secrets",
-    {
-      environment: config.environment,
-      namespaces: foundation.namespaceNames,
-      postgres: config.postgres,
-      redis: config.redis,
-      objectStore: config.backup.enabled && !config.aws,
-      objectStoreRotation: config.backup.rotation,
-      aws: config.aws,
-      postgresPassword: secretConfig("postgresPassword"),
-      redisPassword: secretConfig("redisPassword"),
-    },
-    { dependsOn: [foundation] },
-  );
   const datastores = new DevDatastores(
     "datastores",
     { environment: config.environment, namespaces: config.namespaces, postgres: config.postgres, redis: config.redis, objectStore: config.backup.enabled && !config.aws },

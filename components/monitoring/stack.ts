@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../foundation/labels";
+import { GeneratedSecret, type SecretsManagerTarget } from "../secrets/generated-secret";
 import { MONITORING_RELEASE } from "./contract";
 import { buildDashboards, dashboardJson } from "./dashboards";
 import { appServiceMonitors, type MonitoringObject } from "./monitors";
@@ -24,6 +24,13 @@ export interface MonitoringStackArgs {
   readonly dashboards?: boolean;
   /** Name of the Secret holding the Grafana admin credentials. @default "grafana-admin" */
   readonly grafanaAdminSecretName?: string;
+  /** Rotation keeper of the Grafana admin password: change it to regenerate. @default "initial" */
+  readonly grafanaPasswordRotation?: string;
+  /**
+   * Also store the Grafana admin credentials in AWS Secrets Manager (AWS stacks), for consumers
+   * outside the cluster. @default undefined (Kubernetes Secret only)
+   */
+  readonly grafanaSecretsManager?: SecretsManagerTarget;
 }
 
 /** Creates a prometheus-operator custom resource from its plain-data description. */
@@ -79,15 +86,20 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
     // Letters and digits only (32 of them carry ~190 bits): symbols break shell quoting in
     // `grafana cli admin reset-admin-password` and URL-encoded basic auth.
-    const password = new random.RandomPassword(`${name}-grafana-password`, { length: passwordLength, special: false }, { parent: this });
-    const adminSecret = new k8s.core.v1.Secret(
-      `${name}-grafana-admin`,
+    const admin = new GeneratedSecret(
+      `${name}-grafana`,
       {
-        metadata: { name: this.grafanaAdminSecretName, namespace, labels },
-        type: "Opaque",
-        stringData: { [GRAFANA_ADMIN_KEYS.user]: "admin", [GRAFANA_ADMIN_KEYS.password]: password.result },
+        environment: config.environment,
+        component: "monitoring",
+        description: `Grafana admin user of app-platform (${config.environment})`,
+        rotation: args.grafanaPasswordRotation ?? "initial",
+        length: passwordLength,
+        secretName: this.grafanaAdminSecretName,
+        namespaces: [namespace],
+        passwordKey: GRAFANA_ADMIN_KEYS.password,
+        staticData: { [GRAFANA_ADMIN_KEYS.user]: "admin" },
+        secretsManager: args.grafanaSecretsManager,
       },
-      // The Kubernetes SDK already keeps a Secret's data and stringData secret in state.
       { parent: this },
     );
 
@@ -111,7 +123,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
         values: kubePrometheusStackValues(config, { grafanaAdminSecret: this.grafanaAdminSecretName }),
       },
       // Policies first: under default-deny, pods started before them could not reach the API server.
-      { parent: this, dependsOn: [adminSecret, ...policies] },
+      { parent: this, dependsOn: [admin, ...policies] },
     );
 
     appServiceMonitors(config, labels).forEach((m) =>

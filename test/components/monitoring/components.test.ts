@@ -44,7 +44,7 @@ describe("MonitoringStack", () => {
     const kids = children("ms-defaults");
     expect(of(kids, "random:index/randomPassword:RandomPassword")[0].inputs).toMatchObject({ length: 32, special: false });
     const secret = of(kids, "kubernetes:core/v1:Secret")[0];
-    expect(secret.name).toBe("ms-defaults-grafana-admin");
+    expect(secret.name).toBe("ms-defaults-grafana-k8s-0");
     expect(secret.inputs.metadata).toMatchObject({ name: "grafana-admin", namespace: "monitoring" });
     expect(m.grafanaAdminSecretName).toBe("grafana-admin");
     expect(m.releaseName).toBe("kube-prometheus-stack");
@@ -72,6 +72,25 @@ describe("MonitoringStack", () => {
     const monitors = of(kids, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
     expect(monitors.map((x) => x.name)).toEqual(["ms-a-app-podinfo", "ms-a-app-orders-api"]);
     for (const x of monitors) expect(x.inputs.metadata.namespace).toBe("obs");
+  });
+
+  it("the Grafana admin password rotates only with its keeper, and goes to Secrets Manager when asked", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    new MonitoringStack("ms-sm", {
+      config: stackConfig("production"),
+      dashboards: false,
+      grafanaPasswordRotation: "2026-11",
+      grafanaSecretsManager: { kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k", recoveryWindowInDays: 30, name: "app-platform/production/grafana-admin" },
+    });
+    await settle();
+    const kids = children("ms-sm");
+    expect(of(kids, "random:index/randomPassword:RandomPassword")[0].inputs.keepers).toEqual({ rotation: "2026-11" });
+    const sm = of(kids, "aws:secretsmanager/secret:Secret");
+    expect(sm.map((x) => x.inputs)).toMatchObject([{ name: "app-platform/production/grafana-admin", kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k", recoveryWindowInDays: 30 }]);
+    new MonitoringStack("ms-nosm", { config: stackConfig("dev"), dashboards: false });
+    await settle();
+    expect(of(children("ms-nosm"), "aws:secretsmanager/secret:Secret")).toEqual([]);
+    expect(of(children("ms-nosm"), "random:index/randomPassword:RandomPassword")[0].inputs.keepers).toEqual({ rotation: "initial" });
   });
 
   it("refuses a short Grafana password", async () => {

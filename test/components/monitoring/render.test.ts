@@ -45,7 +45,7 @@ for (const stack of STACKS) {
         namespace: "monitoring",
         repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
       });
-      const secret = ofType(get().result.resources, "kubernetes:core/v1:Secret").find((s) => s.name === "monitoring-grafana-admin")!;
+      const secret = ofType(get().result.resources, "kubernetes:core/v1:Secret").find((s) => s.name === "monitoring-grafana-k8s-0")!;
       expect(c.dependsOn).toContain(secret.urn);
       for (const np of ofType(get().result.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((n) => n.name.startsWith("monitoring-netpol-"))) {
         expect(c.dependsOn).toContain(np.urn);
@@ -83,7 +83,7 @@ for (const stack of STACKS) {
       const { result, files } = get();
       const pw = ofType(result.resources, "random:index/randomPassword:RandomPassword").find((p) => p.name === "monitoring-grafana-password")!;
       expect(pw.inputs).toMatchObject({ length: 32, special: false });
-      const secret = ofType(result.resources, "kubernetes:core/v1:Secret").find((s) => s.name === "monitoring-grafana-admin")!;
+      const secret = ofType(result.resources, "kubernetes:core/v1:Secret").find((s) => s.name === "monitoring-grafana-k8s-0")!;
       expect(secret.inputs.stringData).toBe("[secret]");
       const chart = ofType(result.resources, "kubernetes:helm.sh/v4:Chart")[0];
       expect((chart.inputs as any).values.grafana.admin.existingSecret).toBe((secret.inputs as any).metadata.name);
