@@ -144,8 +144,12 @@ describe("monitoring harness on loopback", () => {
     }
     const resolvedAt = Date.now();
     await chain.recorder.waitFor({ receiver: "pager", kind: "pagerduty", status: "resolved", since: resolvedAt }, 20_000);
-    // The warning fired during the same outage but the critical alert inhibits it.
-    expect(chain.recorder.find({ labels: { alertname: "FixtureAppDownWarning" }, since })).toEqual([]);
+    // The warning fired during the same outage but the critical alert inhibits it. Only the
+    // outage is asserted: when the fault clears, the critical alert's resolution can reach
+    // Alertmanager before the warning's, which lifts the inhibition for one group_wait — an
+    // Alertmanager race a loaded machine shows now and then, not a routing fault.
+    const duringOutage = chain.recorder.find({ labels: { alertname: "FixtureAppDownWarning" }, since }).filter((n) => n.at < resolvedAt);
+    expect(duringOutage).toEqual([]);
   });
 
   it("alerts on a stopped Postgres and resolves after it is started again", async () => {
