@@ -2,28 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENTS, type Environment } from "../../../stacks/schema/common";
 import { baseValues, edited, load } from "../../stacks/fixtures";
+import { captureRegistrations, type Captured } from "../../support/mocks";
 
-interface Captured {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: any;
-}
-const captured: Captured[] = [];
-
-beforeAll(() => {
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    "app-platform",
-    "test",
-    false,
-  );
-});
+const { captured } = captureRegistrations();
 
 /** Creates a Foundation and waits until every child has registered. */
 async function foundation(name: string, env: Environment, values = baseValues(env)): Promise<Captured[]> {

@@ -1,39 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { edited, load } from "../../stacks/fixtures";
 import { stackConfig } from "./fixtures";
+import { captureRegistrations, type Captured } from "../../support/mocks";
 
-interface Captured {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: any;
-}
-const captured: Captured[] = [];
-
-beforeAll(() => {
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state = { ...args.inputs, ...(args.type === "random:index/randomPassword:RandomPassword" ? { result: "generated" } : {}) };
-        return { id: `${args.name}-id`, state };
-      },
-      call: () => ({}),
-    },
-    "app-platform",
-    "test",
-    false,
-  );
-});
-
-async function settle(): Promise<void> {
-  let last = -1;
-  while (last !== captured.length) {
-    last = captured.length;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-const children = (prefix: string) => captured.filter((c) => c.name.startsWith(`${prefix}-`));
+const { settle, children } = captureRegistrations();
 const of = (list: Captured[], type: string) => list.filter((c) => c.type === type);
 
 describe("MonitoringStack", () => {

@@ -1,37 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stackConfig } from "../fixtures";
+import { captureRegistrations } from "../../../support/mocks";
 
-interface Captured {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: any;
-}
-const captured: Captured[] = [];
-
-beforeAll(() => {
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    "app-platform",
-    "test",
-    false,
-  );
-});
-
-async function settle(): Promise<void> {
-  let last = -1;
-  while (last !== captured.length) {
-    last = captured.length;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-const children = (prefix: string) => captured.filter((c) => c.name.startsWith(`${prefix}-`));
+const { settle, children } = captureRegistrations();
 // How the mock monitor sees a value marked secret.
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";

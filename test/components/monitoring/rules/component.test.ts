@@ -1,38 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MONITORING_LABEL } from "../../../../components/monitoring/contract";
 import { stackConfig } from "../fixtures";
+import { captureRegistrations } from "../../../support/mocks";
 
-interface Captured {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: any;
-}
-const captured: Captured[] = [];
-
-beforeAll(() => {
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        captured.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    "app-platform",
-    "test",
-    false,
-  );
-});
-
-async function settle(): Promise<void> {
-  let last = -1;
-  while (last !== captured.length) {
-    last = captured.length;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-const children = (prefix: string) => captured.filter((c) => c.name.startsWith(`${prefix}-`));
+const { settle, children } = captureRegistrations();
 
 describe("AlertRules", () => {
   it("defaults: one PrometheusRule per group named <name>-<group>, in config.namespaces.monitoring, labelled for Prometheus", async () => {
