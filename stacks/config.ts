@@ -124,6 +124,9 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest known key to `key`, if it is close enough to be a likely misspelling. */
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  // An abbreviation ("prod" for "production") is as likely as a typo.
+  const expanded = key.length >= 3 ? known.filter((k) => k.toLowerCase().startsWith(key.toLowerCase())) : [];
+  if (expanded.length === 1) return expanded[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {
@@ -302,6 +305,7 @@ export function loadPlatformConfig(
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(...issueToProblems(issue, input));
+    problems.push(...rulesDespiteSchemaProblems(input, problems));
     throw new ConfigError(dedupe(problems), stack);
   }
   if (problems.length > 0) throw new ConfigError(problems, stack);
@@ -310,6 +314,63 @@ export function loadPlatformConfig(
   const semantic = checkPlatform(resolved, parsed.data);
   if (semantic.length > 0) throw new ConfigError(semantic, stack);
   return resolved;
+}
+
+/**
+ * The cross-field and per-environment rules, run on what is left of an input after the values
+ * the schema refused are taken out, so that one load reports the rule problems too instead of
+ * a second round after the schema problems are fixed. A service with a refused field is left
+ * out whole (its rules need every field); the others keep their index in messages. Nothing is
+ * reported when the environment itself is unreadable (it selects the defaults), and a rule
+ * problem on a path the schema already reported is not repeated.
+ */
+function rulesDespiteSchemaProblems(input: Record<string, unknown>, reported: readonly ConfigProblem[]): ConfigProblem[] {
+  const candidate = structuredClone(input);
+  let serviceIndex = Array.isArray(candidate.services) ? candidate.services.map((_, i) => i) : [];
+  const removed: string[] = [];
+  for (let round = 0; round < 5; round++) {
+    const parsed = configSchema.safeParse(candidate);
+    if (parsed.success) {
+      const resolved = resolvePlatform(parsed.data, ENVIRONMENT_DEFAULTS[parsed.data.environment as Environment]);
+      const renumber = (text: string) => text.replace(/services\[(\d+)\]/g, (_, k: string) => `services[${serviceIndex[Number(k)]}]`);
+      // A rule about a value that was taken out (or that names it) would only echo the schema.
+      const seen = [...reported.map((p) => p.path), ...removed];
+      const overlaps = (p: ConfigProblem, s: string) => p.path === s || p.path.startsWith(`${s}.`) || p.path.startsWith(`${s}[`) || s.startsWith(`${p.path}.`);
+      const names = (p: ConfigProblem, s: string) => p.message.includes(` ${s}`) || p.message.includes(`\`${s}`) || p.message.includes(`${s} `);
+      return checkPlatform(resolved, parsed.data)
+        .map((p) => ({ path: renumber(p.path), message: renumber(p.message) }))
+        .filter((p) => !seen.some((s) => overlaps(p, s)) && !removed.some((s) => names(p, s)));
+    }
+    const dropServices = new Set<number>();
+    for (const issue of parsed.error.issues) {
+      const path = issue.path;
+      if (path[0] === "services" && typeof path[1] === "number") {
+        dropServices.add(path[1]);
+      } else if (issue.code === "unrecognized_keys") {
+        const parent = valueAt(candidate, path) as Record<string, unknown> | undefined;
+        for (const k of issue.keys) if (parent) delete parent[k];
+      } else if (path.length === 0 || path[0] === "environment") {
+        return [];
+      } else if (path[0] === "clusterPlatform") {
+        // No rule depends on it; any valid value lets the others run.
+        candidate.clusterPlatform = "generic";
+      } else {
+        // An optional value the schema refused falls back to its default; a required one
+        // that is missing takes its parent object with it (repeated in the next round).
+        const at = valueAt(candidate, path) === undefined ? path.slice(0, -1) : path;
+        if (at.length === 0) return [];
+        const parent = valueAt(candidate, at.slice(0, -1)) as Record<PropertyKey, unknown> | undefined;
+        if (parent && typeof parent === "object") delete parent[at[at.length - 1] as string];
+        removed.push(formatPath(at));
+      }
+    }
+    if (dropServices.size > 0 && Array.isArray(candidate.services)) {
+      const services = candidate.services as unknown[];
+      candidate.services = services.filter((_, i) => !dropServices.has(i));
+      serviceIndex = serviceIndex.filter((_, i) => !dropServices.has(i));
+    }
+  }
+  return [];
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

@@ -614,6 +614,36 @@ describe("loadPlatformConfig", () => {
     expect(problemsOf(values)).toEqual([]);
   });
 
+  it("reports schema and rule problems in one load; a service the schema refused gets no echoed rule problems", () => {
+    const values = edited("production", (v) => {
+      const second = structuredClone(v.services[0]);
+      second.name = "api";
+      second.replicas = { min: 5, max: 3 };
+      v.services[0].port = 80800;
+      v.services[0].replicas = { min: 1, max: 4 };
+      v.services.push(second);
+      v.clusterPlatform = "ekss";
+      delete v.backup.objectLock;
+    });
+    expect(problemsOf(values)).toEqual([
+      `${P}clusterPlatform ("ekss") must be one of "eks", "gke", "aks", "kind", "generic": did you mean "eks"?`,
+      `${P}services[0].port (80800) must be <= 65535`,
+      `${P}services[1].replicas.min (5) must be <= replicas.max (3)`,
+      `${P}services[1].idleReplicas (5) must be <= replicas.max (3)`,
+      `${P}backup.objectLock (unset) is required in production: add \`objectLock: { mode: "COMPLIANCE", days: 30 }\` so that backups cannot be deleted or overwritten`,
+    ]);
+  });
+
+  it("runs no rules when the environment itself is unreadable (it selects the defaults)", () => {
+    const values = edited("production", (v) => {
+      v.environment = "prod";
+      delete v.backup.objectLock;
+    });
+    expect(problemsOf(values)).toEqual([
+      `${P}environment ("prod") must be one of "dev", "staging", "production": did you mean "production"?`,
+    ]);
+  });
+
   it("throws a ConfigError whose message lists every problem under a header naming the stack", () => {
     const values = edited("dev", (v) => {
       v.clusterPlatform = "eksx";
