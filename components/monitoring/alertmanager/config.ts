@@ -41,6 +41,8 @@ export const MUTED_WHILE_DOWN = [
   "ErrorBudgetBurn.*",
   "LatencyBudgetBurn.*",
   "SLOErrorBudgetLow",
+  // A service's own scrape targets are down whenever it is: one page, not a page and a warning.
+  "ScrapeTargetsDown",
 ] as const;
 
 /** Alertmanager timers per environment, before `timeScale`. */

@@ -49,7 +49,8 @@ export const monitoringGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "ScrapeTargetsDown",
-        expr: `count by (namespace, job) (up == 0) / count by (namespace, job) (up) > ${t.targetDownRatio}`,
+        // `service` is kept so that ServiceDown of the same service inhibits this warning.
+        expr: `count by (namespace, job, service) (up == 0) / count by (namespace, job, service) (up) > ${t.targetDownRatio}`,
         for: ctx.durOf("targetDownFor"),
         severity: "warning",
         summary: "{{ $value | humanizePercentage }} of {{ $labels.job }} targets are down",

@@ -42,7 +42,7 @@ describe("Alertmanager configuration builder", () => {
     expect(c.inhibit_rules[0]).toEqual({ source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ["alertname", "namespace"] });
     expect(c.inhibit_rules[1]).toEqual({
       source_matchers: ['alertname="ServiceDown"'],
-      target_matchers: ['alertname=~"ServiceHighLatency|ServiceHighErrorRatio|ServiceElevatedErrorRatio|ServiceNoTraffic|ErrorBudgetBurn.*|LatencyBudgetBurn.*|SLOErrorBudgetLow"'],
+      target_matchers: ['alertname=~"ServiceHighLatency|ServiceHighErrorRatio|ServiceElevatedErrorRatio|ServiceNoTraffic|ErrorBudgetBurn.*|LatencyBudgetBurn.*|SLOErrorBudgetLow|ScrapeTargetsDown"'],
       equal: ["namespace", "service"],
     });
     expect(c.inhibit_rules).toContainEqual({ source_matchers: ['alertname="ServiceHighErrorRatio"'], target_matchers: ['alertname="ServiceElevatedErrorRatio"'], equal: ["namespace", "service"] });
