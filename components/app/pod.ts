@@ -2,6 +2,7 @@ import type { ResolvedProbe, ServiceConfig } from "../../stacks/resolve";
 import type { Environment } from "../../stacks/schema/common";
 import type { Color } from "../../stacks/schema/services";
 import { METRICS_PORT_NAME } from "../monitoring/contract";
+import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { colorLabels, colorSelector } from "./labels";
 import type { ColorPlan } from "./sizing";
 import { SETTINGS_CHECKSUM_ANNOTATION, secretEnv, settingsChecksum, settingsConfigMapName } from "./settings";
@@ -12,34 +13,6 @@ export const APP_CONTAINER = "app";
 export const HTTP_PORT_NAME = "http";
 /** Size cap of the writable /tmp volume: the root filesystem is read-only. */
 export const TMP_SIZE_LIMIT = "64Mi";
-
-/** Pod-level security context: non-root with a fixed UID/GID, seccomp RuntimeDefault. */
-export function podSecurityContext(runAsUser: number): Record<string, unknown> {
-  return {
-    runAsNonRoot: true,
-    runAsUser,
-    runAsGroup: runAsUser,
-    fsGroup: runAsUser,
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-/**
- * Container security context: the Pod Security "restricted" profile and then some — read-only
- * root filesystem, no privilege escalation, every capability dropped, not privileged.
- */
-export function containerSecurityContext(runAsUser: number): Record<string, unknown> {
-  return {
-    runAsNonRoot: true,
-    runAsUser,
-    runAsGroup: runAsUser,
-    privileged: false,
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
 
 function httpProbe(p: ResolvedProbe, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -130,7 +103,7 @@ export function deploymentSpec<I>(input: DeploymentInput<I>): Record<string, unk
         serviceAccountName: input.serviceAccountName,
         automountServiceAccountToken: s.automountServiceAccountToken,
         enableServiceLinks: false,
-        securityContext: podSecurityContext(s.runAsUser),
+        securityContext: restrictedPod(s.runAsUser),
         terminationGracePeriodSeconds: s.shutdown.terminationGracePeriodSeconds,
         topologySpreadConstraints: topologySpread(environment, s.name, plan.color),
         containers: [
@@ -150,7 +123,7 @@ export function deploymentSpec<I>(input: DeploymentInput<I>): Record<string, unk
             // the ingress controller; the sleep action (Kubernetes >= 1.30) needs no shell in the image.
             // A zero pause is no hook at all (a zero sleep is still gated in Kubernetes 1.33).
             ...(s.shutdown.preStopSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: s.shutdown.preStopSeconds } } } } : {}),
-            securityContext: containerSecurityContext(s.runAsUser),
+            securityContext: restrictedContainer(s.runAsUser),
             volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
           },
         ],

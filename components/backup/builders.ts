@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cronPeriodSeconds } from "../../stacks/schema/cron";
-import { restrictedContainerSecurity, restrictedPodSecurity, scratchVolume } from "../datastores/security";
+import { restrictedContainer, restrictedPod } from "../foundation/security";
+import { scratchVolume } from "../datastores/security";
 
 /** Folder of the committed scripts (mounted into the jobs from a ConfigMap). */
 export const SCRIPTS_DIR = path.resolve(__dirname, "..", "..", "scripts", "backup");
@@ -110,7 +111,7 @@ export function backupJobPodSpec(i: JobPodInput): Record<string, unknown> {
     serviceAccountName: i.serviceAccountName,
     // IRSA's token is a projected volume of its own; the Kubernetes API token is not needed.
     automountServiceAccountToken: false,
-    securityContext: restrictedPodSecurity(BACKUP_UID),
+    securityContext: restrictedPod(BACKUP_UID),
     containers: [
       {
         name: i.script === "backup.sh" ? "backup" : "restore-drill",
@@ -125,7 +126,7 @@ export function backupJobPodSpec(i: JobPodInput): Record<string, unknown> {
         ],
         // No CPU limit: compression should use idle CPU; memory is bounded.
         resources: { requests: { cpu: i.resources.cpu, memory: i.resources.memory }, limits: { memory: i.resources.memoryLimit } },
-        securityContext: restrictedContainerSecurity(),
+        securityContext: restrictedContainer(),
         volumeMounts: [
           { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
           { name: "scratch", mountPath: "/scratch" },

@@ -1,4 +1,5 @@
-import { restrictedContainerSecurity, restrictedPodSecurity, scratchVolume } from "./security";
+import { restrictedContainer, restrictedPod } from "../foundation/security";
+import { scratchVolume } from "./security";
 
 /** Pinned images of the dev datastores (official images; UIDs are the images' own users). */
 export const DATASTORE_IMAGES = {
@@ -68,7 +69,7 @@ export function postgresPodSpec(i: PostgresPodInput): Record<string, unknown> {
   const { image, uid } = DATASTORE_IMAGES.postgres;
   return {
     automountServiceAccountToken: false,
-    securityContext: restrictedPodSecurity(uid),
+    securityContext: restrictedPod(uid),
     containers: [
       {
         name: "postgres",
@@ -85,7 +86,7 @@ export function postgresPodSpec(i: PostgresPodInput): Record<string, unknown> {
         readinessProbe: { exec: { command: ["pg_isready", "-U", i.user, "-d", i.database, "-h", "127.0.0.1", "-p", String(i.port)] }, periodSeconds: 5 },
         livenessProbe: { tcpSocket: { port: i.port }, periodSeconds: 10, failureThreshold: 6 },
         resources: resources(i.resources),
-        securityContext: restrictedContainerSecurity(),
+        securityContext: restrictedContainer(),
         volumeMounts: [
           { name: "data", mountPath: "/var/lib/postgresql/data" },
           { name: "run", mountPath: "/var/run/postgresql" },
@@ -119,7 +120,7 @@ export function redisPodSpec(i: RedisPodInput): Record<string, unknown> {
   const { image, uid } = DATASTORE_IMAGES.redis;
   return {
     automountServiceAccountToken: false,
-    securityContext: restrictedPodSecurity(uid),
+    securityContext: restrictedPod(uid),
     containers: [
       {
         name: "redis",
@@ -138,7 +139,7 @@ export function redisPodSpec(i: RedisPodInput): Record<string, unknown> {
         },
         livenessProbe: { tcpSocket: { port: i.port }, periodSeconds: 10, failureThreshold: 6 },
         resources: resources(i.resources),
-        securityContext: restrictedContainerSecurity(),
+        securityContext: restrictedContainer(),
         volumeMounts: [
           { name: "data", mountPath: "/data" },
           { name: "conf", mountPath: "/etc/redis-conf" },
@@ -164,7 +165,7 @@ export function objectStorePodSpec(i: ObjectStorePodInput): Record<string, unkno
   const { image, uid } = DATASTORE_IMAGES.objectStore;
   return {
     automountServiceAccountToken: false,
-    securityContext: restrictedPodSecurity(uid),
+    securityContext: restrictedPod(uid),
     containers: [
       {
         name: "object-store",
@@ -179,7 +180,7 @@ export function objectStorePodSpec(i: ObjectStorePodInput): Record<string, unkno
         readinessProbe: { httpGet: { path: "/minio/health/ready", port: i.port }, periodSeconds: 5 },
         livenessProbe: { httpGet: { path: "/minio/health/live", port: i.port }, periodSeconds: 10, failureThreshold: 6 },
         resources: resources(i.resources),
-        securityContext: restrictedContainerSecurity(),
+        securityContext: restrictedContainer(),
         volumeMounts: [
           { name: "data", mountPath: "/data" },
           { name: "tmp", mountPath: "/tmp" },

@@ -9,6 +9,7 @@ import {
 import type { MonitoringObject } from "../monitoring/monitors";
 import type { NetworkPolicySpec } from "../monitoring/network-policies";
 import { BLACKBOX_CONFIG_FILE } from "./blackbox";
+import { restrictedContainer, restrictedPod } from "../foundation/security";
 
 /** Which exporter. */
 export type ExporterKind = "postgres" | "redis" | "blackbox";
@@ -48,26 +49,8 @@ export interface ExporterSpec {
   readonly egress: readonly k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
 }
 
-/** The container security context of every workload: no root, no writes, no privileges. */
-export const HARDENED_CONTAINER = {
-  runAsNonRoot: true,
-  runAsUser: 65534,
-  runAsGroup: 65534,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  privileged: false,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-} as const;
-
-/** The pod security context of every workload. */
-export const HARDENED_POD = {
-  runAsNonRoot: true,
-  runAsUser: 65534,
-  runAsGroup: 65534,
-  fsGroup: 65534,
-  seccompProfile: { type: "RuntimeDefault" },
-} as const;
+/** UID/GID the exporters run as ("nobody"): none of them needs a user of its own. */
+export const EXPORTER_UID = 65534;
 
 /** Resource requests and limits of an exporter (they are small, single-purpose processes). */
 export const EXPORTER_RESOURCES = { requests: { cpu: "20m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } } as const;
@@ -159,7 +142,7 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
       metadata: { labels },
       spec: {
         automountServiceAccountToken: false,
-        securityContext: HARDENED_POD,
+        securityContext: restrictedPod(EXPORTER_UID),
         containers: [
           {
             name: "exporter",
@@ -168,7 +151,7 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
             env: e.env.map((v) => ({ ...v })),
             ports: [{ name: METRICS_PORT_NAME, containerPort: port, protocol: "TCP" }],
             resources: EXPORTER_RESOURCES,
-            securityContext: { ...HARDENED_CONTAINER, capabilities: { drop: [...HARDENED_CONTAINER.capabilities.drop] } },
+            securityContext: restrictedContainer(EXPORTER_UID),
             // Neither check touches the datastore: a down database must show as pg_up == 0, not as
             // a restarting (liveness) or unlisted (readiness) exporter. Readiness only needs the
             // port to accept connections; liveness needs the HTTP server to answer.

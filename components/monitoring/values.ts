@@ -1,4 +1,5 @@
 import type { PlatformConfig } from "../../stacks/config";
+import { restrictedContainer, restrictedPod } from "../foundation/security";
 import {
   ALERTMANAGER_CONFIG_SECRET,
   ALERTMANAGER_RECEIVERS_SECRET,
@@ -134,22 +135,10 @@ export const CHART_WORKLOAD_RESOURCES = {
 export const CHART_UIDS = { nobody: 65534, grafana: 472 } as const;
 
 /**
- * The container securityContext every chart workload gets: the platform's secure defaults
- * (no privilege escalation, read-only root filesystem, every capability dropped, seccomp
- * RuntimeDefault). Set in full rather than relying on each chart's defaults, which differ
- * between the subcharts and between chart versions.
+ * The container securityContext every chart workload gets, set in full rather than relying on
+ * each chart's defaults, which differ between the subcharts and between chart versions.
  */
-export const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-} as const;
-
-/** The pod securityContext of a chart workload running as `uid`: non-root, seccomp RuntimeDefault. */
-export function restrictedPod(uid: number): Record<string, unknown> {
-  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
-}
+export const RESTRICTED_CONTAINER = restrictedContainer();
 
 /** Names the values refer to that are created outside the chart. */
 export interface ValuesRefs {

@@ -133,7 +133,7 @@ describe("job settings", () => {
     const c = pod.containers[0];
     expect(c.name).toBe("restore-drill");
     expect(c.command).toEqual(["/bin/bash", "/opt/app-platform/backup/restore-drill.sh"]);
-    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] } });
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
     expect(c.env.slice(-3)).toEqual([{ name: "BACKUP_WORKDIR", value: "/scratch" }, { name: "HOME", value: "/scratch" }, { name: "TMPDIR", value: "/scratch" }]);
     expect(pod.volumes).toEqual([
       { name: "scripts", configMap: { name: "cm", defaultMode: 0o555 } },

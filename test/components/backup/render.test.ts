@@ -162,7 +162,7 @@ describe.each(["dev", "staging", "production"])("%s: CronJobs", (stack) => {
     expect(spec.restartPolicy).toBe("Never");
     expect(spec.serviceAccountName).toBe(name);
     const c = spec.containers[0];
-    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] } });
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
     expect(c.resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } });
     expect(c.command).toEqual(["/bin/bash", `/opt/app-platform/backup/${name === BACKUP_CRONJOB ? "backup.sh" : "restore-drill.sh"}`]);
     expect(spec.volumes).toContainEqual({ name: "scripts", configMap: { name: "backup-scripts", defaultMode: 0o555 } });
