@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { pagerDutyViolations, slackViolations } from "./contracts";
 
 /** The integrations whose requests the recorder understands. */
 export type NotificationKind = "slack" | "pagerduty" | "webhook" | "heartbeat" | "shadow";
@@ -33,6 +34,12 @@ export interface Notification {
   readonly status?: "firing" | "resolved";
   /** Alerts of a webhook-shaped body; empty for Slack and PagerDuty. */
   readonly alerts: readonly RecordedAlert[];
+  /**
+   * How the request breaks the vendor's documented contract (tools/harness/contracts.ts):
+   * empty when the real PagerDuty or Slack would accept it. A request with violations was
+   * answered 400, as the vendor answers, so Alertmanager counts it as failed, not delivered.
+   */
+  readonly violations: readonly string[];
 }
 
 /** A filter of {@link NotificationRecorder.find}; every given field must match. */
@@ -45,6 +52,8 @@ export interface NotificationFilter {
   readonly labels?: Record<string, string>;
   /** Only notifications that arrived at or after this time (ms). */
   readonly since?: number;
+  /** Only notifications the vendor would accept (true) or refuse (false). */
+  readonly accepted?: boolean;
 }
 
 /**
@@ -58,6 +67,9 @@ export function recorderPath(alertmanager: string, receiver: string, kind: Notif
 /**
  * An HTTP server on loopback that stands in for Slack, PagerDuty, webhook and heartbeat
  * endpoints and records every notification, so tests can assert which receiver got what.
+ * The PagerDuty and Slack endpoints enforce the vendors' documented request contracts
+ * (tools/harness/contracts.ts) and answer 400 to a request the vendor would refuse, like the
+ * vendor does: a page that PagerDuty would drop is not "delivered" here either.
  */
 export class NotificationRecorder {
   private readonly server: http.Server;
@@ -70,7 +82,13 @@ export class NotificationRecorder {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        this.record(req.url ?? "/", Buffer.concat(chunks).toString("utf8"));
+        const n = this.record(req.url ?? "/", Buffer.concat(chunks).toString("utf8"));
+        if (n.violations.length > 0) {
+          // PagerDuty answers 400 with "Event object is invalid" and the errors; Slack 400 with a code.
+          res.writeHead(400, { "content-type": "application/json" });
+          res.end(n.kind === "pagerduty" ? JSON.stringify({ status: "invalid event", message: "Event object is invalid", errors: n.violations }) : "invalid_payload");
+          return;
+        }
         // PagerDuty's Events API answers 202; the others accept any 2xx.
         res.writeHead(req.url?.endsWith("/pagerduty") ? 202 : 200, { "content-type": "application/json" });
         res.end('{"status":"success"}');
@@ -97,6 +115,11 @@ export class NotificationRecorder {
   /** Every notification so far, oldest first. */
   all(): readonly Notification[] {
     return [...this.received];
+  }
+
+  /** Requests the real vendor would have refused, with why (should be none). */
+  rejected(): string[] {
+    return this.received.filter((n) => n.violations.length > 0).map((n) => `${n.alertmanager}/${n.receiver}/${n.kind}: ${n.violations.join("; ")} — body ${JSON.stringify(n.body).slice(0, 400)}`);
   }
 
   /** The notifications that match `filter`, oldest first. */
@@ -144,7 +167,7 @@ export class NotificationRecorder {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private record(url: string, text: string): void {
+  private record(url: string, text: string): Notification {
     const [amSeg = "", receiverSeg = "", kindSeg = ""] = url.split("?")[0]!.split("/").slice(1);
     let body: any;
     try {
@@ -163,7 +186,8 @@ export class NotificationRecorder {
             ? "firing"
             : undefined
         : undefined;
-    this.received.push({
+    const violations = kind === "pagerduty" ? pagerDutyViolations(body) : kind === "slack" ? slackViolations(body) : [];
+    const n: Notification = {
       alertmanager: decodeURIComponent(amSeg),
       receiver: decodeURIComponent(receiverSeg),
       kind,
@@ -171,11 +195,14 @@ export class NotificationRecorder {
       body,
       status,
       alerts: webhookShaped && Array.isArray(body.alerts) ? body.alerts : [],
-    });
+      violations,
+    };
+    this.received.push(n);
     for (const w of [...this.waiters]) {
       this.waiters.delete(w);
       w();
     }
+    return n;
   }
 }
 
@@ -184,6 +211,7 @@ function matches(n: Notification, f: NotificationFilter): boolean {
   if (f.receiver !== undefined && n.receiver !== f.receiver) return false;
   if (f.kind !== undefined && n.kind !== f.kind) return false;
   if (f.since !== undefined && n.at < f.since) return false;
+  if (f.accepted !== undefined && (n.violations.length === 0) !== f.accepted) return false;
   if (f.labels !== undefined) {
     const want = Object.entries(f.labels);
     const alerts = f.status ? n.alerts.filter((a) => a.status === f.status) : n.alerts;

@@ -234,7 +234,10 @@ async function sameFlush(chain: MonitoringChain, am: string, receiver: string, k
   await waitUntil(`${kind} notification of ${alertname} at ${receiver} beside the one at ${new Date(shadow.at).toISOString()}`, () => near() !== undefined, 3000).catch((e) => {
     throw new Error(`${(e as Error).message}; received:\n${chain.recorder.summary({ alertmanager: am, receiver })}`);
   });
-  return near()!;
+  const real = near()!;
+  // The vendor would have refused it (tools/harness/contracts.ts): nobody was notified.
+  if (real.violations.length > 0) throw new Error(`${kind} notification of ${alertname} at ${receiver} breaks the vendor's contract: ${real.violations.join("; ")}`);
+  return real;
 }
 
 /** A PromQL label selector body for exact matches. */

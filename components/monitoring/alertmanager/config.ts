@@ -83,8 +83,52 @@ export function intendedReceivers(config: PlatformConfig): Record<"critical" | "
   };
 }
 
-const SLACK_TITLE = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ if .CommonLabels.service }} ({{ .CommonLabels.service }}){{ end }}';
-const SLACK_TEXT = "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}";
+/** How many alerts of a group a notification names one by one; the rest are counted. */
+export const LISTED_ALERTS = 3;
+
+/**
+ * Slack title: status, firing count, alert name and service, e.g. `[FIRING:2] EndpointDown`.
+ * GROUP_BY puts `alertname` into every group's common labels, so it is never empty.
+ */
+export const SLACK_TITLE =
+  '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ if .CommonLabels.service }} ({{ .CommonLabels.service }}){{ end }}';
+
+/**
+ * Slack text: each firing alert with its own summary, description and runbook (alerts of one
+ * group differ in their annotations: two nodes, two mounts), then the resolved ones by summary,
+ * so a mixed flush never shows a resolved alert as if it still fired.
+ */
+export const SLACK_TEXT =
+  "{{ range .Alerts.Firing }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}" +
+  "{{ if .Alerts.Resolved }}Resolved:\n{{ range .Alerts.Resolved }}• {{ .Annotations.summary }}\n{{ end }}{{ end }}";
+
+/**
+ * Slack's plain-text `fallback` (what phone notifications show): the title and the first
+ * alert's summary. Alertmanager's default is the title and a link to itself, which says less.
+ */
+export const SLACK_FALLBACK = SLACK_TITLE + "{{ with (index .Alerts 0).Annotations.summary }}: {{ . }}{{ end }}";
+
+/**
+ * PagerDuty's `payload.summary` (Alertmanager's `description`), which the Events API v2 requires
+ * to be non-empty: PagerDuty refuses the event otherwise and no incident opens. One alert: its
+ * own summary. Several: `.CommonAnnotations.summary` is empty as soon as their summaries differ
+ * (two nodes, two probes), so the alert name, service and count lead, then the first
+ * {@link LISTED_ALERTS} firing summaries. Each alternative falls back to the alert name, so
+ * the text is never blank; Alertmanager cuts it at PagerDuty's 1024 characters.
+ */
+export const PAGERDUTY_SUMMARY =
+  "{{ if eq (len .Alerts) 1 }}{{ with (index .Alerts 0).Annotations.summary }}{{ . }}{{ else }}{{ $.CommonLabels.alertname }}{{ end }}" +
+  "{{ else }}{{ .CommonLabels.alertname }}{{ with .CommonLabels.service }} ({{ . }}){{ end }}: {{ .Alerts.Firing | len }} firing" +
+  `{{ range $i, $a := .Alerts.Firing }}{{ if lt $i ${LISTED_ALERTS} }}{{ if $i }};{{ else }} —{{ end }} {{ $a.Annotations.summary }}{{ end }}{{ end }}` +
+  `{{ if gt (len .Alerts.Firing) ${LISTED_ALERTS} }}; …{{ end }}{{ end }}`;
+
+/**
+ * PagerDuty's `payload.source`, "the unique location of the affected system" (required,
+ * non-empty): the service, else the instance, else the job of the group, else the stack.
+ */
+export function pagerDutySource(environment: string): string {
+  return `{{ or .CommonLabels.service .CommonLabels.instance .CommonLabels.job "app-platform-${environment}" }}`;
+}
 
 /**
  * The Alertmanager configuration of a stack (pure). Credentials are never values: receivers
@@ -137,11 +181,19 @@ export function buildAlertmanagerConfig(config: PlatformConfig): Record<string, 
   if (r.pagerduty) {
     receivers.push({
       name: RECEIVERS.pagerduty,
-      pagerduty_configs: [{ routing_key_file: receiverSecretFile("pagerdutyRoutingKey"), severity: r.pagerduty.severity ?? "critical", description: "{{ .CommonAnnotations.summary }}", send_resolved: true }],
+      pagerduty_configs: [
+        {
+          routing_key_file: receiverSecretFile("pagerdutyRoutingKey"),
+          severity: r.pagerduty.severity ?? "critical",
+          description: PAGERDUTY_SUMMARY,
+          source: pagerDutySource(config.environment),
+          send_resolved: true,
+        },
+      ],
     });
   }
   if (r.slack) {
-    const slack = (channel: string) => ({ api_url_file: receiverSecretFile("slackWebhookUrl"), channel, send_resolved: true, title: SLACK_TITLE, text: SLACK_TEXT });
+    const slack = (channel: string) => ({ api_url_file: receiverSecretFile("slackWebhookUrl"), channel, send_resolved: true, title: SLACK_TITLE, text: SLACK_TEXT, fallback: SLACK_FALLBACK });
     receivers.push({ name: RECEIVERS.slackCritical, slack_configs: [slack(r.slack.criticalChannel ?? r.slack.channel)] });
     receivers.push({ name: RECEIVERS.slack, slack_configs: [slack(r.slack.channel)] });
   }

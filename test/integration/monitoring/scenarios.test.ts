@@ -143,6 +143,11 @@ describe(`monitoring end to end (rendered dev stack at time scale ${E2E_TIME_SCA
     expect(empty).toEqual([]);
   }, 90_000);
 
+  it("every PagerDuty and Slack request so far met the vendor's documented contract", () => {
+    expect(chain.recorder.find({ kind: "pagerduty" }).length + chain.recorder.find({ kind: "slack" }).length).toBeGreaterThan(0);
+    expect(chain.recorder.rejected()).toEqual([]);
+  });
+
   it("routes credentials through files mapped out of the receivers Secret", () => {
     expect(JSON.stringify(chain.alertmanagers.main!.config.config)).not.toContain(ALERTMANAGER_SECRETS_DIR);
     expect(chain.alertmanagers.main!.config.integrations).toMatchObject({ pagerduty: ["pagerduty"], slack: ["slack"], "slack-critical": ["slack"], heartbeat: ["slack"] });

@@ -14,13 +14,27 @@ describe("NotificationRecorder", () => {
     rec = new NotificationRecorder();
     await rec.start();
     await fetch(rec.urlFor("main", "team a", "shadow"), { method: "POST", body: JSON.stringify(webhookBody("firing", { alertname: "X", service: "s" })) });
-    const pd = await fetch(rec.urlFor("main", "pd", "pagerduty"), { method: "POST", body: JSON.stringify({ event_action: "resolve" }) });
+    const pd = await fetch(rec.urlFor("main", "pd", "pagerduty"), { method: "POST", body: JSON.stringify({ routing_key: "k", event_action: "resolve", dedup_key: "d" }) });
     expect(pd.status).toBe(202);
     expect(rec.find({ receiver: "team a", labels: { alertname: "X" } })).toHaveLength(1);
     expect(rec.find({ receiver: "team a", labels: { alertname: "Y" } })).toHaveLength(0);
     expect(rec.find({ receiver: "pd", status: "resolved" })).toHaveLength(1);
     expect(rec.find({ alertmanager: "other" })).toHaveLength(0);
     expect(recorderPath("main", "team a", "slack")).toBe("/main/team%20a/slack");
+  });
+
+  it("answers 400 to a PagerDuty or Slack request the vendor would refuse, and lists it", async () => {
+    rec = new NotificationRecorder();
+    await rec.start();
+    const blank = { routing_key: "k", event_action: "trigger", payload: { summary: "", source: "Alertmanager", severity: "critical" } };
+    const pd = await fetch(rec.urlFor("main", "pd", "pagerduty"), { method: "POST", body: JSON.stringify(blank) });
+    expect(pd.status).toBe(400);
+    expect(await pd.json()).toMatchObject({ status: "invalid event", errors: ["payload.summary is missing or empty"] });
+    const slack = await fetch(rec.urlFor("main", "chat", "slack"), { method: "POST", body: JSON.stringify({ channel: "#a", attachments: [{ title: "t" }] }) });
+    expect(slack.status).toBe(400);
+    expect(rec.rejected()).toHaveLength(2);
+    expect(rec.find({ accepted: true })).toEqual([]);
+    expect(rec.find({ receiver: "pd", accepted: false })[0]!.status).toBe("firing");
   });
 
   it("waits for a notification and fails with what arrived instead", async () => {
