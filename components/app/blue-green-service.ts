@@ -3,12 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "../../stacks/resolve";
 import type { Environment } from "../../stacks/schema/common";
 import { COLORS, type Color } from "../../stacks/schema/services";
-import { colorLabels, roleLabels, roleServiceName, serviceLabels, type ServiceRole } from "./labels";
+import { colorLabels, otherColor, roleLabels, roleServiceName, serviceLabels, type ServiceRole } from "./labels";
 import { ingressSpec, networkPolicySpec, serviceSpec } from "./network";
 import { deploymentSpec } from "./pod";
 import { ServiceImage, type ImageRegistry } from "./service-image";
 import { settingsConfigMapName } from "./settings";
 import { hpaSpec, pdbSpec, planColors, type ColorPlan } from "./sizing";
+
+/**
+ * Deployment annotation naming the colour's role ("active" or "preview"). It changes on every
+ * flip, which makes Pulumi update and await both Deployments before the Services move.
+ */
+export const SERVING_ROLE_ANNOTATION = "app-platform/serving-role";
 
 /** Problems with a service's component arguments (config-level rules live in stacks/rules.ts). */
 export function blueGreenArgsProblems(args: Pick<BlueGreenServiceArgs, "service" | "imageRegistry">): string[] {
@@ -54,8 +60,14 @@ export interface BlueGreenServiceArgs {
  * optional Ingress. Flipping `activeColor` moves both selectors (the release); flipping back
  * is the instant rollback, because the old colour is still running. Pods, ServiceAccount,
  * ConfigMap and NetworkPolicy do not depend on the active colour; only the HPAs (idle size,
- * scale-down delay) and, for a colour scaled to 0, the Deployment's `replicas` do
- * (see {@link planColors}).
+ * scale-down delay), the Deployments' role annotation and, for a colour scaled to 0, the
+ * Deployment's `replicas` do (see {@link planColors}).
+ *
+ * A flip is gated on readiness within one `pulumi up`: each Service depends on the
+ * Deployment, HPA and PDB of the colour it selects, and the role annotation makes Pulumi
+ * update and await that Deployment (rollout complete, replicas Ready) first. With prescale
+ * (staging and production) the target already runs the serving size, so the selector moves
+ * onto a warm colour, and the old colour stays at that size for a warm rollback.
  */
 export class BlueGreenService extends pulumi.ComponentResource {
   /** Kubernetes name of the Service taking production traffic. */
@@ -128,6 +140,9 @@ export class BlueGreenService extends pulumi.ComponentResource {
     );
 
     this.deployments = {} as Record<Color, k8s.apps.v1.Deployment>;
+    // What a Service of a colour must wait for: the Deployment (Pulumi awaits its rollout and
+    // Ready replicas) and the HPA and PDB that hold its size.
+    const gates = {} as Record<Color, pulumi.Resource[]>;
     for (const color of COLORS) {
       const plan = this.plans[color];
       const deploymentName = `${s.name}-${color}`;
@@ -135,37 +150,50 @@ export class BlueGreenService extends pulumi.ComponentResource {
       const deployment = new k8s.apps.v1.Deployment(
         `${name}-${color}`,
         {
-          metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) },
+          metadata: {
+            name: deploymentName,
+            namespace,
+            labels: colorLabels(env, s.name, color),
+            // Changes on every flip, so that Pulumi updates both Deployments and awaits each
+            // one Ready again (a Deployment without a diff is not awaited) before the Services
+            // that depend on them move. Metadata only: the pods are not restarted.
+            annotations: { [SERVING_ROLE_ANNOTATION]: plan.role },
+          },
           spec: deploymentSpec({ environment: env, service: s, plan, image, serviceAccountName: s.name }) as unknown as k8s.types.input.apps.v1.DeploymentSpec,
         },
         { parent: this, dependsOn: [account, ...(settings ? [settings] : [])] },
       );
       this.deployments[color] = deployment;
+      gates[color] = [deployment];
 
       const hpa = hpaSpec(s, plan, deploymentName);
       if (hpa) {
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        gates[color].push(new k8s.autoscaling.v2.HorizontalPodAutoscaler(
           `${name}-hpa-${color}`,
           { metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) }, spec: hpa as unknown as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec },
           { parent: deployment },
-        );
+        ));
       }
       const pdb = pdbSpec(s.name, plan);
       if (pdb) {
-        new k8s.policy.v1.PodDisruptionBudget(
+        gates[color].push(new k8s.policy.v1.PodDisruptionBudget(
           `${name}-pdb-${color}`,
           { metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) }, spec: pdb as unknown as k8s.types.input.policy.v1.PodDisruptionBudgetSpec },
           { parent: deployment },
-        );
+        ));
       }
     }
 
     for (const role of ["active", "preview"] as ServiceRole[]) {
       const kubeName = roleServiceName(s.name, role);
+      // The release gate: a selector moves only after the colour it selects has rolled out and
+      // is Ready at its size. If that colour's rollout fails, Pulumi does not update what
+      // depends on it, so traffic stays where it was.
+      const selected = role === "active" ? s.activeColor : otherColor(s.activeColor);
       const service = new k8s.core.v1.Service(
         `${name}-service-${role}`,
         { metadata: { name: kubeName, namespace, labels: roleLabels(env, s.name, role) }, spec: serviceSpec(s, role) as unknown as k8s.types.input.core.v1.ServiceSpec },
-        { parent: this },
+        { parent: this, dependsOn: gates[selected] },
       );
       const ingress = ingressSpec(s, role);
       if (ingress) {

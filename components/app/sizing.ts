@@ -12,7 +12,7 @@ export interface ColorPlan {
   /** HPA minimum; 0 means the colour is scaled away (no HPA, no PDB, `spec.replicas: 0`). */
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  /** True when this idle colour was raised to `promotion.prescaleReplicas` for a staged release. */
+  /** True when this idle colour is held at `promotion.prescaleReplicas` (warm for a flip and a rollback). */
   readonly prescaled: boolean;
   readonly scaleUp: ScalingRules;
   readonly scaleDown: ScalingRules;
@@ -31,20 +31,22 @@ export function releaseStaged(s: ServiceConfig): boolean {
 /**
  * Sizes both colours of a service.
  *
- * - The active colour scales between `replicas.min` and `replicas.max`.
- * - The idle colour scales from `idleReplicas` (0 scales it away, except while a release is
- *   staged: the preview then runs at least one pod), or, when `promotion.prescale`
- *   is on and a release is staged, from `promotion.prescaleReplicas`: the switch then lands on a
- *   warm set of the active colour's size. A Pulumi program cannot read the live replica count
- *   without a cluster read at preview time, so the size is the configured one (default
- *   `replicas.min`); set `prescaleReplicas` to the active colour's current size before a switch
- *   under heavy load.
+ * - The active colour scales between `replicas.min` and `replicas.max`: its serving size is
+ *   `replicas.min`.
+ * - With `promotion.prescale` (on in staging and production by default) the idle colour is
+ *   held at `promotion.prescaleReplicas` (default `replicas.min`, the serving size) whether or
+ *   not a release is staged: a flip then always lands on a colour that already runs the
+ *   serving size and that Pulumi awaited Ready (the Services depend on it, see
+ *   {@link BlueGreenService}), and the colour that is left keeps that size, so that a
+ *   rollback is warm. A Pulumi program cannot read the live replica count without a cluster
+ *   read at preview time, so the size is the configured one; set `prescaleReplicas` to the
+ *   active colour's current size before a flip under heavy load (`platform promote` does).
+ * - Without prescale the idle colour scales from `idleReplicas` (0 scales it away, except while
+ *   a release is staged: the preview then runs at least one pod).
  * - Scale-down delay: the idle colour's HPA gets a scale-down stabilisation window of
  *   `promotion.scaleDownDelaySeconds`. After a switch, the old colour's HPA keeps the highest
- *   size it recommended within that window, so it shrinks only once the window has passed. The
- *   limit: the window holds the size that load justified, while a drop of the minimum itself is
- *   paced by the scale-down policies; and a colour scaled away (0) has no HPA, so it stops on the
- *   `pulumi up` that makes it idle. Keep `idleReplicas` >= 1 where the delay matters.
+ *   size it recommended within that window, so it shrinks from a size above its minimum only
+ *   once the window has passed; it never goes below the prescale size while it is idle.
  */
 export function planColors(s: ServiceConfig): Record<Color, ColorPlan> {
   const staged = releaseStaged(s);
@@ -56,13 +58,13 @@ export function planColors(s: ServiceConfig): Record<Color, ColorPlan> {
         scaleUp: s.autoscaling.scaleUp, scaleDown: s.autoscaling.scaleDown,
       };
     }
-    const prescaled = s.promotion.prescale && staged;
+    const prescaled = s.promotion.prescale;
     // A staged release always gets a pod, so that the preview Service has something to test.
     const idle = staged ? Math.max(1, s.idleReplicas) : s.idleReplicas;
     return {
       color,
       role,
-      minReplicas: prescaled ? s.promotion.prescaleReplicas : idle,
+      minReplicas: prescaled ? Math.max(s.promotion.prescaleReplicas, idle) : idle,
       maxReplicas: s.replicas.max,
       prescaled,
       scaleUp: s.autoscaling.scaleUp,

@@ -153,9 +153,9 @@ export const serviceSchema = z.strictObject({
   promotion: z
     .strictObject({
       /**
-       * While a release is staged (the idle colour runs a different image than the active one),
-       * hold the idle colour at the active colour's size so that the switch never lands on a
-       * cold, minimum-sized set.
+       * Hold the idle colour at the serving size (`prescaleReplicas`), so that a flip lands on a
+       * warm colour that Pulumi has awaited Ready and a rollback finds the old colour still at
+       * size; @default true in staging and production, false in dev.
        */
       prescale: z.boolean().optional(),
       /** Size of a prescaled idle colour; @default replicas.min (set it to the active colour's current size). */

@@ -178,8 +178,9 @@ describe.each(STACKS)("%s stack", (stack) => {
       if (c.kind === "Service") return c.path === `spec.selector.${APP_LABELS.color}`;
       if (c.kind === "HorizontalPodAutoscaler") return c.path === "spec.minReplicas" || c.path === "spec.behavior.scaleDown.stabilizationWindowSeconds" || c.path === "(added)" || c.path === "(removed)";
       if (c.kind === "PodDisruptionBudget") return c.path === "(added)" || c.path === "(removed)";
-      // Only a colour scaled to 0 states replicas; it flips between 0 and HPA-managed.
-      if (c.kind === "Deployment") return c.path === "spec.replicas" && scaledToZero.has(c.urn);
+      // Only a colour scaled to 0 states replicas; it flips between 0 and HPA-managed. The role
+      // annotation changes so that Pulumi re-awaits both Deployments (metadata: no pod restarts).
+      if (c.kind === "Deployment") return (c.path === "spec.replicas" && scaledToZero.has(c.urn)) || c.path === "metadata.annotations.app-platform/serving-role";
       return false;
     };
     expect(changes.filter((c) => !allowed(c))).toEqual([]);
@@ -191,10 +192,63 @@ describe.each(STACKS)("%s stack", (stack) => {
   });
 });
 
-describe("colour switch in production", () => {
-  it("changes no Deployment at all: the idle colour stays warm", () => {
-    const { base, flipped } = renders.production;
-    expect(switchChanges(base, flipped).filter((c) => c.kind === "Deployment")).toEqual([]);
+describe("colour switch in staging and production", () => {
+  it.each(["staging", "production"] as const)("%s: changes no Deployment's spec: the idle colour stays warm, only the role annotation moves", (stack) => {
+    const { base, flipped } = renders[stack];
+    const deploymentChanges = switchChanges(base, flipped).filter((c) => c.kind === "Deployment");
+    expect(deploymentChanges.length).toBeGreaterThan(0);
+    expect(deploymentChanges.filter((c) => c.path !== "metadata.annotations.app-platform/serving-role")).toEqual([]);
+  });
+});
+
+/** The stack file's services as written (replicas.min is the serving size). */
+function stackServices(stack: Stack): { name: string; activeColor: string; replicas: { min: number } }[] {
+  return YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")).config["app-platform:services"];
+}
+
+describe.each(STACKS)("%s: a flip is gated on the target colour being ready", (stack) => {
+  // Pulumi applies a resource only after everything in its dependsOn has been applied and
+  // awaited (for a Deployment: rollout complete and replicas Ready); when one of them fails,
+  // its dependents are not touched. So a Service whose dependsOn holds the Deployment of the
+  // colour it selects cannot move before that colour is Ready, and never onto a failed one.
+  it.each(["base", "flipped"] as const)("%s render: each Service depends on the Deployment, HPA and PDB of the colour it selects", (which) => {
+    const r = renders[stack][which];
+    const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
+    const services = appResources(r).filter((x) => x.inputs.kind === "Service");
+    expect(services.length).toBeGreaterThan(0);
+    for (const svc of services) {
+      const sel = (svc.inputs as any).spec.selector;
+      const deploymentName = `${sel[APP_LABELS.name]}-${sel[APP_LABELS.color]}`;
+      const deps = svc.dependsOn.map((u) => byUrn.get(u)).filter((x): x is RenderedResource => x !== undefined);
+      const kinds = (kind: string) => deps.filter((d) => d.inputs.kind === kind).map((d) => (d.inputs as any).metadata.name);
+      expect(kinds("Deployment"), svc.urn).toEqual([deploymentName]);
+      // Its HPA and PDB exist exactly when the colour runs (min > 0): then the Service waits for them too.
+      const hpa = appResources(r).find((x) => x.inputs.kind === "HorizontalPodAutoscaler" && (x.inputs as any).metadata.name === deploymentName);
+      expect(kinds("HorizontalPodAutoscaler"), svc.urn).toEqual(hpa ? [deploymentName] : []);
+      expect(kinds("PodDisruptionBudget"), svc.urn).toEqual(hpa ? [deploymentName] : []);
+      // And on nothing of the other colour: the old colour's update does not hold the switch.
+      expect(deps.filter((d) => (d.inputs as any).metadata?.labels?.[APP_LABELS.color] && (d.inputs as any).metadata.labels[APP_LABELS.color] !== sel[APP_LABELS.color])).toEqual([]);
+    }
+  });
+
+  it("the idle colour (the target of the next flip) already runs at least the active colour's serving size, outside dev", () => {
+    if (stack === "dev") return; // dev scales its idle colour away: a cold flip is accepted on a laptop
+    const r = renders[stack].base;
+    for (const s of stackServices(stack)) {
+      const idle = s.activeColor === "blue" ? "green" : "blue";
+      const hpa = ofKind(r, "HorizontalPodAutoscaler").find((h) => h.metadata.name === `${s.name}-${idle}`);
+      expect(hpa, `${s.name}-${idle} has an HPA`).toBeDefined();
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(s.replicas.min);
+    }
+  });
+
+  it("after a flip, the old colour keeps at least its serving size (warm rollback), outside dev", () => {
+    if (stack === "dev") return;
+    const r = renders[stack].flipped;
+    for (const s of stackServices(stack)) {
+      const old = ofKind(r, "HorizontalPodAutoscaler").find((h) => h.metadata.name === `${s.name}-${s.activeColor}`);
+      expect(old.spec.minReplicas).toBeGreaterThanOrEqual(s.replicas.min);
+    }
   });
 });
 

@@ -116,6 +116,9 @@ describe("BlueGreenService children", () => {
         "Deployment defaults-green",
         "HorizontalPodAutoscaler defaults-hpa-blue",
         "PodDisruptionBudget defaults-pdb-blue",
+        // staging holds the idle colour at the serving size (prescale): it has its own HPA and PDB.
+        "HorizontalPodAutoscaler defaults-hpa-green",
+        "PodDisruptionBudget defaults-pdb-green",
         "Service defaults-service-active",
         "Service defaults-service-preview",
       ].sort(),

@@ -24,35 +24,37 @@ describe("planColors", () => {
   it("sizes the active colour from replicas and the idle colour from idleReplicas", () => {
     const p = planColors(resolved("production", (s) => (s.idleReplicas = 2)));
     expect(p.blue).toMatchObject({ role: "active", minReplicas: 2, maxReplicas: 6, prescaled: false });
-    expect(p.green).toMatchObject({ role: "preview", minReplicas: 2, maxReplicas: 6, prescaled: false });
+    expect(p.green).toMatchObject({ role: "preview", minReplicas: 2, maxReplicas: 6, prescaled: true });
   });
 
-  it("scales the idle colour away in dev and staging by default", () => {
+  it("scales the idle colour away in dev by default, holds it at the serving size in staging", () => {
     expect(planColors(resolved("dev")).green.minReplicas).toBe(0);
-    expect(planColors(resolved("staging")).green.minReplicas).toBe(0);
+    // staging: idleReplicas 0, but prescale holds the idle colour at replicas.min (2 in the fixture).
+    expect(planColors(resolved("staging")).green).toMatchObject({ minReplicas: 2, prescaled: true });
   });
 
   it("keeps the idle colour warm in production by default (replicas.min)", () => {
     expect(planColors(resolved("production", (s) => (s.replicas = { min: 3, max: 9 }))).green.minReplicas).toBe(3);
   });
 
-  it("prescales a staged idle colour to promotion.prescaleReplicas", () => {
-    const p = planColors(
+  it("holds the idle colour at promotion.prescaleReplicas, staged or not", () => {
+    const staged = planColors(
       resolved("staging", (s) => {
         s.image.green = "ghcr.io/org/web:1.5.0";
         s.promotion = { prescaleReplicas: 4 };
       }),
     );
-    expect(p.green).toMatchObject({ minReplicas: 4, prescaled: true });
+    expect(staged.green).toMatchObject({ minReplicas: 4, prescaled: true });
+    const same = planColors(resolved("staging", (s) => (s.promotion = { prescaleReplicas: 5 })));
+    expect(same.green).toMatchObject({ minReplicas: 5, prescaled: true });
   });
 
-  it("does not prescale when promotion.prescale is off, or when nothing is staged", () => {
+  it("with prescale off, sizes the idle colour from idleReplicas (one pod while a release is staged)", () => {
     const off = planColors(resolved("staging", (s) => ((s.image.green = "ghcr.io/org/web:1.5.0"), (s.promotion = { prescale: false }))));
-    // Not prescaled, but a staged release still runs one pod for the preview.
     expect(off.green).toMatchObject({ minReplicas: 1, prescaled: false });
     const warm = planColors(resolved("staging", (s) => ((s.image.green = "ghcr.io/org/web:1.5.0"), (s.idleReplicas = 3), (s.promotion = { prescale: false }))));
     expect(warm.green).toMatchObject({ minReplicas: 3, prescaled: false });
-    expect(planColors(resolved("staging")).green.prescaled).toBe(false);
+    expect(planColors(resolved("staging", (s) => (s.promotion = { prescale: false }))).green).toMatchObject({ minReplicas: 0, prescaled: false });
   });
 
   it("does not prescale in dev by default (promotion.prescale defaults to false there)", () => {
@@ -120,7 +122,7 @@ describe("pdbSpec", () => {
     });
   });
   it("is absent for a colour scaled to 0", () => {
-    const s = resolved("staging");
+    const s = resolved("dev");
     expect(pdbSpec("web", planColors(s).green)).toBeUndefined();
   });
 });
