@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { Foundation } from "../components/foundation";
-import { BlueGreenService, type ImageRegistry } from "../components/app";
+import { BlueGreenService, MigrationJob, TrafficRouter, otherColor, type ImageRegistry } from "../components/app";
 import { PlatformSecrets, secretConfig } from "../components/secrets";
 import { DevDatastores } from "../components/datastores";
 import { PostgresBackups } from "../components/backup";
@@ -67,6 +67,18 @@ export function createPlatform(config: PlatformConfig): Platform {
         { dependsOn: [foundation] },
       ),
   );
+
+  // A release's migration Job, then the weighted router; both under their service's component.
+  config.services.forEach((service, i) => {
+    const app = services[i];
+    const idle = app.deployments[otherColor(service.activeColor)];
+    const migration = service.migration && service.promotion.migrate
+      ? new MigrationJob(`app-${service.name}-migration`, { environment: config.environment, service, namespace: config.namespaces.apps, newColorImage: idle.spec.template.spec.containers[0].image }, { parent: app, dependsOn: [idle] })
+      : undefined;
+    if (service.strategy.router) {
+      new TrafficRouter(`app-${service.name}-router`, { environment: config.environment, service, namespace: config.namespaces.apps }, { parent: app, dependsOn: [idle, ...(migration ? [migration] : [])] });
+    }
+  });
 
   const datastores = new DevDatastores(
     "datastores",

@@ -3,6 +3,7 @@ import type { Environment } from "./schema/common";
 import type { EnvironmentDefaults } from "./schema/defaults";
 import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds, type AlertThresholds } from "./schema/alerting";
 import type { Color, ServiceConfigInput } from "./schema/services";
+import { resolveDelivery, type DeliveryConfig } from "./schema/delivery";
 
 /** HPA scaling rules for one direction. */
 export interface ScalingRules {
@@ -19,8 +20,8 @@ export interface ResolvedProbe {
   readonly failureThreshold: number;
 }
 
-/** One service with every default applied. */
-export interface ServiceConfig {
+/** One service with every default applied (its strategy, migration and smoke test: {@link DeliveryConfig}). */
+export interface ServiceConfig extends DeliveryConfig {
   readonly name: string;
   readonly activeColor: Color;
   /** Image reference per colour; the `build.color` has none (its image comes from the build). */
@@ -51,7 +52,7 @@ export interface ServiceConfig {
   readonly settings: Readonly<Record<string, string>>;
   readonly secretSettings: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
   readonly egress: readonly { readonly namespace?: string; readonly cidr?: string; readonly ports: readonly number[] }[];
-  readonly promotion: { readonly prescale: boolean; readonly prescaleReplicas: number; readonly scaleDownDelaySeconds: number };
+  readonly promotion: { readonly prescale: boolean; readonly prescaleReplicas: number; readonly scaleDownDelaySeconds: number; readonly canaryWeight: number; readonly migrate: boolean };
   readonly shutdown: { readonly preStopSeconds: number; readonly terminationGracePeriodSeconds: number };
   readonly runAsUser: number;
   readonly automountServiceAccountToken: boolean;
@@ -216,7 +217,10 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
       prescale: s.promotion?.prescale ?? env !== "dev",
       prescaleReplicas: s.promotion?.prescaleReplicas ?? s.replicas.min,
       scaleDownDelaySeconds: s.promotion?.scaleDownDelaySeconds ?? (env === "production" ? 1800 : 300),
+      canaryWeight: s.promotion?.canaryWeight ?? 0,
+      migrate: s.promotion?.migrate ?? false,
     },
+    ...resolveDelivery(s, env),
     shutdown: {
       preStopSeconds,
       // The pause plus time for in-flight requests to finish after SIGTERM.

@@ -4,6 +4,7 @@ import { bytes, cpuMillis } from "./schema/common";
 import { cronProblem } from "./schema/cron";
 import { prometheusBytesValue } from "./schema/monitoring";
 import { checkAlertThresholds } from "./schema/alerting";
+import { checkDelivery } from "./delivery-rules";
 
 /** True when an image reference is pinned: a digest, or a version tag such as `1.4.2` or `v2.3`. */
 export function isPinnedImage(ref: string): boolean {
@@ -135,6 +136,7 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
       seen.set(s.name, i);
     }
     out.push(...checkService(s, i, config));
+    out.push(...checkDelivery(s, i));
   });
   // Each service also owns the Service and Ingress named `<name>-preview`, and its hosts.
   config.services.forEach((s, i) => {

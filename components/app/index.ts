@@ -6,3 +6,5 @@ export * from "./sizing";
 export * from "./pod";
 export * from "./network";
 export * from "./settings";
+export * from "./traffic-router";
+export * from "./migration-job";

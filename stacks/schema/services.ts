@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cpuQuantity, bytesQuantity, dnsLabel } from "./common";
+import { migrationSchema, smokeTestSchema, strategySchema } from "./delivery";
 
 /** The two colours of a blue-green service. */
 export const COLORS = ["blue", "green"] as const;
@@ -165,8 +166,18 @@ export const serviceSchema = z.strictObject({
        * (the scale-down stabilisation window of its HPA; Kubernetes caps it at 3600).
        */
       scaleDownDelaySeconds: z.number().int().min(0).max(3600).optional(),
+      /** Percent of traffic on the idle colour through the canary router; written by `platform promote`. @default 0 */
+      canaryWeight: z.number().int().min(0).max(100).optional(),
+      /** Render the release's migration Job; written by `platform promote` before any traffic moves. @default false */
+      migrate: z.boolean().optional(),
     })
     .optional(),
+  /** How a release moves traffic: blueGreen (one switch) or canary (weighted steps). @default blueGreen */
+  strategy: strategySchema.optional(),
+  /** A Job run against the new release before any traffic moves to it. */
+  migration: migrationSchema.optional(),
+  /** Requests to the new colour, with expected statuses, before the first traffic step. */
+  smokeTest: smokeTestSchema.optional(),
   /** Connection draining when a pod stops (rollout, scale-down, eviction). */
   shutdown: z
     .strictObject({

@@ -242,9 +242,9 @@ describe("service defaults", () => {
     expect(defaultScaling("production").scaleDown).toEqual({ stabilizationWindowSeconds: 600, selectPolicy: "Min", policies: [{ type: "Percent", value: 10, periodSeconds: 60 }] });
   });
   it("promotion: prescale off in dev, on elsewhere; prescaleReplicas = replicas.min; delay 300 s, 1800 s in production", () => {
-    expect(svc("dev").promotion).toEqual({ prescale: false, prescaleReplicas: 1, scaleDownDelaySeconds: 300 });
-    expect(svc("staging").promotion).toEqual({ prescale: true, prescaleReplicas: 1, scaleDownDelaySeconds: 300 });
-    expect(svc("production").promotion).toEqual({ prescale: true, prescaleReplicas: 2, scaleDownDelaySeconds: 1800 });
+    expect(svc("dev").promotion).toEqual({ prescale: false, prescaleReplicas: 1, scaleDownDelaySeconds: 300, canaryWeight: 0, migrate: false });
+    expect(svc("staging").promotion).toEqual({ prescale: true, prescaleReplicas: 1, scaleDownDelaySeconds: 300, canaryWeight: 0, migrate: false });
+    expect(svc("production").promotion).toEqual({ prescale: true, prescaleReplicas: 2, scaleDownDelaySeconds: 1800, canaryWeight: 0, migrate: false });
   });
   it("shutdown: preStop 3 s in dev and 10 s elsewhere; grace period = preStop + 30 s", () => {
     expect(svc("dev").shutdown).toEqual({ preStopSeconds: 3, terminationGracePeriodSeconds: 33 });

@@ -14,7 +14,7 @@ function groupModule(apiVersion: string): string[] {
 const crdModels = new Map<string, Record<string, unknown>>();
 
 /**
- * Loads the prometheus-operator models. The package is ESM-only with an "import"-only exports
+ * Loads the prometheus-operator and Gateway API models. The package is ESM-only with an "import"-only exports
  * map, so `require` cannot reach it; call this (once) before validating monitoring.coreos.com
  * objects.
  */
@@ -22,6 +22,8 @@ export async function loadCrdModels(): Promise<void> {
   if (crdModels.size > 0) return;
   crdModels.set("monitoring.coreos.com/v1", await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1"));
   crdModels.set("monitoring.coreos.com/v1alpha1", await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1"));
+  // HTTPRoutes of canary routers (components/app/traffic-router.ts): the Gateway API CRD schemas.
+  crdModels.set("gateway.networking.k8s.io/v1", await import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1"));
 }
 
 /**
