@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RenderResult } from "../render/harness";
 import { tempDir } from "../harness/processes";
+import { TS_NODE_ARGS } from "../render/subprocess";
 
 /** A render that could not be made; the message says why and what to do. */
 export class RenderAtRefError extends Error {
@@ -54,7 +55,8 @@ export function renderWithChild(codeRoot: string, stack: string, label: string, 
   const outFile = path.join(dir, "render.json");
   const fd = fs.openSync(outFile, "w");
   return new Promise<RenderResult>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, stack, rootDir], { cwd: codeRoot, stdio: ["ignore", fd, "pipe"] });
+    // This checkout's TypeScript loader runs the ref's renderer: it transpiles any checkout's .ts.
+    const child = spawn(process.execPath, [...TS_NODE_ARGS, entry, stack, rootDir], { cwd: codeRoot, stdio: ["ignore", fd, "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
     child.on("error", (e) => reject(new RenderAtRefError(`cannot start the renderer of ${label}: ${e.message}`)));

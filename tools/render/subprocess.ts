@@ -19,9 +19,15 @@ export interface ChildRenderOptions {
   readonly overrides?: Record<string, string>;
 }
 
+/**
+ * Node arguments that load this repository's TypeScript (see tools/render/ts-require.js), for
+ * child processes: faster to start than `--import tsx`, which also starts tsx's ESM loader thread.
+ */
+export const TS_NODE_ARGS: readonly string[] = ["--require", path.join(REPO_ROOT, "tools", "render", "ts-require.js")];
+
 /** Renders one stack in a fresh Node process (the Pulumi runtime is process-global). */
 export function renderInChild(opts: ChildRenderOptions): Promise<ChildRender> {
-  const args = ["--import", "tsx", path.join(REPO_ROOT, "tools", "render", "child.ts"), opts.stack, opts.rootDir ?? REPO_ROOT];
+  const args = [...TS_NODE_ARGS, path.join(REPO_ROOT, "tools", "render", "child.ts"), opts.stack, opts.rootDir ?? REPO_ROOT];
   if (opts.overrides) args.push(JSON.stringify(opts.overrides));
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
