@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROGRAMS, requireProgram } from "../harness/processes";
 import { REPO_ROOT } from "../render/harness";
 import { toDot } from "../delivery/graph";
 import { renderCheckout, RenderAtRefError } from "../delivery/worktree";
-import { CommandError, parseArgs, validateStack } from "./shared";
+import { readOwnership, replaceOwnedFiles } from "../render/output-folder";
+import { CommandError, guardOutput, parseArgs, validateStack } from "./shared";
 
 /** The files `platform graph` writes. */
 export interface GraphFiles {
@@ -21,6 +21,7 @@ export interface GraphFiles {
 export async function writeGraph(stack: string, outDir: string, rootDir = REPO_ROOT): Promise<GraphFiles> {
   const dotProgram = requireProgram(PROGRAMS.dot);
   validateStack(stack, rootDir);
+  guardOutput(() => readOwnership(outDir)); // refuse a folder that is not ours before the render
   let result;
   try {
     result = await renderCheckout(rootDir, stack, "the working tree");
@@ -29,12 +30,16 @@ export async function writeGraph(stack: string, outDir: string, rootDir = REPO_R
     throw e;
   }
   const dot = toDot(result.resources, { title: stack });
-  fs.mkdirSync(outDir, { recursive: true });
-  const dotFile = path.join(outDir, "graph.dot");
-  const svgFile = path.join(outDir, "graph.svg");
-  fs.writeFileSync(dotFile, dot);
-  execFileSync(dotProgram, ["-Tsvg", "-o", svgFile, dotFile], { stdio: ["ignore", "ignore", "pipe"] });
-  return { dot: dotFile, svg: svgFile, nodes: result.resources.length };
+  const svg = execFileSync(dotProgram, ["-Tsvg"], { input: dot, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  // Only graph.dot and graph.svg are replaced: a render in the same folder is kept, and a
+  // folder that platform did not write is refused (see output-folder.ts).
+  guardOutput(() =>
+    replaceOwnedFiles(outDir, "graph", [
+      { path: "graph.dot", content: dot },
+      { path: "graph.svg", content: svg },
+    ]),
+  );
+  return { dot: path.join(outDir, "graph.dot"), svg: path.join(outDir, "graph.svg"), nodes: result.resources.length };
 }
 
 /** `platform graph <stack> [--out DIR]`: writes out/<stack>/graph.dot and graph.svg. */

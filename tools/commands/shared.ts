@@ -3,6 +3,7 @@ import { ConfigError, loadPlatformConfig, type PlatformConfig } from "../../stac
 import { REPO_ROOT, renderProgram, type RenderResult } from "../render/harness";
 import { StackFileError, readStackConfig } from "../render/stack-files";
 import { writeRender } from "../render/write";
+import { OutputFolderError, readOwnership } from "../render/output-folder";
 import type { Artifact } from "../render/artifacts";
 
 /** A user-facing failure: printed as its message alone, with this exit code. */
@@ -64,10 +65,21 @@ export interface RenderedStack {
 export async function renderStack(stack: string, outDir?: string, rootDir = REPO_ROOT): Promise<RenderedStack> {
   const started = performance.now();
   const config = validateStack(stack, rootDir);
-  const result = await renderProgram({ stack, rootDir });
   const dir = outDir ?? path.join(rootDir, "out", stack);
-  const files = writeRender(result, dir);
-  return { config, result, files, outDir: dir, millis: performance.now() - started };
+  guardOutput(() => readOwnership(dir)); // refuse a folder that is not ours before the slow render
+  const result = await renderProgram({ stack, rootDir });
+  const written = guardOutput(() => writeRender(result, dir));
+  return { config, result, files: written, outDir: dir, millis: performance.now() - started };
+}
+
+/** Runs `write`, turning a refused output folder into a user-facing error. */
+export function guardOutput<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    if (e instanceof OutputFolderError) throw new CommandError(e.message);
+    throw e;
+  }
 }
 
 /** Formats rows as an aligned plain-text table. */

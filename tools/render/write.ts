@@ -1,6 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { ARTIFACT_EXTRACTORS, type Artifact } from "./artifacts";
+import { replaceOwnedFiles } from "./output-folder";
 import type { RenderResult } from "./harness";
 
 /** Every file of a render: resources.json and the artifacts of each extractor. */
@@ -16,8 +15,9 @@ export function renderArtifacts(result: RenderResult): Artifact[] {
 }
 
 /**
- * Writes a render to `outDir`, replacing what an earlier render left there, after checking
- * that no secret value appears in any file (a leak aborts the write).
+ * Writes a render to `outDir`, replacing only what an earlier render wrote there (see
+ * output-folder.ts: a folder that is not a render is refused), after checking that no secret
+ * value appears in any file (a leak aborts the write).
  */
 export function writeRender(result: RenderResult, outDir: string): Artifact[] {
   const files = renderArtifacts(result);
@@ -28,11 +28,6 @@ export function writeRender(result: RenderResult, outDir: string): Artifact[] {
       }
     }
   }
-  fs.rmSync(outDir, { recursive: true, force: true });
-  for (const f of files) {
-    const full = path.join(outDir, f.path);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, f.content);
-  }
+  replaceOwnedFiles(outDir, "render", files);
   return files;
 }
