@@ -98,7 +98,7 @@ describe("output folders: a command never deletes what it did not write", () => 
     expect(dev.stderr).toBe("");
     expect(dev.code).toBe(0);
     // What remains: exactly a fresh render of dev into an empty folder, plus the user's file.
-    const expected = { ...snapshot(fresh), "manifests/README.txt": "kept\n" };
+    const expected: Record<string, string> = { ...snapshot(fresh), "manifests/README.txt": "kept\n" };
     const got = snapshot(out);
     expect(Object.keys(got).sort()).toEqual(Object.keys(expected).sort());
     for (const f of Object.keys(expected)) if (f !== MARKER) expect(got[f]).toBe(expected[f]);
