@@ -2,6 +2,7 @@ import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { PlatformConfig } from "../../../stacks/config";
 import type { ServiceConfig } from "../../../stacks/resolve";
 import { APP_METRICS } from "../contract";
+import { BUDGET_WINDOW_RATIO, budgetWindow } from "../rules/slo";
 import { note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
 const R = APP_METRICS.requests;
@@ -25,32 +26,35 @@ export function errorBudget(objective: number): number {
 }
 
 /**
- * One row per service with its objectives from config: availability and latency SLIs over
- * 30 days, the error budget left, and burn rates over the windows multi-window alerts use.
+ * One row per service with its objectives from config: availability and latency over the
+ * budget window (the SLO period cut to the Prometheus retention, see `budgetWindow`), the
+ * error budget left, and burn rates over the windows multi-window alerts use. The window and
+ * budget panels read the SLO recording rules, so the dashboard shows exactly what
+ * SLOErrorBudgetLow alerts on.
  */
 export function sloDashboard(config: PlatformConfig): BuiltDashboard {
-  let d = platformDashboard("app-platform-slo", "SLOs and error budgets", ["slo"]).time({ from: "now-30d", to: "now" });
+  const window = budgetWindow(config);
+  let d = platformDashboard("app-platform-slo", "SLOs and error budgets", ["slo"]).time({ from: `now-${window}`, to: "now" });
   if (config.services.length === 0) {
     d = d.withPanel(note("No services", "This stack configures no services, so there are no objectives to show."));
   }
   for (const s of config.services) {
     // Rounded: 1 - 0.999 is 0.0010000000000000009 in floating point, which reads badly in a query.
     const budget = errorBudget(s.slo.availability);
-    const latencyBudget = errorBudget(s.slo.latency.objective);
-    const month = sloQueries(s, "30d");
+    const sel = (slo: string) => `{service="${s.name}",slo="${slo}"}`;
     d = d
       .withRow(new RowBuilder(`${s.name}: availability ${(s.slo.availability * 100).toFixed(2)}%, ${(s.slo.latency.objective * 100).toFixed(1)}% under ${s.slo.latency.thresholdSeconds}s`))
-      .withPanel(stat("Availability (30d)", [{ expr: `1 - (${month.errorRatio})` }], { unit: "percentunit", thresholds: [[s.slo.availability, "green"]], width: 4 }))
+      .withPanel(stat(`Availability (${window})`, [{ expr: `1 - ${BUDGET_WINDOW_RATIO}${sel("availability")}` }], { unit: "percentunit", thresholds: [[s.slo.availability, "green"]], width: 4 }))
       .withPanel(
-        stat("Error budget left (30d)", [{ expr: `1 - ((${month.errorRatio}) / ${budget})` }], {
+        stat(`Error budget left (${window})`, [{ expr: `slo:error_budget_remaining:ratio${sel("availability")}` }], {
           unit: "percentunit",
           width: 4,
           thresholds: [[0, "red"], [0.25, "orange"], [0.5, "green"]],
         }),
       )
-      .withPanel(stat("Fast requests (30d)", [{ expr: `1 - (${month.slowRatio})` }], { unit: "percentunit", width: 4 }))
+      .withPanel(stat(`Fast requests (${window})`, [{ expr: `1 - ${BUDGET_WINDOW_RATIO}${sel("latency")}` }], { unit: "percentunit", width: 4 }))
       .withPanel(
-        stat("Latency budget left (30d)", [{ expr: `1 - ((${month.slowRatio}) / ${latencyBudget})` }], {
+        stat(`Latency budget left (${window})`, [{ expr: `slo:error_budget_remaining:ratio${sel("latency")}` }], {
           unit: "percentunit",
           width: 4,
           thresholds: [[0, "red"], [0.25, "orange"], [0.5, "green"]],

@@ -1,4 +1,5 @@
-import type { ServiceConfig } from "../../../stacks/resolve";
+import type { PlatformConfig, ServiceConfig } from "../../../stacks/resolve";
+import { durationSeconds } from "../../../stacks/schema/common";
 import { APP_METRICS } from "../contract";
 import { appSelector, requestSeries } from "./services";
 import { clean, counter, series } from "./series";
@@ -23,8 +24,24 @@ export const BURN_TIERS = [
   { long: "3d", short: "6h", factor: 1, severity: "warning", forKey: "sloTicketSlowFor" },
 ] as const;
 
-/** The SLO period the remaining budget is measured over. */
+/**
+ * The SLO period the objectives and burn-rate factors are defined over (the SRE workbook's
+ * 30 days): a burn rate of 1 spends the budget exactly in this time.
+ */
 export const SLO_PERIOD = "30d";
+
+/**
+ * The window the remaining error budget is measured over: the SLO period, or the stack's
+ * Prometheus retention when that is shorter (production keeps 15 days, staging 7, dev 2).
+ * A range longer than the retention silently covers only what is kept, so the period's name
+ * would lie; the window is named after what it really covers (e.g. "15d").
+ */
+export function budgetWindow(config: PlatformConfig): string {
+  const retention = durationSeconds(config.monitoring.prometheus.retention);
+  const period = durationSeconds(SLO_PERIOD);
+  const seconds = Math.min(period, retention);
+  return seconds % 86400 === 0 ? `${seconds / 86400}d` : seconds % 3600 === 0 ? `${seconds / 3600}h` : `${Math.floor(seconds / 60)}m`;
+}
 
 /**
  * The `le` matcher of a latency threshold. Prometheus 3 writes classic-histogram `le` values
@@ -44,42 +61,69 @@ export function budgetOf(objective: number): number {
   return clean(1 - objective);
 }
 
+/**
+ * `num / den`, where a window without any request counts as no errors (0) rather than 0/0 =
+ * NaN: a NaN sample poisons every average and comparison built on it, and an idle night is
+ * not an outage. `den > 0` drops the idle series, `or 0 * den` puts a 0 in its place.
+ */
+export function zeroSafeRatio(num: string, den: string): string {
+  return `(${num})\n/ (${den} > 0)\nor 0 * ${den}`;
+}
+
 function sliRecordingRules(ctx: RuleContext, s: ServiceConfig, sli: SliName): RecordingRule[] {
   const sel = appSelector(ctx, "active", `,service="${s.name}"`);
   const by = "sum by (namespace, service)";
   // Static labels name the service too: promtool's lint treats two rules with one name and the
   // same static labels as duplicates, whatever their expressions select.
   const labels = { namespace: ctx.config.namespaces.apps, service: s.name, slo: sli };
+  const total = (r: string) =>
+    sli === "availability" ? `${by} (rate(${APP_METRICS.requests}{${sel}}[${r}]))` : `${by} (rate(${APP_METRICS.durationBucket}{${sel},le="+Inf"}[${r}]))`;
+  const errors = (r: string) =>
+    sli === "availability"
+      ? // A service without any 5xx series still has an error rate: 0, not "no data".
+        `${by} (rate(${APP_METRICS.requests}{${sel},${APP_METRICS.statusLabel}=~"5.."}[${r}])) or 0 * ${total(r)}`
+      : `${total(r)}\n  - ${by} (rate(${APP_METRICS.durationBucket}{${sel},${leMatcher(s.slo.latency.thresholdSeconds)}}[${r}]))`;
   const rules: RecordingRule[] = [];
   for (const w of SLI_WINDOWS) {
     const r = ctx.dur(w);
-    const expr =
-      sli === "availability"
-        ? // A service without any 5xx series still has a ratio: 0, not "no data".
-          `(${by} (rate(${APP_METRICS.requests}{${sel},${APP_METRICS.statusLabel}=~"5.."}[${r}])) or 0 * ${by} (rate(${APP_METRICS.requests}{${sel}}[${r}])))\n/ ${by} (rate(${APP_METRICS.requests}{${sel}}[${r}]))`
-        : `1 - (\n  ${by} (rate(${APP_METRICS.durationBucket}{${sel},${leMatcher(s.slo.latency.thresholdSeconds)}}[${r}]))\n  / ${by} (rate(${APP_METRICS.durationBucket}{${sel},le="+Inf"}[${r}]))\n)`;
-    rules.push({ record: `slo:sli_error:ratio_rate${w}`, expr, labels });
+    rules.push({ record: `slo:sli_error:ratio_rate${w}`, expr: zeroSafeRatio(errors(r), total(r)), labels });
   }
   for (const tier of BURN_TIERS) {
     const r = ctx.dur(tier.long);
-    const total = sli === "availability" ? `${APP_METRICS.requests}{${sel}}` : `${APP_METRICS.durationBucket}{${sel},le="+Inf"}`;
-    rules.push({ record: `slo:sli_requests:increase${tier.long}`, expr: `${by} (increase(${total}[${r}]))`, labels });
+    const t = sli === "availability" ? `${APP_METRICS.requests}{${sel}}` : `${APP_METRICS.durationBucket}{${sel},le="+Inf"}`;
+    rules.push({ record: `slo:sli_requests:increase${tier.long}`, expr: `${by} (increase(${t}[${r}]))`, labels });
   }
   const o = objectiveOf(s, sli);
   const own = { namespace: ctx.config.namespaces.apps, service: s.name, slo: sli };
   const match = `{namespace="${own.namespace}",service="${s.name}",slo="${sli}"}`;
+  const window = ctx.dur(budgetWindow(ctx.config));
+  // The budget spent is failed requests over all requests of the window: the 5-minute rates
+  // summed over it (each weighs by its traffic), never an average of 5-minute ratios, in
+  // which a quiet night's 1 failed request of 2 weighs as much as a busy hour.
   rules.push(
+    { record: "slo:sli_errors:rate5m", expr: errors(ctx.dur("5m")), labels },
+    { record: "slo:sli_requests:rate5m", expr: total(ctx.dur("5m")), labels },
     { record: "slo:objective:ratio", expr: `vector(${o})`, labels: own },
     { record: "slo:error_budget:ratio", expr: `vector(${budgetOf(o)})`, labels: own },
-    { record: `slo:sli_error:ratio_rate${SLO_PERIOD}`, expr: `avg_over_time(slo:sli_error:ratio_rate5m${match}[${ctx.dur(SLO_PERIOD)}])`, labels: own },
+    {
+      record: BUDGET_WINDOW_RATIO,
+      expr: zeroSafeRatio(`sum_over_time(slo:sli_errors:rate5m${match}[${window}])`, `sum_over_time(slo:sli_requests:rate5m${match}[${window}])`),
+      labels: own,
+    },
     {
       record: "slo:error_budget_remaining:ratio",
-      expr: `1 - slo:sli_error:ratio_rate${SLO_PERIOD}${match} / on (namespace, service, slo) slo:error_budget:ratio${match}`,
+      expr: `1 - ${BUDGET_WINDOW_RATIO}${match} / on (namespace, service, slo) slo:error_budget:ratio${match}`,
       labels: own,
     },
   );
   return rules;
 }
+
+/**
+ * Recording rule of the error ratio over the budget window ({@link budgetWindow}); the SLO
+ * dashboard reads it and `slo:error_budget_remaining:ratio`, so panel and alert agree.
+ */
+export const BUDGET_WINDOW_RATIO = "slo:sli_error:ratio_budget_window";
 
 const PREFIX: Record<SliName, string> = { availability: "Error", latency: "Latency" };
 
@@ -95,6 +139,7 @@ export const sloGroup: RuleGroupModule = {
   build(ctx) {
     const recording = ctx.services.flatMap((s) => (["availability", "latency"] as const).flatMap((sli) => sliRecordingRules(ctx, s, sli)));
     const minFailures = ctx.num("sloMinFailures");
+    const window = budgetWindow(ctx.config);
     const alerts: AlertDefinition[] = [];
     for (const sli of ["availability", "latency"] as const) {
       for (const tier of BURN_TIERS) {
@@ -140,12 +185,13 @@ export const sloGroup: RuleGroupModule = {
         name: "SLOErrorBudgetLow",
         expr: `slo:error_budget_remaining:ratio < ${ctx.num("sloBudgetRemainingLow")}`,
         for: ctx.durOf("sloBudgetLowFor"),
-        severity: "info",
+        // A spent budget needs an owner: warning goes to the team's chat (info reached nobody).
+        severity: "warning",
         summary: "{{ $labels.service }} has {{ $value | humanizePercentage }} of its {{ $labels.slo }} error budget left",
-        description: "{{ $labels.service }} in {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its 30-day {{ $labels.slo }} error budget left.",
+        description: `{{ $labels.service }} in {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its {{ $labels.slo }} error budget left, measured over the last ${window} (the Prometheus retention bounds the ${SLO_PERIOD} SLO period).`,
         runbook: {
-          meaning: "Most of the 30-day error budget is spent. Another incident would breach the SLO.",
-          check: ["Open the SLO dashboard: which incidents spent the budget?"],
+          meaning: `Most of the error budget is spent, measured over the last ${window} (the SLO period is ${SLO_PERIOD}; the window is shortened to what Prometheus keeps). Another incident would breach the SLO. Zero-traffic periods count as no errors.`,
+          check: ["Open the SLO dashboard: which incidents spent the budget?", "`slo:sli_error:ratio_budget_window{service=\"<service>\"}` in Prometheus: the failed share of all requests in the window."],
           fix: ["Prefer reliability work over risky releases until the budget recovers; releases are still possible with the blue-green switch."],
         },
       }),

@@ -119,7 +119,9 @@ for (const stack of ["dev", "staging", "production"] as const) {
         expect(rows[i].title.startsWith(`${s.name}: availability ${(s.slo.availability * 100).toFixed(2)}%`)).toBe(true);
         const budget = errorBudget(s.slo.availability);
         const json = JSON.stringify(slo);
-        expect(json).toContain(`/ ${budget})`);
+        expect(json).toContain(`/ ${budget}`);
+        // The budget panels read the very series SLOErrorBudgetLow alerts on.
+        expect(json).toContain(`slo:error_budget_remaining:ratio{service=\\"${s.name}\\",slo=\\"availability\\"}`);
       }
     });
   });
