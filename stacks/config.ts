@@ -14,6 +14,9 @@ import {
 import { serviceSchema } from "./schema/services";
 import { resolvePlatform, type PlatformConfig } from "./resolve";
 import { checkPlatform } from "./rules";
+import { escapeNonAscii, nonAsciiNote } from "./validate/text";
+import { unknownConfigKeys } from "./validate/config-keys";
+import { checkInputs } from "./validate";
 
 /** The Pulumi project name; every config key of ours is `app-platform:<key>`. */
 export const PROJECT = "app-platform";
@@ -90,15 +93,23 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
-    else out += out === "" ? String(seg) : `.${String(seg)}`;
+    else out += out === "" ? escapeNonAscii(String(seg)) : `.${escapeNonAscii(String(seg))}`;
   }
   return out;
 }
 
-/** Renders a value for a message, shortened so that one message stays one line. */
+/**
+ * Renders a value for a message, shortened so that one message stays one line. Characters
+ * outside printable ASCII are escaped (`"pr\u043eduction"`), so that a look-alike or invisible
+ * character can be seen and the value never looks identical to a suggestion.
+ */
 export function formatValue(value: unknown): string {
   const text = value === undefined ? "unset" : JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const escaped = escapeNonAscii(text);
+  if (escaped.length <= 60) return escaped;
+  // Cut before an escape sequence rather than through it.
+  const cut = escaped.slice(0, 57).replace(/\\(u(\{[0-9a-f]*)?[0-9a-f]{0,3})?$/, "");
+  return `${cut}...`;
 }
 
 /** Builds one problem in the house style: `app-platform:<path> (<value>) <rule>`. */
@@ -178,7 +189,7 @@ function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem
         const hint = guess
           ? `did you mean "${guess}"? Rename it`
           : `known keys${where}: ${known.join(", ")}; remove it or fix its spelling`;
-        return problem(path, valueAt(input, path), `is not a known key: ${hint}`);
+        return problem(path, valueAt(input, path), `is not a known key: ${hint}${nonAsciiNote(key)}`);
       });
     case "invalid_type":
       if (value === undefined) {
@@ -191,8 +202,9 @@ function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem
         return [problem(issue.path, value, `is required: set it in Pulumi.<stack>.yaml to one of ${allowed.join(", ")}`)];
       }
       const guess = typeof value === "string" ? didYouMean(value, issue.values.map(String)) : undefined;
+      const note = typeof value === "string" ? nonAsciiNote(value) : "";
       return [
-        problem(issue.path, value, `must be one of ${allowed.join(", ")}${guess ? `: did you mean "${guess}"?` : ""}`),
+        problem(issue.path, value, `must be one of ${allowed.join(", ")}${guess ? `: did you mean "${guess}"?` : ""}${note}`),
       ];
     }
     case "too_small":
@@ -202,6 +214,9 @@ function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem
     case "too_big":
       if (issue.origin === "string") return [problem(issue.path, value, `must be at most ${issue.maximum} characters`)];
       if (issue.origin === "array") return [problem(issue.path, value, `must have at most ${issue.maximum} entries`)];
+      if (issue.maximum === INT32_MAX) {
+        return [problem(issue.path, value, `must be <= ${INT32_MAX}, the largest 32-bit integer: Kubernetes stores counts such as replicas as int32, and a larger value is refused by the API server`)];
+      }
       return [problem(issue.path, value, `must be ${issue.inclusive ? "<=" : "<"} ${issue.maximum}`)];
     case "invalid_key": {
       // A record key failed its pattern: the value to show is the key itself.
@@ -213,10 +228,15 @@ function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem
       const options = issue.errors.map((branch) => (branch[0] ? rule(branch[0]).replace(/^must be /, "") : "")).filter(Boolean);
       return [problem(issue.path, value, `must be ${[...new Set(options)].join(" or ")}`)];
     }
-    default:
-      return [problem(issue.path, value, rule(issue))];
+    default: {
+      const note = typeof value === "string" && (issue.code === "invalid_format" || issue.code === "custom") ? nonAsciiNote(value) : "";
+      return [problem(issue.path, value, `${rule(issue)}${note}`)];
+    }
   }
 }
+
+/** Largest value of a Kubernetes `int32` field (2^31 - 1). */
+const INT32_MAX = 2147483647;
 
 /** The rule an issue states, in our words where zod's default message would be generic. */
 function rule(issue: z.core.$ZodIssue): string {
@@ -284,6 +304,7 @@ function decodeValue(text: string): unknown {
  *
  * @param raw the config map as the language host passes it (`app-platform:key` -> string)
  * @param secretKeys full keys (`app-platform:key`) whose values came from `--secret` config
+ * @param stack the stack's name; selects `policy/config/<stack>.json` for the registry check
  * @returns the resolved config; throws {@link ConfigError} listing every problem otherwise
  */
 export function loadPlatformConfig(
@@ -294,6 +315,10 @@ export function loadPlatformConfig(
   const input = decodeRawConfig(raw);
   const problems: ConfigProblem[] = [];
 
+  for (const u of unknownConfigKeys(Object.keys(raw), PROJECT, didYouMean)) {
+    const value = secretKeys.has(u.key) ? "[secret]" : decodeValue(raw[u.key]);
+    problems.push({ path: u.key, message: `${escapeNonAscii(u.key)} (${formatValue(value)}) ${u.rule}${nonAsciiNote(u.key)}` });
+  }
   for (const key of SECRET_KEYS) {
     if (input[key] !== undefined && !secretKeys.has(`${PROJECT}:${key}`)) {
       problems.push(
@@ -301,34 +326,102 @@ export function loadPlatformConfig(
       );
     }
   }
+  const secure = secretsWherePlaintext(input, secretKeys);
+  problems.push(...secure.problems);
+  const underSecure = (path: readonly PropertyKey[]) => secure.paths.some((s) => s.every((seg, i) => path[i] === seg));
 
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...issueToProblems(issue, input));
-    problems.push(...rulesDespiteSchemaProblems(input, problems));
+    for (const issue of parsed.error.issues) if (!underSecure(issue.path)) problems.push(...issueToProblems(issue, input));
+    problems.push(...rulesDespiteSchemaProblems(input, problems, stack));
     throw new ConfigError(dedupe(problems), stack);
   }
-  if (problems.length > 0) throw new ConfigError(problems, stack);
 
   const resolved = resolvePlatform(parsed.data, ENVIRONMENT_DEFAULTS[parsed.data.environment as Environment]);
-  const semantic = checkPlatform(resolved, parsed.data);
-  if (semantic.length > 0) throw new ConfigError(semantic, stack);
+  problems.push(...allRules(resolved, parsed.data, stack));
+  if (problems.length > 0) throw new ConfigError(dedupe(problems), stack);
   return resolved;
 }
+
+/** The rules that run on a config the schema accepted: cross-field, per-environment and input checks. */
+function allRules(resolved: PlatformConfig, input: ConfigInput, stack: string | undefined): ConfigProblem[] {
+  return [...checkPlatform(resolved, input), ...checkInputs(resolved, input, { stack })];
+}
+
+/**
+ * `{secure: ...}` values where plain text is expected: a top-level key set with `--secret` that
+ * is not a credential (the Pulumi CLI passes it decrypted and marks it secret), and a nested
+ * `secure:` map (as the offline tools read the stack file). Either way the value would be kept
+ * as a secret by nobody: it is configuration, not a credential.
+ */
+function secretsWherePlaintext(
+  input: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+): { problems: ConfigProblem[]; paths: PropertyKey[][] } {
+  const problems: ConfigProblem[] = [];
+  const paths: PropertyKey[][] = [];
+  const rule = (path: readonly PropertyKey[]) =>
+    `is a secret (\`secure:\`) where plain text is expected: it is configuration, not a credential, and is used as written; set it without --secret: \`pulumi config set${path.length > 1 ? " --path" : ""} ${formatPath(path)} <value>\``;
+  for (const full of secretKeys) {
+    const [namespace, key] = splitKey(full);
+    if (namespace !== PROJECT || (SECRET_KEYS as readonly string[]).includes(key)) continue;
+    problems.push(problem([key], "[secret]", rule([key])));
+    paths.push([key]);
+  }
+  const walk = (v: unknown, path: PropertyKey[]) => {
+    if (v === null || typeof v !== "object") return;
+    const keys = Object.keys(v);
+    if (!Array.isArray(v) && keys.length === 1 && keys[0] === "secure" && typeof (v as { secure: unknown }).secure === "string") {
+      if (!paths.some((p) => p.every((seg, i) => path[i] === seg))) {
+        problems.push(problem(path, "[secret]", rule(path)));
+        paths.push(path);
+      }
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else for (const k of keys) walk((v as Record<string, unknown>)[k], [...path, k]);
+  };
+  for (const [k, v] of Object.entries(input)) if (!(SECRET_KEYS as readonly string[]).includes(k)) walk(v, [k]);
+  return { problems, paths };
+}
+
+/**
+ * Fields of a service that every rule needs. When the schema refuses one, it is replaced by a
+ * neutral stand-in so that the service's other fields are still checked; problems that mention
+ * the field are then left out, since they would only be about the stand-in.
+ */
+const SERVICE_STAND_INS: Readonly<Record<string, (index: number) => unknown>> = {
+  name: (i) => `invalid-service-${i}`,
+  activeColor: () => "blue",
+  image: () => ({ blue: "stand-in.invalid/image:1.0.0", green: "stand-in.invalid/image:1.0.0" }),
+  port: () => 8080,
+  replicas: () => ({ min: 2, max: 2 }),
+};
 
 /**
  * The cross-field and per-environment rules, run on what is left of an input after the values
  * the schema refused are taken out, so that one load reports the rule problems too instead of
- * a second round after the schema problems are fixed. A service with a refused field is left
- * out whole (its rules need every field); the others keep their index in messages. Nothing is
- * reported when the environment itself is unreadable (it selects the defaults), and a rule
- * problem on a path the schema already reported is not repeated.
+ * a second round after the schema problems are fixed. A refused optional value falls back to its
+ * default; a refused required field of a service gets a neutral stand-in, so that one bad field
+ * does not hide the service's other faults. When the environment itself is unreadable, the rules
+ * run for each environment and the problems all of them share are reported (they hold whichever
+ * environment was meant). A rule problem on a path the schema already reported is not repeated.
  */
-function rulesDespiteSchemaProblems(input: Record<string, unknown>, reported: readonly ConfigProblem[]): ConfigProblem[] {
+function rulesDespiteSchemaProblems(
+  input: Record<string, unknown>,
+  reported: readonly ConfigProblem[],
+  stack: string | undefined,
+): ConfigProblem[] {
+  if (!(ENVIRONMENTS as readonly unknown[]).includes(input.environment)) {
+    const perEnvironment = ENVIRONMENTS.map((environment) => rulesDespiteSchemaProblems({ ...input, environment }, reported, stack));
+    return perEnvironment[0].filter((p) => perEnvironment.every((list) => list.some((q) => q.message === p.message)));
+  }
   const candidate = structuredClone(input);
   let serviceIndex = Array.isArray(candidate.services) ? candidate.services.map((_, i) => i) : [];
   const removed: string[] = [];
-  for (let round = 0; round < 5; round++) {
+  /** Per kept service (by original index): fields replaced by a stand-in or a default. */
+  const standIns = new Map<number, Set<string>>();
+  for (let round = 0; round < 10; round++) {
     const parsed = configSchema.safeParse(candidate);
     if (parsed.success) {
       const resolved = resolvePlatform(parsed.data, ENVIRONMENT_DEFAULTS[parsed.data.environment as Environment]);
@@ -337,19 +430,56 @@ function rulesDespiteSchemaProblems(input: Record<string, unknown>, reported: re
       const seen = [...reported.map((p) => p.path), ...removed];
       const overlaps = (p: ConfigProblem, s: string) => p.path === s || p.path.startsWith(`${s}.`) || p.path.startsWith(`${s}[`) || s.startsWith(`${p.path}.`);
       const names = (p: ConfigProblem, s: string) => p.message.includes(` ${s}`) || p.message.includes(`\`${s}`) || p.message.includes(`${s} `);
-      return checkPlatform(resolved, parsed.data)
+      const aboutStandIn = (p: ConfigProblem) => {
+        const m = /^services\[(\d+)\]/.exec(p.path);
+        const fields = m ? standIns.get(Number(m[1])) : undefined;
+        if (!fields) return p.message.includes("invalid-service-") || p.message.includes("stand-in.invalid");
+        return [...fields].some((f) => new RegExp(`\\b${f}\\b`).test(p.message.slice(PROJECT.length + 1))) || p.message.includes("stand-in.invalid");
+      };
+      return allRules(resolved, parsed.data, stack)
         .map((p) => ({ path: renumber(p.path), message: renumber(p.message) }))
-        .filter((p) => !seen.some((s) => overlaps(p, s)) && !removed.some((s) => names(p, s)));
+        .filter((p) => !seen.some((s) => overlaps(p, s)) && !removed.some((s) => names(p, s)) && !aboutStandIn(p));
     }
     const dropServices = new Set<number>();
     for (const issue of parsed.error.issues) {
       const path = issue.path;
-      if (path[0] === "services" && typeof path[1] === "number") {
-        dropServices.add(path[1]);
-      } else if (issue.code === "unrecognized_keys") {
+      if (issue.code === "unrecognized_keys") {
         const parent = valueAt(candidate, path) as Record<string, unknown> | undefined;
         for (const k of issue.keys) if (parent) delete parent[k];
-      } else if (path.length === 0 || path[0] === "environment") {
+      } else if (path[0] === "services" && typeof path[1] === "number") {
+        const i = path[1];
+        const service = (candidate.services as unknown[])[i] as Record<string, unknown> | undefined;
+        const original = serviceIndex[i];
+        if (path.length === 2 || service === null || typeof service !== "object") {
+          dropServices.add(i);
+          continue;
+        }
+        const missing = valueAt(candidate, path) === undefined;
+        const at = missing ? path.slice(0, -1) : path;
+        if (at.length === 2) {
+          // A required field of the service is missing: stand in for it.
+          const field = String(path[2]);
+          const make = SERVICE_STAND_INS[field];
+          if (!make) {
+            dropServices.add(i);
+            continue;
+          }
+          service[field] = make(original);
+          standIns.set(original, new Set([...(standIns.get(original) ?? []), field]));
+          removed.push(formatPath(["services", original, field]));
+          continue;
+        } else if (at.length === 3 && SERVICE_STAND_INS[String(at[2])] && missing) {
+          const field = String(at[2]);
+          service[field] = SERVICE_STAND_INS[field](original);
+          standIns.set(original, new Set([...(standIns.get(original) ?? []), field]));
+        } else {
+          const parent = valueAt(candidate, at.slice(0, -1)) as Record<PropertyKey, unknown> | undefined;
+          if (parent && typeof parent === "object") delete parent[at[at.length - 1] as string];
+          // Rules of the service that mention the field would be about its default, not the input.
+          standIns.set(original, new Set([...(standIns.get(original) ?? []), String(at[2])]));
+        }
+        removed.push(formatPath(["services", original, ...at.slice(2)]));
+      } else if (path.length === 0) {
         return [];
       } else if (path[0] === "clusterPlatform") {
         // No rule depends on it; any valid value lets the others run.

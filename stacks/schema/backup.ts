@@ -15,12 +15,12 @@ export const backupSchema = z.strictObject({
   /** Cron schedule of the backup job (5 fields, UTC). */
   schedule: z.string().optional(),
   /** Days a backup is kept before it expires. */
-  retentionDays: z.number().int().min(1).max(3650).optional(),
+  retentionDays: z.int32().min(1).max(3650).optional(),
   /** Days before a backup moves to infrequent-access storage. */
-  transitionDays: z.number().int().min(30).optional(),
+  transitionDays: z.int32().min(30).optional(),
   /** Object Lock retention (production). */
   objectLock: z
-    .strictObject({ mode: z.enum(["GOVERNANCE", "COMPLIANCE"]), days: z.number().int().min(1) })
+    .strictObject({ mode: z.enum(["GOVERNANCE", "COMPLIANCE"]), days: z.int32().min(1) })
     .optional(),
   drill: z
     .strictObject({
@@ -34,11 +34,11 @@ export const backupSchema = z.strictObject({
   /** Image with pg_dump 15 and the aws CLI; unset: built from components/backup/image. */
   image: z.string().min(1).optional(),
   /** zstd level of the dump (1-19; 3 is zstd's own default: fast, about gzip -6's ratio). */
-  compressLevel: z.number().int().min(1).max(19).optional(),
+  compressLevel: z.int32().min(1).max(19).optional(),
   /** Size limit of the job's scratch volume; must hold one compressed dump. */
   scratchSize: bytesQuantity.optional(),
   /** Minutes a backup or drill Job may run before Kubernetes stops it. */
-  timeoutMinutes: z.number().int().min(5).max(1440).optional(),
+  timeoutMinutes: z.int32().min(5).max(1440).optional(),
   /** Requests and limits of the job containers. */
   resources: z
     .strictObject({ cpu: cpuQuantity, memory: bytesQuantity, memoryLimit: bytesQuantity })

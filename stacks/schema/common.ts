@@ -5,15 +5,32 @@ export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
 /** One of {@link ENVIRONMENTS}. */
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** Kubernetes quantity for CPU: cores ("0.5", "2") or millicores ("250m"). */
+/**
+ * Kubernetes quantity for CPU: cores ("0.5", "2") or millicores ("250m"). Zero is refused (a
+ * container, quota or limit of no CPU cannot work), and so is a precision finer than 1m, which
+ * Kubernetes does not allow for CPU (Kubernetes docs, "Resource units in Kubernetes").
+ */
 export const cpuQuantity = z
   .string()
-  .regex(/^(\d+(\.\d+)?|\d+m)$/, { error: 'must be a CPU quantity such as "250m" or "1"' });
+  .regex(/^(\d+(\.\d+)?|\d+m)$/, { error: 'must be a CPU quantity such as "250m" or "1"' })
+  .refine((q) => !/^[\d.]+m?$/.test(q) || Number(q.replace(/m$/, "")) > 0, {
+    error: 'must be greater than zero: nothing runs on no CPU; write a quantity such as "100m"',
+    abort: true,
+  })
+  .refine((q) => q.endsWith("m") || !/^\d+(\.\d+)?$/.test(q) || Number.isInteger(Math.round(Number(q) * 1e6) / 1000), {
+    error: 'must be a whole number of millicores: Kubernetes does not allow CPU precision finer than 1m; write e.g. "1m" instead of "0.0005"',
+  });
 
-/** Kubernetes quantity for memory or storage: "128Mi", "2Gi", "512M". */
+/**
+ * Kubernetes quantity for memory or storage: "128Mi", "2Gi", "512M". Zero is refused: a
+ * container, quota or volume of no bytes cannot work.
+ */
 export const bytesQuantity = z
   .string()
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P)?$/, { error: 'must be a byte quantity such as "256Mi" or "10Gi"' });
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|K|M|G|T|P)?$/, { error: 'must be a byte quantity such as "256Mi" or "10Gi"' })
+  .refine((q) => !/^[\d.]+[KMGTP]?i?$/.test(q) || Number(/^[\d.]+/.exec(q)![0]) > 0, {
+    error: 'must be greater than zero: nothing fits in no memory or storage; write a quantity such as "256Mi"',
+  });
 
 /** A duration in Prometheus notation: "30s", "5m", "1h", "7d". */
 export const promDuration = z

@@ -7,7 +7,7 @@ const endpoint = (defaultPort: number) =>
     /** "in-cluster": a throwaway instance for dev; "external": an endpoint managed elsewhere. */
     mode: z.enum(["in-cluster", "external"]),
     host: z.string().min(1).optional(),
-    port: z.number().int().min(1).max(65535).optional().describe(`@default ${defaultPort}`),
+    port: z.int32().min(1).max(65535).optional().describe(`@default ${defaultPort}`),
     /** Regenerates the generated password (in-cluster mode) when changed. */
     rotation: rotationKeeper.optional(),
     /** Volume size of the in-cluster instance. */
@@ -19,7 +19,7 @@ export const postgresSchema = endpoint(5432).extend({
   database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
   user: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
   sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).optional(),
-  maxConnections: z.number().int().min(1).optional(),
+  maxConnections: z.int32().min(1).optional(),
 }).strict();
 
 /** `app-platform:redis` */

@@ -24,9 +24,9 @@ export const strategySchema = z.strictObject({
    * Percent of traffic on the new colour at each canary step, increasing and ending at 100.
    * @default [10, 50, 100]
    */
-  steps: z.array(z.number().int()).optional(),
+  steps: z.array(z.int32()).optional(),
   /** Seconds each canary step runs before its analysis. @default 30 (dev), 120 (staging), 300 (production) */
-  dwellSeconds: z.number().int().min(0).max(3600).optional(),
+  dwellSeconds: z.int32().min(0).max(3600).optional(),
   /** Thresholds of the analysis gate for this service; unset fields come from `delivery:analysis`. */
   analysis: z
     .strictObject({
@@ -37,7 +37,7 @@ export const strategySchema = z.strictObject({
       /** Quantile compared with `maxLatencySeconds`, e.g. 0.99. */
       latencyQuantile: z.number().gt(0).lt(1).optional(),
       /** Fewest requests in the window for a verdict. */
-      minRequests: z.number().int().min(1).optional(),
+      minRequests: z.int32().min(1).optional(),
       /** Range of the analysis queries, e.g. "2m". */
       window: promDuration.optional(),
     })
@@ -72,7 +72,7 @@ export const migrationSchema = z.strictObject({
   /** Command and arguments, e.g. ["./migrate", "up"]. */
   command: z.array(z.string().min(1)).min(1),
   /** Seconds before the Job is failed (activeDeadlineSeconds) and the release stops. @default 600 */
-  timeoutSeconds: z.number().int().min(10).max(86400).optional(),
+  timeoutSeconds: z.int32().min(10).max(86400).optional(),
 });
 
 /** Schema of a service's `smokeTest`: requests to the new colour before the first step. */
@@ -85,12 +85,12 @@ export const smokeTestSchema = z.strictObject({
       z.strictObject({
         path: z.string().startsWith("/", { error: 'must be an HTTP path starting with "/"' }),
         /** @default 200 */
-        status: z.number().int().min(100).max(599).optional(),
+        status: z.int32().min(100).max(599).optional(),
       }),
     )
     .min(1),
   /** Seconds each request may take. @default 10 */
-  timeoutSeconds: z.number().int().min(1).max(300).optional(),
+  timeoutSeconds: z.int32().min(1).max(300).optional(),
 });
 
 /** Resolved `strategy` of a service. */

@@ -29,7 +29,7 @@ export const monitoringSchema = z.strictObject({
   evaluationInterval: promDuration.optional(),
   prometheus: z
     .strictObject({
-      replicas: z.number().int().min(1).max(10).optional(),
+      replicas: z.int32().min(1).max(10).optional(),
       retention: promDuration.optional(),
       /** Size limit of Prometheus' blocks, in Prometheus' units ("40GB", "512MB"; base 2). */
       retentionSize: prometheusBytes.optional(),
@@ -52,13 +52,13 @@ export const monitoringSchema = z.strictObject({
     .optional(),
   alertmanager: z
     .strictObject({
-      replicas: z.number().int().min(1).max(5).optional(),
+      replicas: z.int32().min(1).max(5).optional(),
       storage: storage.optional(),
     })
     .optional(),
   grafana: z
     .strictObject({
-      replicas: z.number().int().min(1).max(5).optional(),
+      replicas: z.int32().min(1).max(5).optional(),
       host: z.string().optional(),
     })
     .optional(),

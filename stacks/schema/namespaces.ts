@@ -10,7 +10,7 @@ const quota = z.strictObject({
   /** Sum of memory requests allowed in the namespace. */
   memory: bytesQuantity,
   /** Number of pods allowed in the namespace. */
-  pods: z.number().int().min(1),
+  pods: z.int32().min(1),
 });
 
 /** `app-platform:namespaces` */

@@ -17,7 +17,7 @@ export const imageRef = z
     error: 'must be an image reference such as "ghcr.io/org/app:1.4.2" or "repo/app@sha256:<digest>"',
   });
 
-const port = z.number().int().min(1, { error: "must be a port number from 1 to 65535" }).max(65535, {
+const port = z.int32().min(1, { error: "must be a port number from 1 to 65535" }).max(65535, {
   error: "must be a port number from 1 to 65535",
 });
 
@@ -27,9 +27,9 @@ const probe = z.strictObject({
   /** Port probed; @default the service port. */
   port: port.optional(),
   /** Seconds between probes. */
-  periodSeconds: z.number().int().min(1).max(300).optional(),
+  periodSeconds: z.int32().min(1).max(300).optional(),
   /** Consecutive failures before the probe fails. */
-  failureThreshold: z.number().int().min(1).max(120).optional(),
+  failureThreshold: z.int32().min(1).max(120).optional(),
 });
 
 const resources = z.strictObject({
@@ -39,12 +39,12 @@ const resources = z.strictObject({
 
 const hpaPolicy = z.strictObject({
   type: z.enum(["Pods", "Percent"]),
-  value: z.number().int().min(1),
-  periodSeconds: z.number().int().min(1).max(1800),
+  value: z.int32().min(1),
+  periodSeconds: z.int32().min(1).max(1800),
 });
 
 const scalingRules = z.strictObject({
-  stabilizationWindowSeconds: z.number().int().min(0).max(3600),
+  stabilizationWindowSeconds: z.int32().min(0).max(3600),
   selectPolicy: z.enum(["Max", "Min", "Disabled"]).optional(),
   policies: z.array(hpaPolicy).min(1),
 });
@@ -83,14 +83,14 @@ export const serviceSchema = z.strictObject({
   /** Path of the Prometheus metrics endpoint. */
   metricsPath: z.string().startsWith("/").optional(),
   /** HPA bounds of the active colour. */
-  replicas: z.strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) }),
+  replicas: z.strictObject({ min: z.int32().min(1), max: z.int32().min(1) }),
   /** HPA minimum of the idle colour (0 scales it away; production keeps it warm). */
-  idleReplicas: z.number().int().min(0).optional(),
+  idleReplicas: z.int32().min(0).optional(),
   resources: resources.optional(),
   autoscaling: z
     .strictObject({
-      cpuUtilization: z.number().int().min(1).max(100).optional(),
-      memoryUtilization: z.number().int().min(1).max(100).optional(),
+      cpuUtilization: z.int32().min(1).max(100).optional(),
+      memoryUtilization: z.int32().min(1).max(100).optional(),
       /** A Pods or External metric with an average-value target. */
       metric: z
         .strictObject({
@@ -160,14 +160,14 @@ export const serviceSchema = z.strictObject({
        */
       prescale: z.boolean().optional(),
       /** Size of a prescaled idle colour; @default replicas.min (set it to the active colour's current size). */
-      prescaleReplicas: z.number().int().min(1).optional(),
+      prescaleReplicas: z.int32().min(1).optional(),
       /**
        * Seconds the old colour keeps its size after a switch before it shrinks to `idleReplicas`
        * (the scale-down stabilisation window of its HPA; Kubernetes caps it at 3600).
        */
-      scaleDownDelaySeconds: z.number().int().min(0).max(3600).optional(),
+      scaleDownDelaySeconds: z.int32().min(0).max(3600).optional(),
       /** Percent of traffic on the idle colour through the canary router; written by `platform promote`. @default 0 */
-      canaryWeight: z.number().int().min(0).max(100).optional(),
+      canaryWeight: z.int32().min(0).max(100).optional(),
       /** Render the release's migration Job; written by `platform promote` before any traffic moves. @default false */
       migrate: z.boolean().optional(),
     })
@@ -182,13 +182,13 @@ export const serviceSchema = z.strictObject({
   shutdown: z
     .strictObject({
       /** Seconds the preStop hook waits, so that endpoints and load balancers stop routing first. */
-      preStopSeconds: z.number().int().min(0).max(300).optional(),
+      preStopSeconds: z.int32().min(0).max(300).optional(),
       /** Seconds between SIGTERM-time and SIGKILL, including the preStop pause. */
-      terminationGracePeriodSeconds: z.number().int().min(1).max(3600).optional(),
+      terminationGracePeriodSeconds: z.int32().min(1).max(3600).optional(),
     })
     .optional(),
   /** UID (and GID) the container runs as; never 0. */
-  runAsUser: z.number().int().min(0).max(2147483647).optional(),
+  runAsUser: z.int32().min(0).max(2147483647).optional(),
   /** Mount the service-account token (off unless the service calls the Kubernetes API). */
   automountServiceAccountToken: z.boolean().optional(),
 });

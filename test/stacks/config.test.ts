@@ -614,7 +614,7 @@ describe("loadPlatformConfig", () => {
     expect(problemsOf(values)).toEqual([]);
   });
 
-  it("reports schema and rule problems in one load; a service the schema refused gets no echoed rule problems", () => {
+  it("reports schema and rule problems in one load; a service with a refused field still gets its other faults, and no echoes", () => {
     const values = edited("production", (v) => {
       const second = structuredClone(v.services[0]);
       second.name = "api";
@@ -628,19 +628,27 @@ describe("loadPlatformConfig", () => {
     expect(problemsOf(values)).toEqual([
       `${P}clusterPlatform ("ekss") must be one of "eks", "gke", "aks", "kind", "generic": did you mean "eks"?`,
       `${P}services[0].port (80800) must be <= 65535`,
+      // The refused port does not hide the service's other fault.
+      `${P}services[0].replicas.min (1) must be >= 2 in production so that one pod can fail or be evicted without an outage`,
       `${P}services[1].replicas.min (5) must be <= replicas.max (3)`,
       `${P}services[1].idleReplicas (5) must be <= replicas.max (3)`,
       `${P}backup.objectLock (unset) is required in production: add \`objectLock: { mode: "COMPLIANCE", days: 30 }\` so that backups cannot be deleted or overwritten`,
     ]);
   });
 
-  it("runs no rules when the environment itself is unreadable (it selects the defaults)", () => {
+  it("reports, when the environment is unreadable, the rule problems that hold in every environment", () => {
     const values = edited("production", (v) => {
       v.environment = "prod";
+      // Refused only in production: which environment was meant is unknown, so not reported.
       delete v.backup.objectLock;
+      // Refused in every environment: reported.
+      v.services[0].runAsUser = 0;
+      v.services[0].replicas = { min: 5, max: 3 };
     });
     expect(problemsOf(values)).toEqual([
       `${P}environment ("prod") must be one of "dev", "staging", "production": did you mean "production"?`,
+      `${P}services[0].replicas.min (5) must be <= replicas.max (3)`,
+      `${P}services[0].runAsUser (0) must not be 0 (root): pods run as non-root; use the image's unprivileged UID, e.g. 10001`,
     ]);
   });
 

@@ -1,6 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { didYouMean, formatValue } from "../../stacks/config";
+import { unknownStackFileKeys } from "../../stacks/validate/config-keys";
+import { escapeNonAscii } from "../../stacks/validate/text";
 
 /** The config that the Pulumi CLI would pass to the program for one stack. */
 export interface StackConfig {
@@ -56,6 +59,16 @@ export function readStackConfig(rootDir: string, stack: string): StackConfig {
     doc = YAML.parse(fs.readFileSync(stackFile, "utf8"));
   } catch (e) {
     throw new StackFileError(`${path.basename(stackFile)} is not valid YAML: ${(e as Error).message}`);
+  }
+  if (doc !== null && typeof doc === "object" && !Array.isArray(doc)) {
+    // A misspelt `config:` would silently leave the program without any config.
+    const unknown = unknownStackFileKeys(doc, didYouMean);
+    if (unknown.length > 0) {
+      // Values are summarised: a misplaced map may hold credentials in plaintext.
+      const shown = (v: unknown) => (v !== null && typeof v === "object" ? `a map of ${Object.keys(v).length} keys` : formatValue(v));
+      const lines = unknown.map((u) => `  - ${escapeNonAscii(u.key)} (${shown((doc as Record<string, unknown>)[u.key])}) ${u.rule}`);
+      throw new StackFileError(`invalid stack file ${path.basename(stackFile)} (${unknown.length} problem${unknown.length === 1 ? "" : "s"}):\n${lines.join("\n")}`);
+    }
   }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
