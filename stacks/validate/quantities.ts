@@ -1,9 +1,8 @@
 // Kubernetes quantities and counts that the schema accepts one by one but that cannot work
 // together: a request above its own limit, pods that can never fit in the namespace's
 // ResourceQuota, a ConfigMap above the API server's size cap.
-import type { ConfigProblem } from "../config";
-import type { PlatformConfig } from "../resolve";
 import { bytes, cpuMillis } from "../schema/common";
+import { problem, type ConfigProblem } from "./problem";
 
 /**
  * Largest total size of a ConfigMap's data (keys plus values, in bytes) that the Kubernetes API
@@ -12,7 +11,21 @@ import { bytes, cpuMillis } from "../schema/common";
  */
 export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 
-type Problem = (path: readonly PropertyKey[], value: unknown, rule: string) => ConfigProblem;
+/** The part of the resolved config that quantity rules read. */
+export interface QuantityView {
+  readonly namespaces: {
+    readonly apps: string;
+    readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+    readonly containerDefaults: { readonly cpuRequest: string; readonly memoryRequest: string; readonly cpuLimit: string; readonly memoryLimit: string };
+  };
+  readonly services: readonly {
+    readonly replicas: { readonly min: number; readonly max: number };
+    readonly idleReplicas: number;
+    readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string } };
+    readonly settings: Readonly<Record<string, string>>;
+  }[];
+  readonly backup: { readonly resources: { readonly memory: string; readonly memoryLimit: string } };
+}
 
 /** Bytes of a ConfigMap's `data` as the API server counts them: UTF-8 length of every key and value. */
 export function configMapDataBytes(data: Readonly<Record<string, string>>): number {
@@ -35,7 +48,7 @@ function readableBytes(n: number): string {
  * namespace's ResourceQuota, all services' minimum footprint within it, and settings within the
  * ConfigMap size cap.
  */
-export function checkQuantities(config: PlatformConfig, problem: Problem): ConfigProblem[] {
+export function checkQuantities(config: QuantityView): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const ns = config.namespaces;
   const d = ns.containerDefaults;
