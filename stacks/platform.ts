@@ -72,11 +72,16 @@ export function createPlatform(config: PlatformConfig): Platform {
   config.services.forEach((service, i) => {
     const app = services[i];
     const idle = app.deployments[otherColor(service.activeColor)];
+    const namespace = config.namespaces.apps;
     const migration = service.migration && service.promotion.migrate
-      ? new MigrationJob(`app-${service.name}-migration`, { environment: config.environment, service, namespace: config.namespaces.apps, newColorImage: idle.spec.template.spec.containers[0].image }, { parent: app, dependsOn: [idle] })
+      ? new MigrationJob(`app-${service.name}-migration`, { environment: config.environment, service, namespace, newColorImage: idle.spec.template.spec.containers[0].image, after: [idle] }, { parent: app })
       : undefined;
     if (service.strategy.router) {
-      new TrafficRouter(`app-${service.name}-router`, { environment: config.environment, service, namespace: config.namespaces.apps }, { parent: app, dependsOn: [idle, ...(migration ? [migration] : [])] });
+      new TrafficRouter(
+        `app-${service.name}-router`,
+        { environment: config.environment, service, namespace, colorDependsOn: { blue: [app.deployments.blue], green: [app.deployments.green] }, trafficDependsOn: [idle, ...(migration ? [migration] : [])] },
+        { parent: app },
+      );
     }
   });
 

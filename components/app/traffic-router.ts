@@ -61,8 +61,8 @@ export function httpRoute(s: ServiceConfig, namespace: string, labels: Record<st
   const g = router.gateway;
   const hostnames = router.hostnames ?? (s.ingress ? [s.ingress.host] : undefined);
   const weights = colorWeights(s);
-  // Stable colour first: readers see the old release on top.
-  const order: Color[] = [s.activeColor, otherColor(s.activeColor)];
+  // A fixed order, so that a step or a switch changes only the weights.
+  const order: readonly Color[] = COLORS;
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
@@ -128,6 +128,17 @@ export interface TrafficRouterArgs {
   readonly service: ServiceConfig;
   /** Namespace of the service (its Deployments and Services). */
   readonly namespace: string;
+  /**
+   * What each colour's Service waits for (its Deployment): a Service sends traffic only to a
+   * colour that is rolled out and Ready. @default none
+   */
+  readonly colorDependsOn?: Partial<Record<Color, pulumi.Input<pulumi.Resource>[]>>;
+  /**
+   * What the weights wait for: the new colour's Deployment and the release's migration Job.
+   * Pulumi applies the HTTPRoute or canary Ingress only after these succeeded, and not at all
+   * when one failed. @default none
+   */
+  readonly trafficDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -155,23 +166,24 @@ export class TrafficRouter extends pulumi.ComponentResource {
             metadata: { name: colorServiceName(s.name, color), namespace: args.namespace, labels: colorServiceLabels(args.environment, s.name, color) },
             spec: colorServiceSpec(s, color) as unknown as k8s.types.input.core.v1.ServiceSpec,
           },
-          { parent: this },
+          { parent: this, dependsOn: args.colorDependsOn?.[color] ?? [] },
         ),
     );
+    const after = [...colorServices, ...(args.trafficDependsOn ?? [])];
     const labels = serviceLabels(args.environment, s.name);
     if (router.kind === "gatewayApi") {
       const route = httpRoute(s, args.namespace, labels);
       new k8s.apiextensions.CustomResource(
         `${name}-httproute`,
         { apiVersion: route.apiVersion as string, kind: route.kind as string, metadata: route.metadata as k8s.types.input.meta.v1.ObjectMeta, spec: route.spec },
-        { parent: this, dependsOn: colorServices },
+        { parent: this, dependsOn: after },
       );
     } else {
       const ing = canaryIngress(s, args.namespace, labels);
       new k8s.networking.v1.Ingress(
         `${name}-canary-ingress`,
         { metadata: ing.metadata as k8s.types.input.meta.v1.ObjectMeta, spec: ing.spec as k8s.types.input.networking.v1.IngressSpec },
-        { parent: this, dependsOn: colorServices },
+        { parent: this, dependsOn: after },
       );
     }
     this.registerOutputs({ weights: this.weights, activeService: roleServiceName(s.name, "active") });

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { APP_LABELS, METRICS_PORT_NAME } from "../../components/monitoring/contract";
-import { validateObject } from "../../tools/check/kubernetes-schema";
+import { loadCrdModels, validateObject } from "../../tools/check/kubernetes-schema";
 import { kubernetesObject } from "../../tools/render/artifacts";
 import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../tools/render/harness";
 import { renderInChild, stackFolder } from "../../tools/render/subprocess";
@@ -31,6 +31,7 @@ function flippedStackFile(stack: Stack): string {
 }
 
 beforeAll(async () => {
+  await loadCrdModels();
   await Promise.all(
     STACKS.map(async (stack) => {
       const [base, flipped] = await Promise.all([render(stack), render(stack, stackFolder(stack, flippedStackFile(stack)))]);
@@ -52,6 +53,8 @@ function inApp(r: RenderResult): (x: RenderedResource) => boolean {
 const appResources = (r: RenderResult) => r.resources.filter((x) => x.custom && inApp(r)(x));
 const ofKind = (r: RenderResult, kind: string) => appResources(r).filter((x) => x.inputs.kind === kind).map((x) => x.inputs as any);
 const byName = (list: any[], name: string) => list.find((o) => o.metadata.name === name);
+/** The active and preview Services (a canary router adds a Service per colour, without a role). */
+const roleServices = (r: RenderResult) => ofKind(r, "Service").filter((s) => s.metadata.labels[APP_LABELS.role] !== undefined);
 
 describe.each(STACKS)("%s stack", (stack) => {
   it("renders at least one service", () => {
@@ -116,7 +119,7 @@ describe.each(STACKS)("%s stack", (stack) => {
       expect(["blue", "green"]).toContain(labels[APP_LABELS.color]);
       expect(d.metadata.name).toBe(`${labels[APP_LABELS.name]}-${labels[APP_LABELS.color]}`);
     }
-    const services = ofKind(base, "Service");
+    const services = roleServices(base);
     for (const s of services) {
       const name = s.metadata.labels[APP_LABELS.name];
       const role = s.metadata.labels[APP_LABELS.role];
@@ -176,6 +179,8 @@ describe.each(STACKS)("%s stack", (stack) => {
     );
     const allowed = (c: Change) => {
       if (c.kind === "Service") return c.path === `spec.selector.${APP_LABELS.color}`;
+      // A canary router's HTTPRoute follows the active colour: all weight moves to it.
+      if (c.kind === "HTTPRoute") return /^spec\.rules\.0\.backendRefs\.[01]\.weight$/.test(c.path);
       if (c.kind === "HorizontalPodAutoscaler") return c.path === "spec.minReplicas" || c.path === "spec.behavior.scaleDown.stabilizationWindowSeconds" || c.path === "(added)" || c.path === "(removed)";
       if (c.kind === "PodDisruptionBudget") return c.path === "(added)" || c.path === "(removed)";
       // Only a colour scaled to 0 states replicas; it flips between 0 and HPA-managed. The role
@@ -185,7 +190,7 @@ describe.each(STACKS)("%s stack", (stack) => {
     };
     expect(changes.filter((c) => !allowed(c))).toEqual([]);
     // Both Services of every service moved.
-    const services = ofKind(base, "Service");
+    const services = roleServices(base);
     expect(changes.filter((c) => c.kind === "Service").length).toBe(services.length);
     // Outside the app components, nothing changed at all.
     expect(changesOutsideApp(base, flipped)).toEqual([]);
@@ -214,8 +219,14 @@ describe.each(STACKS)("%s: a flip is gated on the target colour being ready", (s
   it.each(["base", "flipped"] as const)("%s render: each Service depends on the Deployment, HPA and PDB of the colour it selects", (which) => {
     const r = renders[stack][which];
     const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
-    const services = appResources(r).filter((x) => x.inputs.kind === "Service");
+    const services = appResources(r).filter((x) => x.inputs.kind === "Service" && (x.inputs as any).metadata.labels[APP_LABELS.role] !== undefined);
     expect(services.length).toBeGreaterThan(0);
+    // A colour's own Service (canary routers) waits for that colour's Deployment.
+    for (const svc of appResources(r).filter((x) => x.inputs.kind === "Service" && (x.inputs as any).metadata.labels[APP_LABELS.role] === undefined)) {
+      const sel = (svc.inputs as any).spec.selector;
+      const deps = svc.dependsOn.map((u) => byUrn.get(u)).filter((x): x is RenderedResource => x !== undefined && x.inputs.kind === "Deployment");
+      expect(deps.map((d) => (d.inputs as any).metadata.name), svc.urn).toEqual([`${sel[APP_LABELS.name]}-${sel[APP_LABELS.color]}`]);
+    }
     for (const svc of services) {
       const sel = (svc.inputs as any).spec.selector;
       const deploymentName = `${sel[APP_LABELS.name]}-${sel[APP_LABELS.color]}`;

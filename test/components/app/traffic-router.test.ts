@@ -40,7 +40,7 @@ describe("HTTPRoute", () => {
     expect((route.spec as any).parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "gateways", sectionName: "https" }]);
     expect((route.spec as any).hostnames).toEqual(["web.example.com"]);
   });
-  it("weighs the two colour Services: 90 to blue (stable), 10 to green", () => {
+  it("weighs the two colour Services: 90 to blue (active), 10 to green (new)", () => {
     expect((route.spec as any).rules[0].backendRefs).toEqual([
       { group: "", kind: "Service", name: "web-blue", port: 80, weight: 90 },
       { group: "", kind: "Service", name: "web-green", port: 80, weight: 10 },
@@ -127,7 +127,7 @@ describe("under Pulumi's mocks", () => {
     expect(find("kubernetes:core/v1:Service", "route-service-blue")?.inputs.metadata.name).toBe("web-blue");
     expect(find("kubernetes:core/v1:Service", "route-service-green")?.inputs.metadata.name).toBe("web-green");
     const r = find("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "route-httproute");
-    expect(r?.inputs.spec.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([90, 10]);
+    expect(r?.inputs.spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([["web-blue", 90], ["web-green", 10]]);
   });
   it("registers the canary Ingress for ingress-nginx", () => {
     expect(find("kubernetes:networking.k8s.io/v1:Ingress", "nginx-canary-ingress")?.inputs.metadata.annotations["nginx.ingress.kubernetes.io/canary-weight"]).toBe("50");
