@@ -9,6 +9,7 @@ import {
   monitoringSchema,
   namespacesSchema,
   postgresSchema,
+  providedSecretsSchema,
   redisSchema,
 } from "./schema";
 import { serviceSchema } from "./schema/services";
@@ -52,6 +53,7 @@ export const configSchema = z.strictObject({
   redis: redisSchema.optional(),
   backup: backupSchema.optional(),
   aws: awsSchema.optional(),
+  providedSecrets: providedSecretsSchema.optional(),
   /**
    * Multiplies every alerting duration (rule `for:` and range windows, evaluation and scrape
    * intervals, Alertmanager timers) by this factor, so that end-to-end tests can run the

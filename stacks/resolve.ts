@@ -137,6 +137,8 @@ export interface PlatformConfig {
     readonly ecr: { readonly keepImages: number };
     readonly secretRecoveryDays: number;
   };
+  /** Secrets in the apps namespace created outside the program, which services may reference. */
+  readonly providedSecrets: readonly { readonly name: string; readonly keys: readonly string[]; readonly description: string }[];
   /** Factor applied to alerting durations for end-to-end tests; 1 in real stacks. */
   readonly timeScale: number;
   /** Which credential keys the stack sets (their values are read as Pulumi secrets, never here). */
@@ -327,6 +329,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       ecr: { keepImages: c.aws.ecr?.keepImages ?? 20 },
       secretRecoveryDays: c.aws.secretRecoveryDays ?? (env === "production" ? 30 : 7),
     },
+    providedSecrets: c.providedSecrets ?? [],
     timeScale: c.timeScale ?? 1,
     secretsPresent,
   };

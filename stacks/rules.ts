@@ -5,6 +5,7 @@ import { cronProblem } from "./schema/cron";
 import { prometheusBytesValue } from "./schema/monitoring";
 import { checkAlertThresholds } from "./schema/alerting";
 import { checkDelivery } from "./delivery-rules";
+import { appsNamespaceSecrets } from "../components/secrets/catalog";
 
 /** True when an image reference is pinned: a digest, or a version tag such as `1.4.2` or `v2.3`. */
 export function isPinnedImage(ref: string): boolean {
@@ -153,6 +154,8 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
       }
     }
   });
+
+  out.push(...checkSecretReferences(config));
 
   // Receivers and their credentials.
   const r = config.alerting.receivers;
@@ -304,6 +307,46 @@ export function checkMonitoring(config: PlatformConfig): ConfigProblem[] {
     else probeNames.set(p.name, i);
     if (p.module === "http_2xx_tls" && !p.url.startsWith("https://")) {
       out.push(problem(["monitoring", "probes", i, "url"], p.url, 'must be an https URL for module "http_2xx_tls", or use module "http_2xx"'));
+    }
+  });
+  return out;
+}
+
+/**
+ * Every `secretSettings` reference must name a Secret that exists when the pods start: one the
+ * program creates in the apps namespace (see `appsNamespaceSecrets`) or one the stack declares
+ * under `providedSecrets`, and a key that Secret holds. A declared Secret may not shadow one the
+ * program creates (two owners of one object).
+ */
+export function checkSecretReferences(config: PlatformConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const created = appsNamespaceSecrets(config.postgres.mode);
+  const createdNames = new Set(created.map((s) => s.name));
+  config.providedSecrets.forEach((p, i) => {
+    if (createdNames.has(p.name)) {
+      out.push(problem(["providedSecrets", i, "name"], p.name, `is a Secret this program creates in namespace "${config.namespaces.apps}": remove the declaration and reference the program's Secret`));
+    }
+    const first = config.providedSecrets.findIndex((o) => o.name === p.name);
+    if (first !== i) out.push(problem(["providedSecrets", i, "name"], p.name, `duplicates providedSecrets[${first}].name: declare each Secret once`));
+  });
+  const known = [...created, ...config.providedSecrets.filter((p) => !createdNames.has(p.name))];
+  const list = (names: readonly string[]) => names.map((n) => `"${n}"`).join(", ");
+  config.services.forEach((s, i) => {
+    for (const [variable, ref] of Object.entries(s.secretSettings)) {
+      const secret = known.find((k) => k.name === ref.secretName);
+      if (!secret) {
+        out.push(
+          problem(
+            ["services", i, "secretSettings", variable, "secretName"],
+            ref.secretName,
+            `is neither a Secret this program creates in namespace "${config.namespaces.apps}" (${list(created.map((c) => c.name))}) nor one declared under providedSecrets: ` +
+              "pods referencing a missing Secret never start; reference one of those, or create the Secret outside the program and declare it " +
+              '(`providedSecrets: [{ name: ..., keys: [...], description: "who creates it" }]`, see README "Secrets you provide")',
+          ),
+        );
+      } else if (!secret.keys.includes(ref.key)) {
+        out.push(problem(["services", i, "secretSettings", variable, "key"], ref.key, `is not a key of Secret "${secret.name}" (${list(secret.keys)}): use one of those keys`));
+      }
     }
   });
   return out;

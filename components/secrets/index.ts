@@ -1,2 +1,3 @@
 export * from "./generated-secret";
 export * from "./platform-secrets";
+export * from "./catalog";

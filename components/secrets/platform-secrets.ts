@@ -4,12 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../foundation/labels";
 import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../monitoring/contract";
+import { BACKUP_DB_USER, POSTGRES_BACKUP_USER_SECRET } from "./catalog";
 import { GeneratedSecret, type SecretsManagerTarget } from "./generated-secret";
 
-/** Name of the dev Postgres backup user (read-only through pg_read_all_data). */
-export const BACKUP_DB_USER = "backup";
-/** Secret in the apps namespace from which the dev Postgres sets the backup user's password. */
-export const POSTGRES_BACKUP_USER_SECRET = "postgres-backup-credentials";
+export { BACKUP_DB_USER, POSTGRES_BACKUP_USER_SECRET } from "./catalog";
+
 /** Secret (backup namespace) with the dev object store's keys; keys {@link OBJECT_STORE_KEYS}. */
 export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
 /** Keys of {@link OBJECT_STORE_CREDENTIALS_SECRET}. */

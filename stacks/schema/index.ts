@@ -5,3 +5,4 @@ export * from "./alerting";
 export * from "./datastores";
 export * from "./backup";
 export * from "./aws";
+export * from "./secrets";

@@ -464,9 +464,9 @@ const ruleCases = cases([
     name: "variable both plain and secret",
     values: edited("dev", (v) => {
       v.services[0].settings = { DB_PASSWORD: "x" };
-      v.services[0].secretSettings = { DB_PASSWORD: { secretName: "db", key: "password" } };
+      v.services[0].secretSettings = { DB_PASSWORD: { secretName: "postgres-credentials", key: "password" } };
     }),
-    expected: [`${P}services[0].secretSettings.DB_PASSWORD ({"secretName":"db","key":"password"}) conflicts with settings.DB_PASSWORD: a variable is either plain or secret; remove one`],
+    expected: [`${P}services[0].secretSettings.DB_PASSWORD ({"secretName":"postgres-credentials","key":"password"}) conflicts with settings.DB_PASSWORD: a variable is either plain or secret; remove one`],
   },
   {
     name: "egress with both or neither destination",

@@ -36,7 +36,7 @@ const cases: Record<string, ["dev" | "staging" | "production", (v: any) => void]
   cidr: ["staging", (v) => (v.services[0].egress = [{ cidr: "10.0.0.0/33", ports: [5432] }])],
   egressBoth: ["staging", (v) => (v.services[0].egress = [{ cidr: "10.0.0.0/16", namespace: "x", ports: [5432] }])],
   egressNs: ["staging", (v) => (v.services[0].egress = [{ namespace: "Bad_NS", ports: [5432] }])],
-  secretConflict: ["staging", (v) => { v.services[0].settings = { DB: "x" }; v.services[0].secretSettings = { DB: { secretName: "s", key: "k" } }; }],
+  secretConflict: ["staging", (v) => { v.services[0].settings = { DB: "x" }; v.services[0].secretSettings = { DB: { secretName: "redis-credentials", key: "password" } }; }],
   settingName: ["staging", (v) => (v.services[0].settings = { "bad-name": "x" })],
   runAsRoot: ["staging", (v) => (v.services[0].runAsUser = 0)],
   unknownKey: ["staging", (v) => (v.services[0].replica = 3)],
@@ -138,7 +138,7 @@ const expected: Record<string, string[]> = {
     "app-platform:services[0].egress[0].namespace (\"Bad_NS\") must be a namespace name (a DNS label)"
   ],
   "secretConflict": [
-    "app-platform:services[0].secretSettings.DB ({\"secretName\":\"s\",\"key\":\"k\"}) conflicts with settings.DB: a variable is either plain or secret; remove one"
+    "app-platform:services[0].secretSettings.DB ({\"secretName\":\"redis-credentials\",\"key\":\"password\"}) conflicts with settings.DB: a variable is either plain or secret; remove one"
   ],
   "settingName": [
     "app-platform:services[0].settings.bad-name (\"bad-name\") is not a valid key: must be an environment variable name"
