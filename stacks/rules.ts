@@ -1,7 +1,7 @@
 import { didYouMean, problem, type ConfigInput, type ConfigProblem } from "./config";
 import type { PlatformConfig, ServiceConfig } from "./resolve";
-import { bytes, cpuMillis } from "./schema/common";
-import { cronProblem } from "./schema/cron";
+import { bytes, cpuMillis } from "../lib/quantities";
+import { cronProblem } from "../lib/cron";
 import { prometheusBytesValue } from "./schema/monitoring";
 import { checkAlertThresholds } from "./schema/alerting";
 import { checkDelivery } from "./delivery-rules";

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "../../stacks/resolve";
-import type { Environment } from "../../stacks/schema/common";
-import { COLORS, type Color } from "../../stacks/schema/services";
-import { colorLabels, otherColor, roleLabels, roleServiceName, serviceLabels, type ServiceRole } from "./labels";
+import type { Environment } from "../../lib/environment";
+import { COLORS, otherColor, type Color } from "../../lib/colors";
+import { colorLabels, roleLabels, roleServiceName, serviceLabels, type ServiceRole } from "./labels";
 import { ingressSpec, networkPolicySpec, serviceSpec } from "./network";
 import { deploymentSpec } from "./pod";
 import { ServiceImage, type ImageRegistry } from "./service-image";

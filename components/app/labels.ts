@@ -1,14 +1,10 @@
-import type { Color } from "../../stacks/schema/services";
+import type { Color } from "../../lib/colors";
 import { standardLabels } from "../foundation/labels";
 import { APP_LABELS } from "../monitoring/contract";
 
 /** Which Service a colour is behind: the active one carries traffic, the preview one tests. */
 export type ServiceRole = "active" | "preview";
 
-/** The other colour. */
-export function otherColor(color: Color): Color {
-  return color === "blue" ? "green" : "blue";
-}
 
 /** The role of `color` when `activeColor` is active. */
 export function roleOf(color: Color, activeColor: Color): ServiceRole {

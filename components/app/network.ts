@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../../stacks/resolve";
+import { otherColor } from "../../lib/colors";
 import { APP_LABELS, METRICS_PORT_NAME } from "../monitoring/contract";
 import { colorSelector, roleServiceName, type ServiceRole } from "./labels";
 import { HTTP_PORT_NAME } from "./pod";
@@ -11,7 +12,7 @@ export const SERVICE_HTTP_PORT = 80;
  * exactly one field of each (`selector[color]`). The "metrics" port serves the ServiceMonitor.
  */
 export function serviceSpec(s: ServiceConfig, role: ServiceRole): Record<string, unknown> {
-  const color = role === "active" ? s.activeColor : s.activeColor === "blue" ? "green" : "blue";
+  const color = role === "active" ? s.activeColor : otherColor(s.activeColor);
   return {
     type: "ClusterIP",
     selector: colorSelector(s.name, color),

@@ -1,6 +1,6 @@
 import type { ResolvedProbe, ServiceConfig } from "../../stacks/resolve";
-import type { Environment } from "../../stacks/schema/common";
-import type { Color } from "../../stacks/schema/services";
+import type { Environment } from "../../lib/environment";
+import type { Color } from "../../lib/colors";
 import { METRICS_PORT_NAME } from "../monitoring/contract";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { colorLabels, colorSelector } from "./labels";

@@ -1,6 +1,7 @@
 import type { ScalingRules, ServiceConfig } from "../../stacks/resolve";
-import type { Color } from "../../stacks/schema/services";
-import { colorSelector, otherColor, roleOf, type ServiceRole } from "./labels";
+import type { Color } from "../../lib/colors";
+import { otherColor } from "../../lib/colors";
+import { colorSelector, roleOf, type ServiceRole } from "./labels";
 
 /** Kubernetes' upper bound for an HPA stabilisation window. */
 export const MAX_STABILIZATION_SECONDS = 3600;

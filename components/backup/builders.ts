@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cronPeriodSeconds } from "../../stacks/schema/cron";
+import { cronPeriodSeconds } from "../../lib/cron";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { scratchVolume } from "../datastores/security";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 
-/** The three environments, in increasing order of strictness. */
-export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
-/** One of {@link ENVIRONMENTS}. */
-export type Environment = (typeof ENVIRONMENTS)[number];
+// Shared pure code lives in lib/ (components use it too); re-exported here for the schema modules.
+export { ENVIRONMENTS, type Environment } from "../../lib/environment";
+export { bytes, cpuMillis } from "../../lib/quantities";
+export { durationSeconds } from "../../lib/duration";
 
 /**
  * Kubernetes quantity for CPU: cores ("0.5", "2") or millicores ("250m"). Zero is refused (a
@@ -45,29 +45,3 @@ export const dnsLabel = (maxLength: number) =>
     .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
       error: "must be a DNS label: lowercase letters, digits and '-', starting with a letter",
     });
-
-/** Converts a Kubernetes CPU quantity to millicores. */
-export function cpuMillis(quantity: string): number {
-  return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Math.round(Number(quantity) * 1000);
-}
-
-const BYTE_UNITS: Record<string, number> = {
-  "": 1,
-  K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50,
-};
-
-/** Converts a Kubernetes byte quantity to bytes. */
-export function bytes(quantity: string): number {
-  const m = /^(\d+(?:\.\d+)?)([KMGTP]i?)?$/.exec(quantity);
-  if (!m) throw new Error(`not a byte quantity: ${quantity}`);
-  return Number(m[1]) * BYTE_UNITS[m[2] ?? ""];
-}
-
-/** Converts a Prometheus duration to seconds. */
-export function durationSeconds(duration: string): number {
-  const m = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration);
-  if (!m) throw new Error(`not a duration: ${duration}`);
-  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[m[2] as "s"];
-  return Number(m[1]) * unit;
-}

@@ -2,10 +2,9 @@ import { z } from "zod";
 import { cpuQuantity, bytesQuantity, dnsLabel } from "./common";
 import { migrationSchema, smokeTestSchema, strategySchema } from "./delivery";
 
-/** The two colours of a blue-green service. */
-export const COLORS = ["blue", "green"] as const;
-/** One of {@link COLORS}. */
-export type Color = (typeof COLORS)[number];
+import { COLORS } from "../../lib/colors";
+
+export { COLORS, type Color } from "../../lib/colors";
 
 /**
  * A container image reference: `registry/repo:tag` or `registry/repo@sha256:<64 hex>`.

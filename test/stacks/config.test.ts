@@ -10,7 +10,7 @@ import {
   loadPlatformConfig,
   problem,
 } from "../../stacks/config";
-import type { Environment } from "../../stacks/schema/common";
+import type { Environment } from "../../lib/environment";
 import { baseValues, edited, load, problemsOf, rawConfig, secretKeysOf, type StackValues } from "./fixtures";
 
 const P = "app-platform:";

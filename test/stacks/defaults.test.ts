@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CHART_VERSION, defaultScaling, resolvePlatform, resolveService } from "../../stacks/resolve";
-import { ENVIRONMENTS, bytes, durationSeconds, type Environment } from "../../stacks/schema/common";
+import { ENVIRONMENTS, type Environment } from "../../lib/environment";
+import { bytes } from "../../lib/quantities";
+import { durationSeconds } from "../../lib/duration";
 import { ENVIRONMENT_DEFAULTS } from "../../stacks/schema/defaults";
 import { configSchema } from "../../stacks/config";
 import { baseValues, edited, load } from "./fixtures";

@@ -2,7 +2,7 @@
 // exactly as the program does (raw `app-platform:key` strings plus the set of secret keys).
 import YAML from "yaml";
 import { ConfigError, PROJECT, SECRET_KEYS, loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
-import type { Environment } from "../../stacks/schema/common";
+import type { Environment } from "../../lib/environment";
 
 /** Config values of one stack, keys without the project prefix. */
 export type StackValues = Record<string, unknown>;

@@ -8,7 +8,7 @@ import YAML from "yaml";
 import { renderE2eStacks } from "../harness/e2e-stack";
 import { latencyModel, type LatencyModel, type RuleFile } from "../harness/latency-model";
 import { renderMonitoring, startMonitoringChain, type MonitoringChain, type RenderedMonitoring } from "../harness/monitoring";
-import { parseDuration } from "../harness/duration";
+import { durationSeconds } from "../../lib/duration";
 import { sleep } from "../harness/processes";
 import { faultScenarios, matchRoutesFor, runScenario, selector, waitUntil, type Scenario } from "../harness/scenarios";
 
@@ -37,7 +37,7 @@ function modelOf(r: RenderedMonitoring, s: Scenario, scrapeSeconds: number): Lat
     alert: a.labels.alertname!,
     labels: { ...a.labels, severity: a.severity },
     scrapeSeconds,
-    evaluationSeconds: parseDuration(r.config.monitoring.evaluationInterval) * r.config.timeScale,
+    evaluationSeconds: durationSeconds(r.config.monitoring.evaluationInterval) * r.config.timeScale,
   });
 }
 
@@ -69,7 +69,7 @@ export async function run(): Promise<string[]> {
   try {
     const scenarios = faultScenarios();
     const latencies = await Promise.all(scenarios.map((s) => measure(chain, s)));
-    const productionScrape = parseDuration(production.config.monitoring.scrapeInterval);
+    const productionScrape = durationSeconds(production.config.monitoring.scrapeInterval);
     const lines: string[] = [`alert-latency.time-scale: ${main.config.timeScale} x`];
     scenarios.forEach((s, i) => {
       const test = modelOf(main, s, chain.scrapeIntervalOf(s.job(chain)));

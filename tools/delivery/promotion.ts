@@ -16,10 +16,10 @@
  * Prometheus query, the clock and the log, so that the order of operations and the failure
  * paths are tested with fakes without pretending to run Pulumi.
  */
+import { otherColor, type Color } from "../../lib/colors";
 import { formatVerdict, runAnalysis, type AnalysisSettings, type AnalysisVerdict, type InstantQuery } from "./analysis";
 
-/** A colour of a blue-green service. */
-export type Color = "blue" | "green";
+export type { Color } from "../../lib/colors";
 
 /** The part of `@pulumi/pulumi/automation`'s `Stack` that promotion uses. */
 export interface StackOps {
@@ -72,10 +72,8 @@ export function deploymentName(service: string, color: Color): string {
   return `${service}-${color}`;
 }
 
-/** The other colour. */
-export function other(c: Color): Color {
-  return c === "blue" ? "green" : "blue";
-}
+/** The other colour (one definition, in lib/colors). */
+export const other: (c: Color) => Color = otherColor;
 
 interface ServiceEntry {
   name: string;

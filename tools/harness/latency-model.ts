@@ -1,4 +1,4 @@
-import { parseDuration } from "./duration";
+import { durationSeconds } from "../../lib/duration";
 
 /** One Alertmanager route with the timers it inherited from its parents. */
 export interface ResolvedRoute {
@@ -55,9 +55,9 @@ export function matchRoutes(config: Record<string, any>, labels: Record<string, 
   const root = config.route ?? {};
   const inherit = (route: Record<string, any>, parent?: ResolvedRoute): ResolvedRoute => ({
     receiver: route.receiver ?? parent?.receiver ?? "",
-    groupWait: route.group_wait !== undefined ? parseDuration(route.group_wait) : (parent?.groupWait ?? 30),
-    groupInterval: route.group_interval !== undefined ? parseDuration(route.group_interval) : (parent?.groupInterval ?? 300),
-    repeatInterval: route.repeat_interval !== undefined ? parseDuration(route.repeat_interval) : (parent?.repeatInterval ?? 14400),
+    groupWait: route.group_wait !== undefined ? durationSeconds(route.group_wait) : (parent?.groupWait ?? 30),
+    groupInterval: route.group_interval !== undefined ? durationSeconds(route.group_interval) : (parent?.groupInterval ?? 300),
+    repeatInterval: route.repeat_interval !== undefined ? durationSeconds(route.repeat_interval) : (parent?.repeatInterval ?? 14400),
     muteTimeIntervals: route.mute_time_intervals ?? [],
     activeTimeIntervals: route.active_time_intervals ?? [],
   });
@@ -119,8 +119,8 @@ export function latencyModel(opts: {
 }): LatencyModel {
   const { rule, interval } = findAlertRule(opts.ruleFiles, opts.alert);
   const routes = matchRoutes(opts.alertmanager, { ...rule.labels, ...opts.labels, alertname: opts.alert });
-  const evaluation = interval !== undefined ? parseDuration(interval) : opts.evaluationSeconds;
-  const f = rule.for !== undefined ? parseDuration(rule.for) : 0;
+  const evaluation = interval !== undefined ? durationSeconds(interval) : opts.evaluationSeconds;
+  const f = rule.for !== undefined ? durationSeconds(rule.for) : 0;
   const groupWait = Math.min(...routes.map((r) => r.groupWait));
   return { scrape: opts.scrapeSeconds, evaluation, for: f, groupWait, total: opts.scrapeSeconds + evaluation + f + groupWait };
 }

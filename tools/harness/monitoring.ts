@@ -9,7 +9,8 @@ import { readStackConfig } from "../render/stack-files";
 import { REPO_ROOT, type RenderResult } from "../render/harness";
 import { startAlertmanager, type AlertmanagerServer } from "./alertmanager";
 import { DEFAULT_BUCKETS, InstrumentedService, type Fault } from "./app-service";
-import { parseDuration } from "./duration";
+import { durationSeconds } from "../../lib/duration";
+import { otherColor } from "../../lib/colors";
 import {
   restartPostgres,
   startBlackboxExporter,
@@ -315,8 +316,8 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
 
     const scale = config.timeScale;
     const intervals = {
-      scrape: parseDuration(config.monitoring.scrapeInterval) * scale,
-      evaluation: parseDuration(config.monitoring.evaluationInterval) * scale,
+      scrape: durationSeconds(config.monitoring.scrapeInterval) * scale,
+      evaluation: durationSeconds(config.monitoring.evaluationInterval) * scale,
     };
     const ns = config.namespaces;
     // What the ServiceMonitor's relabelings and the operator's defaults put on the series.
@@ -325,7 +326,7 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
     const exporterLabels = (service: string) => ({ namespace: ns.monitoring, service, endpoint: "metrics" });
     const scrapeJobs: ScrapeJob[] = [
       ...config.services.map((s) => {
-        const idle = s.activeColor === "blue" ? "green" : "blue";
+        const idle = otherColor(s.activeColor);
         const preview = previews[s.name];
         return {
           job: jobs.app(s.name),

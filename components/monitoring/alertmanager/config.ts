@@ -1,7 +1,6 @@
 import type { PlatformConfig } from "../../../stacks/resolve";
 import { receiverSecretFile } from "../contract";
-import { durationSeconds } from "../../../stacks/schema/common";
-import { scaleDuration } from "../rules/duration";
+import { durationSeconds, scaleDuration } from "../../../lib/duration";
 
 /** Receiver names of the route tree. */
 export const RECEIVERS = {

@@ -1,5 +1,5 @@
-import { durationSeconds } from "../../../stacks/schema/common";
-import { cronPeriodSeconds } from "../../../stacks/schema/cron";
+import { durationSeconds } from "../../../lib/duration";
+import { cronPeriodSeconds } from "../../../lib/cron";
 import { BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB } from "../contract";
 import { gauge, series } from "./series";
 import type { AlertCase, AlertDefinition, RuleContext, RuleGroupModule } from "./types";

@@ -1,5 +1,4 @@
 export * from "./types";
-export * from "./duration";
 export * from "./template";
 export * from "./catalogue";
 export * from "./files";

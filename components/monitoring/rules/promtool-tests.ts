@@ -1,4 +1,4 @@
-import { durationSeconds } from "../../../stacks/schema/common";
+import { durationSeconds } from "../../../lib/duration";
 import { N } from "./series";
 import { renderTemplate } from "./template";
 import { isAlertingRule, type AlertCase, type AlertingRule, type BuiltGroup, type InputSeries } from "./types";

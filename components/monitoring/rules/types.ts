@@ -1,7 +1,6 @@
 import type { PlatformConfig, ServiceConfig } from "../../../stacks/resolve";
 import type { AlertThresholds, ThresholdName } from "../../../stacks/schema/alerting";
-import { durationSeconds } from "../../../stacks/schema/common";
-import { scaleDuration, scaleSeconds } from "./duration";
+import { durationSeconds, scaleDuration, scaleSeconds } from "../../../lib/duration";
 
 /** Severity of an alert; decides its route (critical pages, warning goes to chat, info nowhere). */
 export type Severity = "critical" | "warning" | "info";

@@ -1,7 +1,7 @@
 // A resolved service as the loader produces it, built through the real resolver so that tests
 // follow the defaults instead of restating them.
 import { resolveService, type ServiceConfig } from "../../../stacks/resolve";
-import type { Environment } from "../../../stacks/schema/common";
+import type { Environment } from "../../../lib/environment";
 import { ENVIRONMENT_DEFAULTS } from "../../../stacks/schema/defaults";
 import type { ServiceConfigInput } from "../../../stacks/schema/services";
 

@@ -3,7 +3,7 @@ import { deploymentSpec, probes, topologySpread, TMP_SIZE_LIMIT } from "../../..
 import { planColors } from "../../../components/app/sizing";
 import { SETTINGS_CHECKSUM_ANNOTATION, settingsChecksum } from "../../../components/app/settings";
 import { APP_LABELS, METRICS_PORT_NAME } from "../../../components/monitoring/contract";
-import type { Environment } from "../../../stacks/schema/common";
+import type { Environment } from "../../../lib/environment";
 import { resolved } from "./fixtures";
 
 function spec(env: Environment, edit?: (s: any) => void, color: "blue" | "green" = "blue"): any {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ENVIRONMENTS, type Environment } from "../../../stacks/schema/common";
+import { ENVIRONMENTS, type Environment } from "../../../lib/environment";
 import { baseValues, edited, load } from "../../stacks/fixtures";
 import { captureRegistrations, type Captured } from "../../support/mocks";
 

@@ -1,6 +1,6 @@
 // Resolved configs of the real stack files, and of edited copies of the base test stacks.
 import { loadPlatformConfig, type PlatformConfig } from "../../../stacks/config";
-import type { Environment } from "../../../stacks/schema/common";
+import type { Environment } from "../../../lib/environment";
 import { REPO_ROOT } from "../../../tools/render/harness";
 import { readStackConfig } from "../../../tools/render/stack-files";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildAlertmanagerConfig, intendedReceivers, RECEIVERS, TIMERS } from "../../../../components/monitoring/alertmanager/config";
 import { receiverSecretFile } from "../../../../components/monitoring/contract";
-import { durationSeconds } from "../../../../stacks/schema/common";
+import { durationSeconds } from "../../../../lib/duration";
 import { edited, load } from "../../../stacks/fixtures";
 import { stackConfig, walk } from "../fixtures";
 

@@ -1,24 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, scaleDuration, scaleSeconds } from "../../../../components/monitoring/rules/duration";
 import { humanize, humanizeDuration, humanizePercentage, renderTemplate } from "../../../../components/monitoring/rules/template";
-
-describe("duration scaling", () => {
-  it("keeps durations at factor 1 and formats in the largest whole unit", () => {
-    expect(scaleDuration("10m", 1)).toBe("10m");
-    expect(scaleDuration("90s", 1)).toBe("90s");
-    expect(scaleDuration("1d", 1)).toBe("1d");
-    expect(formatDuration(7200)).toBe("2h");
-    expect(formatDuration(61)).toBe("61s");
-  });
-
-  it("multiplies, rounds to whole seconds and never goes below 1 s", () => {
-    expect(scaleDuration("10m", 0.01)).toBe("6s");
-    expect(scaleDuration("3d", 0.01)).toBe("2592s");
-    expect(scaleDuration("30s", 0.01)).toBe("1s");
-    expect(scaleDuration("5m", 0.005)).toBe("2s"); // 1.5 s rounds to 2 s
-    expect(scaleSeconds(0.2, 1)).toBe(1);
-  });
-});
 
 describe("annotation templates render as Prometheus renders them", () => {
   it("humanize uses SI prefixes and four significant digits", () => {
