@@ -1,4 +1,7 @@
 import type { Color } from "../../lib/colors";
+
+/** The other colour (defined once, in lib/colors; re-exported for the app components). */
+export { otherColor } from "../../lib/colors";
 import { standardLabels } from "../foundation/labels";
 import { APP_LABELS } from "../monitoring/contract";
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "../../stacks/resolve";
-import type { Environment } from "../../stacks/schema/common";
+import type { Environment } from "../../lib/environment";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { standardLabels } from "../foundation/labels";
 import { TMP_SIZE_LIMIT } from "./pod";

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceConfig } from "../../stacks/resolve";
-import type { Environment } from "../../stacks/schema/common";
-import { COLORS, type Color } from "../../stacks/schema/services";
+import type { Environment } from "../../lib/environment";
+import { COLORS, type Color } from "../../lib/colors";
 import { APP_LABELS } from "../monitoring/contract";
 import { colorSelector, otherColor, roleServiceName, serviceLabels } from "./labels";
 import { SERVICE_HTTP_PORT } from "./network";
