@@ -1,5 +1,5 @@
 import type { PlatformConfig, ServiceConfig } from "../../../stacks/resolve";
-import { durationSeconds } from "../../../stacks/schema/common";
+import { durationSeconds } from "../../../lib/duration";
 import { APP_METRICS } from "../contract";
 import { appSelector, requestSeries } from "./services";
 import { clean, counter, series } from "./series";
