@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import { REPO_ROOT } from "../render/harness";
 import { readStackConfig } from "../render/stack-files";
 import { sleep } from "../harness/processes";
@@ -12,7 +15,12 @@ export const DEFAULT_PROMETHEUS_URL = "http://127.0.0.1:9090";
 export const PROMOTE_EXIT = { promoted: 0, notPromoted: 1, error: 2 } as const;
 
 /** The request and the URL of Prometheus for one stack and service, from the stack file and flags. */
-export function promotionRequest(stack: string, service: string, flags: Record<string, string | true>, rootDir = REPO_ROOT): { req: PromotionRequest; prometheusUrl: string } {
+export function promotionRequest(
+  stack: string,
+  service: string,
+  flags: Record<string, string | true>,
+  rootDir = REPO_ROOT,
+): { req: PromotionRequest; prometheusUrl: string; monitoringNamespace: string } {
   const config = validateStack(stack, rootDir);
   const raw = readStackConfig(rootDir, stack).config[ANALYSIS_CONFIG_KEY];
   let settings;
@@ -26,29 +34,77 @@ export function promotionRequest(stack: string, service: string, flags: Record<s
     throw new CommandError(`service "${service}" is not in Pulumi.${stack}.yaml (known: ${config.services.map((s) => s.name).join(", ") || "none"})`);
   }
   const prometheusUrl = typeof flags.prometheus === "string" ? flags.prometheus : (process.env.PROMETHEUS_URL ?? DEFAULT_PROMETHEUS_URL);
-  return { req: { service, namespace: config.namespaces.apps, settings }, prometheusUrl };
+  return { req: { service, namespace: config.namespaces.apps, settings }, prometheusUrl, monitoringNamespace: config.namespaces.monitoring };
+}
+
+/** How to get the Pulumi CLI, for messages when it is missing. */
+export const PULUMI_CLI_HINT =
+  "install it (https://www.pulumi.com/docs/iac/download-install/; `curl -fsSL https://get.pulumi.com | sh` puts it in ~/.pulumi/bin, add that to PATH), " +
+  "log in (`pulumi login`, or `pulumi login --local` for dev), select the stack once (`pulumi stack select <stack>`), and run this again";
+
+/** The `pulumi` executable on `searchPath` (a PATH value), or undefined. */
+export function findOnPath(program: string, searchPath = process.env.PATH ?? ""): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, program);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Loads the Automation API. Through require(), not import(): under a CommonJS TypeScript loader
+ * import() goes to Node's ES module resolver, which refuses the directory specifier
+ * "@pulumi/pulumi/automation" ("Directory import ... is not supported").
+ */
+function loadAutomation(): typeof import("@pulumi/pulumi/automation") {
+  return createRequire(__filename)("@pulumi/pulumi/automation");
+}
+
+/**
+ * The Pulumi CLI's own complaint inside an Automation API error (`code: 1\n stdout: ...\n
+ * stderr: ...\n err?: ...`): its stderr lines other than the "Command failed" banner.
+ */
+export function pulumiError(message: string): string {
+  const m = /stderr:([\s\S]*?)(?:\n\s*err\?:|$)/.exec(message);
+  const lines = (m ? m[1] : message).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const own = lines.filter((l) => !/^Command failed/.test(l));
+  return (own.length > 0 ? own : lines).join("; ") || "no message";
 }
 
 /** Selects the stack with the Automation API (the Pulumi CLI must be installed and logged in). */
-async function selectStack(stack: string, rootDir: string): Promise<StackOps> {
-  // Loaded here, not at the top: the Automation API is only needed by these two commands.
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+async function selectStack(stack: string, rootDir: string, kind: string): Promise<StackOps> {
+  // The Automation API drives the `pulumi` program; without it every call fails with a spawn
+  // error, so say what is missing before trying.
+  if (!findOnPath("pulumi")) {
+    throw new CommandError(`platform ${kind}: the Pulumi CLI (\`pulumi\`) is not on PATH, and ${kind} changes the stack through it: ${PULUMI_CLI_HINT}.`);
+  }
+  const { LocalWorkspace } = loadAutomation();
   try {
     return await LocalWorkspace.selectStack({ stackName: stack, workDir: rootDir });
   } catch (e) {
-    throw new CommandError(`cannot select stack ${stack} with the Pulumi CLI (is \`pulumi\` installed and logged in?): ${(e as Error).message}`);
+    throw new CommandError(`platform ${kind}: the Pulumi CLI cannot select stack ${stack} (${pulumiError((e as Error).message)}): ${PULUMI_CLI_HINT}.`);
   }
 }
 
 /** Runs promote or rollback with real seams and prints the timed steps. */
-export async function runPromotion(kind: "promote" | "rollback", argv: readonly string[], makeStack = selectStack): Promise<number> {
+export async function runPromotion(
+  kind: "promote" | "rollback",
+  argv: readonly string[],
+  makeStack: (stack: string, rootDir: string, kind: string) => Promise<StackOps> = selectStack,
+): Promise<number> {
   const { positional, flags } = parseArgs(argv);
   const [stack, service] = positional;
   if (!stack || !service) throw new CommandError(`usage: platform ${kind} <stack> <service> [--prometheus URL]`);
-  const { req, prometheusUrl } = promotionRequest(stack, service, flags);
+  const { req, prometheusUrl, monitoringNamespace } = promotionRequest(stack, service, flags);
   const started = Date.now();
   const deps: PromotionDeps = {
-    stack: await makeStack(stack, REPO_ROOT),
+    stack: await makeStack(stack, REPO_ROOT, kind),
     query: prometheusQuery(prometheusUrl),
     now: () => Date.now(),
     sleep,
@@ -58,6 +114,12 @@ export async function runPromotion(kind: "promote" | "rollback", argv: readonly 
   try {
     result = kind === "promote" ? await promote(deps, req) : await rollback(deps, req);
   } catch (e) {
+    if (e instanceof PrometheusQueryError && e.message.startsWith("cannot query Prometheus")) {
+      // Prometheus runs in the cluster; the operator gives every Prometheus the governing Service prometheus-operated.
+      throw new CommandError(
+        `platform ${kind}: ${e.message}\nPrometheus runs in the cluster: forward it with \`kubectl -n ${monitoringNamespace} port-forward svc/prometheus-operated 9090:9090\`, or pass --prometheus URL (or set PROMETHEUS_URL).`,
+      );
+    }
     if (e instanceof PromotionError || e instanceof PrometheusQueryError) throw new CommandError(`platform ${kind}: ${e.message}`);
     throw new CommandError(`platform ${kind}: ${(e as Error).message}\nThe stack is as the last successful step left it; check \`pulumi config\` and \`pulumi stack\` before retrying.`);
   }

@@ -1,0 +1,96 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { findOnPath } from "../../../tools/commands/promote";
+import { ROOT, type CliRun } from "./cli-support";
+
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+/** Every `npx platform ...` command README shows (tables and code blocks), `/ \`x\`` alternatives expanded. */
+function readmePlatformCommands(): string[] {
+  const found = new Set<string>();
+  for (const m of README.matchAll(/`(npx platform [^`]+)`(?:\s*\/\s*`(\w+)`)?/g)) {
+    found.add(m[1]);
+    if (m[2]) found.add(m[1].replace(/^npx platform \w+/, `npx platform ${m[2]}`));
+  }
+  for (const m of README.matchAll(/^.*\b(npx platform [^\n`#]+?)\s*(?:#.*)?$/gm)) found.add(m[1].trim());
+  return [...found].sort();
+}
+
+/** A user's values for README's placeholders. */
+const PLACEHOLDERS: Record<string, string> = { "<stack>": "dev", "<service>": "podinfo", "<ref>": "HEAD" };
+
+/** PATH without any folder that holds a `pulumi` program: a machine where the Pulumi CLI is not installed. */
+function pathWithoutPulumi(): string {
+  return (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((d) => !findOnPath("pulumi", d))
+    .join(path.delimiter);
+}
+
+/** Runs a command line as a user types it in the repository (through a shell, npx and all). */
+function sh(line: string, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile("bash", ["-c", line], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const PULUMI_MISSING = (kind: string) =>
+  `platform ${kind}: the Pulumi CLI (\`pulumi\`) is not on PATH, and ${kind} changes the stack through it: ` +
+  "install it (https://www.pulumi.com/docs/iac/download-install/; `curl -fsSL https://get.pulumi.com | sh` puts it in ~/.pulumi/bin, add that to PATH), " +
+  "log in (`pulumi login`, or `pulumi login --local` for dev), select the stack once (`pulumi stack select <stack>`), and run this again.";
+
+/** What each command must do when run as README shows it, on this machine (no Pulumi CLI, no cluster). */
+const EXPECT: Record<string, (r: CliRun) => void> = {
+  render: (r) => {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^rendered dev: \d+ resources, \d+ files in out\/dev \(\d+ ms\)$/m);
+  },
+  check: (r) => {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^passed: dev$/m);
+  },
+  policy: (r) => {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^policy violations: mandatory 0, advisory \d+$/m);
+  },
+  diff: (r) => {
+    // 0 without changes against HEAD, 1 when the working tree has some; 2 would be an error
+    expect([0, 1]).toContain(r.code);
+    expect(r.stdout).toContain("dev");
+  },
+  graph: (r) => {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^graph of dev: \d+ resources -> out\/dev\/graph\.dot, out\/dev\/graph\.svg$/m);
+  },
+  promote: (r) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(PULUMI_MISSING("promote"));
+  },
+  rollback: (r) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(PULUMI_MISSING("rollback"));
+  },
+};
+
+describe("every `npx platform` command README lists runs as a user types it", () => {
+  const commands = readmePlatformCommands();
+
+  it("README lists every command of the platform CLI, and only those", async () => {
+    const { COMMANDS } = await import("../../../tools/cli");
+    expect([...new Set(commands.map((c) => c.split(" ")[2]))].sort()).toEqual(Object.keys(COMMANDS).sort());
+  });
+
+  // Sequentially: check, policy and graph all write out/dev.
+  it.each(commands)("%s", async (line) => {
+    const typed = line.replace(/<\w+>/g, (p) => PLACEHOLDERS[p] ?? p);
+    expect(typed, `no value for a placeholder in "${line}"`).not.toMatch(/<\w+>/);
+    const name = typed.split(" ")[2];
+    const r = await sh(typed, { ...process.env, PATH: pathWithoutPulumi() });
+    expect(r.stderr, "no stack trace").not.toMatch(/^\s+at /m);
+    EXPECT[name](r);
+  });
+});
