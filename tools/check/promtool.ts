@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import YAML from "yaml";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,7 +9,7 @@ import type { CheckStage } from "./stage";
 import { buildRuleGroups, duplicateAlertNames } from "../../components/monitoring/rules/catalogue";
 import { ruleFilePath, testFileTexts } from "../../components/monitoring/rules/files";
 import { testedAlerts } from "../../components/monitoring/rules/promtool-tests";
-import { isAlertingRule } from "../../components/monitoring/rules/types";
+import { isAlertingRule, type BuiltGroup } from "../../components/monitoring/rules/types";
 import { MissingProgramError, PROGRAMS, requireProgram, tempDir } from "../harness/processes";
 
 /** Output of one promtool run. */
@@ -38,9 +39,78 @@ export interface RuleSuite {
   readonly testedAlerts: number;
   /** promtool test groups (one input set each) across the files. */
   readonly testCases: number;
+  /** Groups tested once on a representative service (see {@link templatePlans}). */
+  readonly templates: readonly TemplatePlan[];
   readonly duplicates: readonly string[];
   /** Folder with the rule files and the generated test files. */
   readonly dir: string;
+}
+
+/** A rule as Prometheus reads it, from a rendered rule file or a builder. */
+type AnyRule = Record<string, unknown>;
+
+/** Canonical text of a rule (sorted keys), to compare rendered rules with built ones. */
+function ruleKey(rule: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as AnyRule)[k])])) : v;
+  return JSON.stringify(sort(rule));
+}
+
+/**
+ * How one rule group's unit tests run when the stack has several services. A group is a
+ * per-service template when building it for all services gives exactly the rules of building it
+ * for each service alone, put together (the SLO recording rules: one set per service, the
+ * burn-rate alerts shared). Its tests, written on the first service's series, then run on the
+ * shipped file without the other services' own rules, which read and write only series labelled
+ * with their service: the template is proven once on representative series, and
+ * {@link TemplatePlan.missing} checks that every service got it, as shipped.
+ */
+export interface TemplatePlan {
+  readonly group: string;
+  /** Services that share the template (all of the stack's). */
+  readonly services: number;
+  /** The service whose series the tests use. */
+  readonly representative: string;
+  /** The shipped rule file's text without the other services' own rules. */
+  readonly reducedText: string;
+  /** Rules of the template that a service's shipped rules lack, as `service: rule` lines. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * The {@link TemplatePlan} of each per-service template group among `built` (none with fewer
+ * than two services). `rendered` maps a group's name to the text of its shipped rule file.
+ */
+export function templatePlans(config: PlatformConfig, built: readonly BuiltGroup[], rendered: ReadonlyMap<string, string>): TemplatePlan[] {
+  if (config.services.length < 2) return [];
+  const single = config.services.map((svc) => new Map(buildRuleGroups({ ...config, services: [svc] }).map((b) => [b.group.name, b.group.rules.map(ruleKey)])));
+  const plans: TemplatePlan[] = [];
+  for (const b of built) {
+    const text = rendered.get(b.group.name);
+    const perService = single.map((m) => m.get(b.group.name));
+    if (text === undefined || perService.some((r) => r === undefined)) continue;
+    const full = new Set(b.group.rules.map(ruleKey));
+    const union = new Set(perService.flatMap((r) => r!));
+    // Not a template: some rule of the full build depends on several services at once.
+    if (full.size !== union.size || [...full].some((k) => !union.has(k))) continue;
+    const own = new Set(perService[0]!);
+    // Rules that belong to other services only: dropped from the test file, never the rest.
+    const othersOnly = new Set([...union].filter((k) => !own.has(k)));
+    if (othersOnly.size === 0) continue;
+    const doc = YAML.parse(text) as { groups?: { name: string; rules?: AnyRule[] }[] };
+    const group = doc?.groups?.[0];
+    if (!group || !Array.isArray(group.rules)) continue;
+    const shipped = new Set(group.rules.map(ruleKey));
+    const missing = config.services.flatMap((svc, i) =>
+      perService[i]!.filter((k) => !shipped.has(k)).map((k) => {
+        const r = JSON.parse(k) as AnyRule;
+        return `${svc.name}: ${String(r.alert ?? r.record)} ${JSON.stringify(r.labels ?? {})}`;
+      }),
+    );
+    const reduced = { ...doc, groups: [{ ...group, rules: group.rules.filter((r) => !othersOnly.has(ruleKey(r))) }] };
+    plans.push({ group: b.group.name, services: config.services.length, representative: config.services[0]!.name, reducedText: YAML.stringify(reduced, { lineWidth: 0 }), missing });
+  }
+  return plans;
 }
 
 /**
@@ -59,16 +129,24 @@ export async function runRuleSuite(
     fs.writeFileSync(path.join(dir, name), f.content);
     names.push(name);
   }
-  const check = names.length > 0 ? await promtool(["check", "rules", ...names], dir) : { ok: false, output: "no rule files rendered" };
+  const checking = names.length > 0 ? promtool(["check", "rules", ...names], dir) : Promise.resolve({ ok: false, output: "no rule files rendered" });
   const built = buildRuleGroups(config).filter((b) => !opts.groups || opts.groups.includes(b.group.name));
+  // The unit tests run in their own folder: a template group's rule file there is the reduced one.
+  const testDir = path.join(dir, "tests");
+  fs.mkdirSync(testDir, { recursive: true });
+  const rendered = new Map(ruleFiles.map((f) => [path.basename(f.path, ".yaml"), f.content]));
+  const templates = templatePlans(config, built, rendered);
+  for (const [group, text] of rendered) {
+    fs.writeFileSync(path.join(testDir, `${group}.yaml`), templates.find((t) => t.group === group)?.reducedText ?? text);
+  }
   let testCases = 0;
   const files = built.map((b) => (ruleFiles.some((f) => f.path === ruleFilePath(b.group.name)) ? testFileTexts(b) : []));
   const jobs = files.flat().map((f) => () => {
-    fs.writeFileSync(path.join(dir, f.name), f.text);
-    return promtool(["test", "rules", f.name], dir);
+    fs.writeFileSync(path.join(testDir, f.name), f.text);
+    return promtool(["test", "rules", f.name], testDir);
   });
   // promtool waits on its temporary TSDB more than it computes: run more than one per CPU.
-  const runs = await inParallel(jobs, Math.max(4, os.cpus().length * 4));
+  const [check, runs] = await Promise.all([checking, inParallel(jobs, Math.max(4, os.cpus().length * 4))]);
   let at = 0;
   const groups = built.map((b, i) => {
     const alerts = b.group.rules.filter(isAlertingRule).map((r) => r.alert);
@@ -86,6 +164,7 @@ export async function runRuleSuite(
     testedAlerts: groups.reduce((n, g) => n + g.tested.length, 0),
     testCases,
     duplicates: duplicateAlertNames(built),
+    templates,
     dir,
   };
 }
@@ -116,17 +195,23 @@ export const promtoolStage: CheckStage = {
       const s = await runRuleSuite(files, ctx.config);
       const problems: string[] = [];
       if (!s.check.ok) problems.push(`promtool check rules failed in ${s.dir}:\n${s.check.output}`);
-      for (const g of s.groups) if (!g.run.ok) problems.push(`promtool test rules ${g.group}.*.test.yaml failed in ${s.dir}:\n${g.run.output}`);
+      for (const g of s.groups) if (!g.run.ok) problems.push(`promtool test rules ${g.group}.*.test.yaml failed in ${path.join(s.dir, "tests")}:\n${g.run.output}`);
       for (const g of s.groups) {
         const missing = g.alerts.filter((a) => !g.tested.includes(a));
         if (g.run.ok && missing.length > 0) problems.push(`${g.group}: no test case on both sides for ${missing.join(", ")}; add cases in components/monitoring/rules/`);
       }
       if (s.duplicates.length > 0) problems.push(`alert names defined twice: ${s.duplicates.join(", ")}`);
+      for (const t of s.templates) {
+        if (t.missing.length > 0) problems.push(`${ruleFilePath(t.group)} lacks rules of its per-service template (tested on ${t.representative}): ${t.missing.join("; ")}`);
+      }
+      // Kept for inspection when something failed (the problems name the folder).
+      if (problems.length === 0) fs.rmSync(s.dir, { recursive: true, force: true });
+      const templated = s.templates.map((t) => `${t.group} tested once on ${t.representative} for ${t.services} services`);
       return {
         ok: problems.length === 0,
         summary: `${files.length} rule files checked, ${s.groups.filter((g) => g.run.ok).length}/${s.groups.length} test files pass (${s.testCases} cases)`,
         problems,
-        reportLines: [`alerts tested: ${s.testedAlerts}/${s.alerts}`],
+        reportLines: [`alerts tested: ${s.testedAlerts}/${s.alerts}`, ...(templated.length ? [`rule templates: ${templated.join("; ")}`] : [])],
       };
     } catch (e) {
       if (e instanceof MissingProgramError) return { ok: false, summary: "promtool missing", problems: [e.message] };

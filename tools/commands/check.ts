@@ -1,12 +1,15 @@
+import * as path from "node:path";
 import { CHECK_STAGES } from "../check";
 import { parseArgs, renderStack, table, CommandError } from "./shared";
 
 /** `platform check <stack>`: render, then every check stage; non-zero on any failure. */
 export async function checkCommand(argv: readonly string[]): Promise<number> {
-  const { positional } = parseArgs(argv);
+  const { positional, flags } = parseArgs(argv);
   const stack = positional[0];
-  if (!stack) throw new CommandError("usage: platform check <stack>");
-  const r = await renderStack(stack);
+  if (!stack) throw new CommandError("usage: platform check <stack> [--root DIR]");
+  // --root: a folder with Pulumi.yaml and stack files other than the repository's (as render).
+  const root = typeof flags.root === "string" ? path.resolve(flags.root) : undefined;
+  const r = await renderStack(stack, root && path.join(root, "out", stack), root);
   const rows: string[][] = [["render", "ok", `${r.result.resources.length} resources, ${r.files.length} files, ${Math.round(r.millis)} ms`]];
   const problems: string[] = [];
   const report: string[] = [];
