@@ -55,8 +55,10 @@ describe("promtool stage on a stack of three services", () => {
       const tested = rulesOf(fs.readFileSync(path.join(s.dir, "tests", "app-platform-slo.yaml"), "utf8"));
       // What promtool tested: the shipped rules except those labelled with another service.
       expect(tested).toEqual(shipped.filter((r) => r.labels?.service === undefined || r.labels.service === "podinfo"));
-      // Each service has its own 30 recording rules (2 SLIs x (7 windows + 4 increases + 4)).
-      for (const name of ["podinfo", "orders-api", "podinfo-1"]) expect(shipped.filter((r) => r.labels?.service === name)).toHaveLength(30);
+      // Each service has its own recording rules, the same records as the first service's.
+      const records = (name: string) => shipped.filter((r) => r.labels?.service === name).map((r) => `${r.record} ${r.labels?.slo}`);
+      expect(records("podinfo").length).toBeGreaterThanOrEqual(30);
+      for (const name of ["orders-api", "podinfo-1"]) expect(records(name)).toEqual(records("podinfo"));
       expect(tested.filter((r) => r.alert !== undefined).length).toBe(shipped.filter((r) => r.alert !== undefined).length);
       // The rule files promtool checked are the shipped ones, whole.
       expect(fs.readFileSync(path.join(s.dir, "app-platform-slo.yaml"), "utf8")).toBe(files.find((f) => f.path === SLO)!.content);
@@ -79,6 +81,6 @@ describe("promtool stage on a stack of three services", () => {
     expect(problem).toContain('"slo":"availability"');
     // The promtool tests themselves (on podinfo) still pass: only the template check catches it.
     expect(res.problems.filter((p) => p.startsWith("promtool test rules"))).toEqual([]);
-    expect(res.reportLines).toContain("alerts tested: 54/54");
+    expect(res.reportLines?.find((l) => l.startsWith("alerts tested:"))).toMatch(/^alerts tested: (\d+)\/\1$/);
   }, 180_000);
 });
