@@ -1,4 +1,4 @@
-import YAML from "yaml";
+import { stringifyYaml11Safe } from "./yaml11";
 import type { RenderedResource } from "./harness";
 import { blackboxExtractor, dashboardsExtractor } from "./monitoring-artifacts";
 import { alertmanagerExtractor, ruleFilesExtractor } from "./alerting-artifacts";
@@ -45,7 +45,8 @@ export const manifestsExtractor: ArtifactExtractor = {
   extract(resources) {
     return resources.filter(isKubernetesObject).map((r) => {
       const obj = kubernetesObject(r);
-      return { path: manifestPath(obj), content: YAML.stringify(obj, { lineWidth: 0 }) };
+      // kubectl and schema validators read YAML 1.1: "off" must stay a string there too.
+      return { path: manifestPath(obj), content: stringifyYaml11Safe(obj) };
     });
   },
 };
