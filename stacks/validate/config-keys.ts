@@ -29,6 +29,16 @@ export const PROVIDER_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> =
   random: [],
 };
 
+/**
+ * Keys of namespaces that the program does not read but the project's own tools do:
+ * `delivery:analysis` holds the analysis-gate thresholds of `platform promote`
+ * (tools/delivery/analysis.ts); keeping them out of `app-platform:` means a threshold change
+ * is not a change of the program's inputs.
+ */
+export const TOOL_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
+  delivery: ["analysis"],
+};
+
 /** Top-level keys of a `Pulumi.<stack>.yaml` file, as the Pulumi CLI defines its stack settings. */
 export const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"] as const;
 
@@ -50,13 +60,13 @@ export function unknownConfigKeys(
   suggest: (key: string, known: readonly string[]) => string | undefined,
 ): UnknownKey[] {
   const out: UnknownKey[] = [];
-  const namespaces = [project, ...Object.keys(PROVIDER_CONFIG_KEYS)];
+  const namespaces = [project, ...Object.keys(PROVIDER_CONFIG_KEYS), ...Object.keys(TOOL_CONFIG_KEYS)];
   for (const full of keys) {
     const i = full.indexOf(":");
     const namespace = i === -1 ? "" : full.slice(0, i);
     const name = full.slice(i + 1).replace(/^config:/, "");
     if (namespace === project) continue;
-    const known = PROVIDER_CONFIG_KEYS[namespace];
+    const known = PROVIDER_CONFIG_KEYS[namespace] ?? TOOL_CONFIG_KEYS[namespace];
     if (known === undefined) {
       const guess = suggest(namespace, namespaces.filter((n) => n !== namespace));
       out.push({

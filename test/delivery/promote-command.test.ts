@@ -5,7 +5,7 @@ import YAML from "yaml";
 import { REPO_ROOT } from "../../tools/render/harness";
 import { stackFolder } from "../../tools/render/subprocess";
 import { DEFAULT_ANALYSIS } from "../../tools/delivery/analysis";
-import { DEFAULT_PROMETHEUS_URL, promotionRequest, runPromotion } from "../../tools/commands/promote";
+import { DEFAULT_PROMETHEUS_URL, promotionRequest, releaseRequest, runPromotion } from "../../tools/commands/promote";
 import { CommandError } from "../../tools/commands/shared";
 import { freePort } from "../../tools/harness/processes";
 import type { StackOps } from "../../tools/delivery/promotion";
@@ -64,5 +64,34 @@ describe("runPromotion", () => {
     expect(err.message).toMatch(/^platform promote: cannot query Prometheus at http:\/\/127\.0\.0\.1:\d+/);
     expect(calls).toEqual([]);
     await expect(runPromotion("rollback", ["staging"], async () => fake)).rejects.toThrow("usage: platform rollback <stack> <service> [--prometheus URL]");
+  });
+});
+
+describe("releaseRequest", () => {
+  it("takes the strategy, steps, dwell, migration and smoke test of the service from the stack file", () => {
+    const { req } = releaseRequest("staging", "orders-api", {}, stackFolder("staging", staging));
+    expect(req).toMatchObject({
+      strategy: "canary",
+      steps: [10, 50, 100],
+      dwellSeconds: 120,
+      backup: false,
+      migration: "schema",
+      smokeTest: { baseUrl: "https://orders-preview.staging.example.com", requests: [{ path: "/ready", status: 200 }, { path: "/v1/orders/does-not-exist", status: 404 }], timeoutSeconds: 10 },
+    });
+  });
+
+  it("backs up first in production only, and --preview-url replaces the smoke test's base URL", () => {
+    const production = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.production.yaml"), "utf8");
+    const { req } = releaseRequest("production", "orders-api", { "preview-url": "http://127.0.0.1:8081" }, stackFolder("production", production));
+    expect(req).toMatchObject({ backup: true, dwellSeconds: 300, smokeTest: { baseUrl: "http://127.0.0.1:8081" } });
+    expect(releaseRequest("staging", "podinfo", {}, stackFolder("staging", staging)).req).toMatchObject({ strategy: "blueGreen", prescale: true, backup: false, migration: undefined });
+  });
+
+  it("puts the service's own thresholds over delivery:analysis", () => {
+    const doc = YAML.parse(staging);
+    doc.config["delivery:analysis"] = { maxErrorRatio: 0.002, minRequests: 300 };
+    doc.config["app-platform:services"][1].strategy.analysis = { maxErrorRatio: 0.05 };
+    const { req } = releaseRequest("staging", "orders-api", {}, stackFolder("staging", YAML.stringify(doc)));
+    expect(req.settings).toEqual({ ...DEFAULT_ANALYSIS, maxErrorRatio: 0.05, minRequests: 300 });
   });
 });

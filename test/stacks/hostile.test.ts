@@ -194,7 +194,7 @@ export const HOSTILE: Record<string, HostileCase[]> = {
       extraRaw: { "aws:regoin": "eu-west-1", "zzz:thing": "1" },
       expected: [
         `aws:regoin ("eu-west-1") is not a setting of the aws provider: did you mean "aws:region"? Rename it`,
-        `zzz:thing (1) is in namespace "zzz", which nothing defines (known: app-platform, pulumi, kubernetes, aws, docker, random): remove it or fix the namespace`,
+        `zzz:thing (1) is in namespace "zzz", which nothing defines (known: app-platform, pulumi, kubernetes, aws, docker, random, delivery): remove it or fix the namespace`,
       ],
     },
     {

@@ -5,7 +5,10 @@ import { REPO_ROOT } from "../render/harness";
 import { readStackConfig } from "../render/stack-files";
 import { sleep } from "../harness/processes";
 import { ANALYSIS_CONFIG_KEY, AnalysisConfigError, analysisSettings, prometheusQuery, PrometheusQueryError } from "../delivery/analysis";
-import { formatResult, promote, PromotionError, rollback, type PromotionDeps, type PromotionRequest, type PromotionResult, type StackOps } from "../delivery/promotion";
+import { BACKUP_CRONJOB } from "../../components/monitoring/contract";
+import { formatResult, PromotionError, rollback, type PromotionDeps, type PromotionRequest, type PromotionResult, type StackOps } from "../delivery/promotion";
+import { release, releaseSummary, type ReleaseOps, type ReleaseRequest, type ReleaseResult } from "../delivery/canary";
+import { kubectlReleaseOps } from "../delivery/kube-ops";
 import { CommandError, parseArgs, validateStack } from "./shared";
 
 /** Where Prometheus is when neither `--prometheus` nor PROMETHEUS_URL says: a `kubectl port-forward` on 9090. */
@@ -77,6 +80,44 @@ export function pulumiError(message: string): string {
   return (own.length > 0 ? own : lines).join("; ") || "no message";
 }
 
+/**
+ * The whole release request of a service: its strategy, steps and dwell, the gate thresholds
+ * (`delivery:analysis` with the service's `strategy.analysis` on top), the pre-release backup
+ * (production with backups), its migration and smoke test (`--preview-url` replaces the smoke
+ * test's base URL, e.g. for a `kubectl port-forward` to the preview Service).
+ */
+export function releaseRequest(stack: string, service: string, flags: Record<string, string | true>, rootDir = REPO_ROOT): { req: ReleaseRequest; prometheusUrl: string } {
+  const { req, prometheusUrl } = promotionRequest(stack, service, flags, rootDir);
+  const config = validateStack(stack, rootDir);
+  const s = config.services.find((x) => x.name === service)!;
+  const own = Object.fromEntries(Object.entries(s.strategy.analysis).filter(([, v]) => v !== undefined));
+  const previewUrl = typeof flags["preview-url"] === "string" ? flags["preview-url"] : undefined;
+  const baseUrl = previewUrl ?? s.smokeTest?.baseUrl ?? (s.ingress?.previewHost ? `https://${s.ingress.previewHost}` : undefined);
+  return {
+    prometheusUrl,
+    req: {
+      service,
+      namespace: req.namespace,
+      settings: { ...req.settings, ...own },
+      strategy: s.strategy.type,
+      steps: s.strategy.steps,
+      dwellSeconds: s.strategy.dwellSeconds,
+      // A blue-green switch moves every request at once: always onto a full-size colour.
+      prescale: s.strategy.type === "blueGreen" || s.promotion.prescale,
+      backup: config.environment === "production" && config.backup.enabled,
+      migration: s.migration?.name,
+      smokeTest: s.smokeTest && baseUrl !== undefined ? { ...s.smokeTest, baseUrl } : undefined,
+    },
+  };
+}
+
+/** Where `platform promote` writes its Markdown summary: `--summary FILE`, and GitHub's job summary when set. */
+function writeSummary(text: string, flags: Record<string, string | true>): void {
+  for (const file of [typeof flags.summary === "string" ? flags.summary : undefined, process.env.GITHUB_STEP_SUMMARY]) {
+    if (file) fs.appendFileSync(file, text + "\n");
+  }
+}
+
 /** Selects the stack with the Automation API (the Pulumi CLI must be installed and logged in). */
 async function selectStack(stack: string, rootDir: string, kind: string): Promise<StackOps> {
   // The Automation API drives the `pulumi` program; without it every call fails with a spawn
@@ -97,22 +138,30 @@ export async function runPromotion(
   kind: "promote" | "rollback",
   argv: readonly string[],
   makeStack: (stack: string, rootDir: string, kind: string) => Promise<StackOps> = selectStack,
+  makeOps: (namespace: string, backupNamespace: string, backupTimeoutSeconds: number) => ReleaseOps = (ns, bns, t) => kubectlReleaseOps(ns, { namespace: bns, cronJob: BACKUP_CRONJOB, timeoutSeconds: t }),
+  rootDir = REPO_ROOT,
 ): Promise<number> {
   const { positional, flags } = parseArgs(argv);
   const [stack, service] = positional;
-  if (!stack || !service) throw new CommandError(`usage: platform ${kind} <stack> <service> [--prometheus URL]`);
-  const { req, prometheusUrl, monitoringNamespace } = promotionRequest(stack, service, flags);
+  if (!stack || !service) throw new CommandError(`usage: platform ${kind} <stack> <service> [--prometheus URL]${kind === "promote" ? " [--preview-url URL] [--summary FILE]" : ""}`);
+  const { req: full, prometheusUrl } = releaseRequest(stack, service, flags, rootDir);
+  const { monitoringNamespace } = promotionRequest(stack, service, flags, rootDir);
+  const req: PromotionRequest = { service: full.service, namespace: full.namespace, settings: full.settings };
+  const config = validateStack(stack, rootDir);
   const started = Date.now();
   const deps: PromotionDeps = {
-    stack: await makeStack(stack, REPO_ROOT, kind),
+    stack: await makeStack(stack, rootDir, kind),
     query: prometheusQuery(prometheusUrl),
     now: () => Date.now(),
     sleep,
     log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`),
   };
-  let result: PromotionResult;
+  let result: PromotionResult | ReleaseResult;
   try {
-    result = kind === "promote" ? await promote(deps, req) : await rollback(deps, req);
+    result =
+      kind === "promote"
+        ? await release(deps, makeOps(config.namespaces.apps, config.namespaces.backup, config.backup.timeoutMinutes * 60), full)
+        : await rollback(deps, req);
   } catch (e) {
     if (e instanceof PrometheusQueryError && e.message.startsWith("cannot query Prometheus")) {
       // Prometheus runs in the cluster; the operator gives every Prometheus the governing Service prometheus-operated.
@@ -123,7 +172,8 @@ export async function runPromotion(
     if (e instanceof PromotionError || e instanceof PrometheusQueryError) throw new CommandError(`platform ${kind}: ${e.message}`);
     throw new CommandError(`platform ${kind}: ${(e as Error).message}\nThe stack is as the last successful step left it; check \`pulumi config\` and \`pulumi stack\` before retrying.`);
   }
-  console.log(formatResult(result).join("\n"));
+  console.log(formatResult(result as PromotionResult).join("\n"));
+  if (kind === "promote") writeSummary(releaseSummary(result as ReleaseResult, stack), flags);
   return result.outcome === "promoted" || result.outcome === "switched-back" ? PROMOTE_EXIT.promoted : PROMOTE_EXIT.notPromoted;
 }
 

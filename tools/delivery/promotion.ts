@@ -75,13 +75,14 @@ export function deploymentName(service: string, color: Color): string {
 /** The other colour (one definition, in lib/colors). */
 export const other: (c: Color) => Color = otherColor;
 
-interface ServiceEntry {
+/** One entry of the stack's `services` config as `pulumi config` returns it (no defaults applied). */
+export interface ServiceEntry {
   name: string;
   activeColor: Color;
   image?: Partial<Record<Color, string>>;
   build?: { color?: Color };
   replicas?: { min?: number };
-  promotion?: { prescale?: boolean; prescaleReplicas?: number };
+  promotion?: { prescale?: boolean; prescaleReplicas?: number; canaryWeight?: number; migrate?: boolean };
 }
 
 /** Reads `services` from the stack config and finds one service's index and settings. */
@@ -109,7 +110,7 @@ export async function findService(stack: StackOps, service: string): Promise<{ i
  * the app component pre-scales the idle colour only while a release is staged
  * (components/app/sizing.ts), so the readiness wait could never succeed.
  */
-function requireStaged(index: number, entry: ServiceEntry, from: Color, to: Color, verb: string): void {
+export function requireStaged(index: number, entry: ServiceEntry, from: Color, to: Color, verb: string): void {
   const staged = entry.build ? entry.build.color === to : entry.image?.[to] !== entry.image?.[from];
   if (!staged) {
     throw new PromotionError(
@@ -119,7 +120,7 @@ function requireStaged(index: number, entry: ServiceEntry, from: Color, to: Colo
 }
 
 /** Runs a named step, logging its start, end and duration; failures propagate after the log. */
-async function step<T>(deps: PromotionDeps, steps: PromotionResult["steps"][number][], name: string, fn: () => Promise<T>): Promise<T> {
+export async function step<T>(deps: PromotionDeps, steps: PromotionResult["steps"][number][], name: string, fn: () => Promise<T>): Promise<T> {
   const started = deps.now();
   deps.log(`→ ${name}`);
   try {
@@ -136,12 +137,12 @@ async function step<T>(deps: PromotionDeps, steps: PromotionResult["steps"][numb
   }
 }
 
-async function up(deps: PromotionDeps, message: string): Promise<void> {
+export async function up(deps: PromotionDeps, message: string): Promise<void> {
   const r = await deps.stack.up({ message, onOutput: (o) => deps.log(`  | ${o.trimEnd()}`) });
   if (r.summary.result !== "succeeded") throw new Error(`pulumi up ended with "${r.summary.result}"`);
 }
 
-async function setPath(stack: StackOps, path: string, value: string | undefined): Promise<void> {
+export async function setPath(stack: StackOps, path: string, value: string | undefined): Promise<void> {
   if (value === undefined) await stack.removeConfig(path, true);
   else await stack.setConfig(path, { value }, true);
 }
@@ -164,19 +165,20 @@ export async function waitAvailable(deps: PromotionDeps, namespace: string, depl
   }
 }
 
-interface Scaled {
+/** What {@link restore} puts back. */
+export interface Scaled {
   readonly index: number;
   /** The service's `promotion` settings before the pre-scale; undefined when it had none. */
-  readonly original?: { prescale?: boolean; prescaleReplicas?: number };
+  readonly original?: { prescale?: boolean; prescaleReplicas?: number; canaryWeight?: number; migrate?: boolean };
 }
 
-async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: PromotionResult["steps"][number][], index: number, entry: ServiceEntry, from: Color, to: Color): Promise<Scaled> {
+export async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: PromotionResult["steps"][number][], index: number, entry: ServiceEntry, from: Color, to: Color): Promise<Scaled> {
   const size = await step(deps, steps, `measure ${deploymentName(req.service, from)}`, async () => {
     const n = await currentReplicas(deps, req.namespace, deploymentName(req.service, from), entry.replicas?.min ?? 1);
     deps.log(`  ${deploymentName(req.service, from)} runs ${n} replicas`);
     return n;
   });
-  const original = entry.promotion && { prescale: entry.promotion.prescale, prescaleReplicas: entry.promotion.prescaleReplicas };
+  const original = snapshot(entry);
   await step(deps, steps, `pre-scale ${deploymentName(req.service, to)} to ${size} (pulumi up)`, async () => {
     await setPath(deps.stack, `services[${index}].promotion.prescale`, "true");
     await setPath(deps.stack, `services[${index}].promotion.prescaleReplicas`, String(size));
@@ -188,16 +190,28 @@ async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: Promo
   return { index, original };
 }
 
+/** The `promotion` settings of a service as the stack file has them before a release. */
+export function snapshot(entry: ServiceEntry): Scaled["original"] {
+  const p = entry.promotion;
+  return p && { prescale: p.prescale, prescaleReplicas: p.prescaleReplicas, canaryWeight: p.canaryWeight, migrate: p.migrate };
+}
+
+/** Puts the `promotion` settings back as they were (without running `pulumi up`). */
+export async function restoreConfig(stack: StackOps, s: Scaled): Promise<void> {
+  if (s.original === undefined) {
+    // Leave no empty `promotion: {}` behind in the stack file.
+    await stack.removeConfig(`services[${s.index}].promotion`, true);
+    return;
+  }
+  const o = s.original;
+  for (const key of ["prescale", "prescaleReplicas", "canaryWeight", "migrate"] as const) {
+    await setPath(stack, `services[${s.index}].promotion.${key}`, o[key] === undefined ? undefined : String(o[key]));
+  }
+}
+
 async function restore(deps: PromotionDeps, steps: PromotionResult["steps"][number][], s: Scaled): Promise<void> {
   await step(deps, steps, "restore pre-scale settings (pulumi up)", async () => {
-    if (s.original === undefined) {
-      // Leave no empty `promotion: {}` behind in the stack file.
-      await deps.stack.removeConfig(`services[${s.index}].promotion`, true);
-    } else {
-      const o = s.original;
-      await setPath(deps.stack, `services[${s.index}].promotion.prescale`, o.prescale === undefined ? undefined : String(o.prescale));
-      await setPath(deps.stack, `services[${s.index}].promotion.prescaleReplicas`, o.prescaleReplicas === undefined ? undefined : String(o.prescaleReplicas));
-    }
+    await restoreConfig(deps.stack, s);
     await up(deps, "restore pre-scale settings");
   });
 }
@@ -232,7 +246,15 @@ export async function promote(deps: PromotionDeps, req: PromotionRequest): Promi
   const to = other(from);
   requireStaged(index, entry, from, to, "promote");
   const scaled = await prescale(deps, req, steps, index, entry, from, to);
+  return gatedSwitch(deps, req, steps, scaled, from, to);
+}
 
+/**
+ * The blue-green part of a release, after the pre-scale: analysis gate on the preview colour,
+ * switch, watch, automatic rollback, restore.
+ */
+export async function gatedSwitch(deps: PromotionDeps, req: PromotionRequest, steps: PromotionResult["steps"][number][], scaled: Scaled, from: Color, to: Color): Promise<PromotionResult> {
+  const index = scaled.index;
   const gate = await step(deps, steps, `analysis of preview ${to} over ${req.settings.window}`, () => analyse(deps, req, "preview", to));
   if (!gate.pass) {
     await restore(deps, steps, scaled);

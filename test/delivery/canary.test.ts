@@ -1,0 +1,177 @@
+// The release orchestration at its seams: a stack whose config edits and `pulumi up`s are
+// recorded (nothing pretends to deploy), a Prometheus answering from what the current weights
+// would produce, a fake clock. Expected sequences are the issue's contract: backup, migration,
+// smoke test, then 10 → 50 → 100 with an analysis each, and one update back on any failure.
+import { describe, expect, it } from "vitest";
+import { DEFAULT_ANALYSIS, type InstantQuery } from "../../tools/delivery/analysis";
+import { release, releaseSummary, runSmokeTest, type ReleaseOps, type ReleaseRequest } from "../../tools/delivery/canary";
+import type { PromotionDeps, StackOps } from "../../tools/delivery/promotion";
+
+class RecordingStack implements StackOps {
+  readonly ups: { message?: string; services: any[] }[] = [];
+  failUp?: (services: any[]) => string | undefined;
+  constructor(public services: any[]) {}
+  async getConfig(key: string) {
+    if (key !== "services") throw new Error(`no config ${key}`);
+    return { value: JSON.stringify(this.services) };
+  }
+  async setConfig(key: string, value: { value: string }) {
+    const v = /^-?\d+$/.test(value.value) ? Number(value.value) : value.value === "true" ? true : value.value === "false" ? false : value.value;
+    this.walk(key, (o, k) => (o[k] = v));
+  }
+  async removeConfig(key: string) {
+    this.walk(key, (o, k) => delete o[k]);
+  }
+  async up(opts?: { message?: string }) {
+    const services = structuredClone(this.services);
+    this.ups.push({ message: opts?.message, services });
+    const failed = this.failUp?.(services);
+    if (failed) throw new Error(failed);
+    return { summary: { result: "succeeded" } };
+  }
+  private walk(key: string, fn: (o: any, k: string) => void) {
+    const segs = key.match(/[^.[\]]+/g)!;
+    let o: any = this.services;
+    for (const s of segs.slice(1, -1)) o = o[s] ??= {};
+    fn(o, segs[segs.length - 1]);
+  }
+}
+
+const entry = () => ({ name: "orders-api", activeColor: "blue", image: { blue: "o:2.13.0", green: "o:2.14.0" }, replicas: { min: 2, max: 6 } });
+
+function world(opts: { errorRatioAt?: (weight: number) => number; latencyAt?: (weight: number) => number; requests?: number; smoke?: Record<string, number> } = {}) {
+  const stack = new RecordingStack([entry()]);
+  let clock = 0;
+  const log: string[] = [];
+  const events: string[] = [];
+  const weight = () => stack.services[0].promotion?.canaryWeight ?? 0;
+  const query: InstantQuery = async (expr) => {
+    expect(expr).toContain('role="preview",color="green"');
+    if (expr.startsWith("sum(increase(")) return opts.requests ?? 1000;
+    if (expr.startsWith("histogram_quantile")) return opts.latencyAt?.(weight()) ?? 0.05;
+    return opts.errorRatioAt?.(weight()) ?? 0;
+  };
+  const deps: PromotionDeps = { stack, query, now: () => clock, sleep: async (ms) => void (clock += ms), log: (l) => log.push(l) };
+  const ops: ReleaseOps = {
+    runBackup: async () => (events.push("backup"), "backup job orders-backup-manual succeeded"),
+    migrationLogs: async () => 'ERROR:  column "total" of relation "orders" already exists',
+    httpStatus: async (url) => (events.push(`GET ${url}`), opts.smoke?.[url] ?? 200),
+  };
+  stack.failUp = () => (events.push(`up w=${weight()} migrate=${stack.services[0].promotion?.migrate ?? false} active=${stack.services[0].activeColor}`), undefined);
+  return { stack, deps, ops, log, events, clock: () => clock };
+}
+
+const request = (extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
+  service: "orders-api",
+  namespace: "apps",
+  settings: { ...DEFAULT_ANALYSIS, watchIntervalSeconds: 30 },
+  strategy: "canary",
+  steps: [10, 50, 100],
+  dwellSeconds: 120,
+  prescale: false,
+  backup: true,
+  migration: "schema",
+  smokeTest: { baseUrl: "https://orders-preview.example.com", requests: [{ path: "/ready", status: 200 }, { path: "/nope", status: 404 }], timeoutSeconds: 5 },
+  ...extra,
+});
+
+describe("a canary release", () => {
+  it("backs up, migrates, smoke-tests, then walks 10 → 50 → 100 and makes the new colour active", async () => {
+    const w = world({ smoke: { "https://orders-preview.example.com/nope": 404 } });
+    const r = await release(w.deps, w.ops, request());
+    expect(r.outcome).toBe("promoted");
+    expect(w.events).toEqual([
+      "backup",
+      "up w=0 migrate=true active=blue",
+      "GET https://orders-preview.example.com/ready",
+      "GET https://orders-preview.example.com/nope",
+      "up w=10 migrate=true active=blue",
+      "up w=50 migrate=true active=blue",
+      "up w=100 migrate=true active=blue",
+      // One update: the new colour active, the release's settings gone (weight 0 = all to active).
+      "up w=0 migrate=false active=green",
+    ]);
+    expect(w.stack.services[0]).toEqual({ ...entry(), activeColor: "green" });
+    expect(r.trafficSteps.map((t) => [t.weight, t.ok])).toEqual([[10, true], [50, true], [100, true]]);
+    // Each step dwells its 120 s: 3 x 120 s on the fake clock.
+    expect(w.clock()).toBe(360_000);
+  });
+
+  it("rolls back at the step whose analysis fails, in one update, and says which and why", async () => {
+    const w = world({ errorRatioAt: (weight) => (weight >= 50 ? 0.2 : 0), smoke: { "https://orders-preview.example.com/nope": 404 } });
+    const r = await release(w.deps, w.ops, request());
+    expect(r.outcome).toBe("rolled-back");
+    expect(r.failedAt).toBe("step 2/3 (50 %)");
+    expect(r.reason).toContain("FAILED error ratio 0.2 > 0.01");
+    expect(w.events.slice(-2)).toEqual(["up w=50 migrate=true active=blue", "up w=0 migrate=false active=blue"]);
+    expect(w.stack.services[0]).toEqual(entry());
+    // The failure is measured at the first analysis, 30 s into the step, not after its 120 s dwell.
+    expect(r.rollbackMs).toBe(30_000);
+    expect(releaseSummary(r, "production")).toContain("step 2/3 (50 %) failed; all traffic back on blue (30.0 s from the step's start)");
+  });
+
+  it("fails a slow colour on latency", async () => {
+    const w = world({ latencyAt: (weight) => (weight > 0 ? 1.2 : 0.05), smoke: { "https://orders-preview.example.com/nope": 404 } });
+    const r = await release(w.deps, w.ops, request());
+    expect(r.outcome).toBe("rolled-back");
+    expect(r.failedAt).toBe("step 1/3 (10 %)");
+    expect(r.reason).toContain("FAILED latency p99 1.2s > 0.5s");
+  });
+
+  it("does not move traffic when the migration fails, and shows its logs", async () => {
+    const w = world();
+    w.stack.failUp = (s) => {
+      w.events.push(`up w=${s[0].promotion?.canaryWeight ?? 0} migrate=${s[0].promotion?.migrate ?? false}`);
+      return s[0].promotion?.migrate ? "kubernetes:batch/v1:Job orders-api-schema-1a2b3c4d: Job failed: BackoffLimitExceeded" : undefined;
+    };
+    const r = await release(w.deps, w.ops, request());
+    expect(r.outcome).toBe("aborted");
+    expect(r.failedAt).toBe("migration");
+    expect(r.reason).toContain("BackoffLimitExceeded");
+    expect(r.reason).toContain('column "total" of relation "orders" already exists');
+    expect(w.events).toEqual(["backup", "up w=0 migrate=true", "up w=0 migrate=false"]);
+  });
+
+  it("does not move traffic when the smoke test fails", async () => {
+    const w = world({ smoke: { "https://orders-preview.example.com/ready": 503, "https://orders-preview.example.com/nope": 404 } });
+    const r = await release(w.deps, w.ops, request());
+    expect(r.outcome).toBe("aborted");
+    expect(r.failedAt).toBe("smoke test");
+    expect(r.reason).toBe("the smoke test failed: GET https://orders-preview.example.com/ready answered 503, expected 200");
+    expect(w.events.filter((e) => e.startsWith("up w=10"))).toEqual([]);
+  });
+
+  it("needs evidence at the end of a step: too little traffic is not a pass", async () => {
+    const w = world({ requests: 20, smoke: { "https://orders-preview.example.com/nope": 404 } });
+    const r = await release(w.deps, w.ops, request({ backup: false, migration: undefined, smokeTest: undefined }));
+    expect(r.outcome).toBe("rolled-back");
+    expect(r.failedAt).toBe("step 1/3 (10 %)");
+    expect(r.reason).toContain("20 requests < 100 needed");
+    // It waited the whole dwell for traffic before giving up.
+    expect(r.rollbackMs).toBe(120_000);
+  });
+
+  it("skips the backup outside production and runs no migration the service does not have", async () => {
+    const w = world();
+    const r = await release(w.deps, w.ops, request({ backup: false, migration: undefined, smokeTest: undefined, steps: [100] }));
+    expect(r.outcome).toBe("promoted");
+    expect(w.events).toEqual(["up w=100 migrate=false active=blue", "up w=0 migrate=false active=green"]);
+  });
+});
+
+describe("smoke test", () => {
+  it("reports every request that answered another status or nothing", async () => {
+    const ops: ReleaseOps = {
+      runBackup: async () => "",
+      migrationLogs: async () => "",
+      httpStatus: async (url) => {
+        if (url.endsWith("/down")) throw new Error("connect ECONNREFUSED");
+        return url.endsWith("/a") ? 200 : 500;
+      },
+    };
+    expect(await runSmokeTest(ops, { baseUrl: "http://x/", requests: [{ path: "/a", status: 200 }, { path: "/b", status: 200 }, { path: "/down", status: 200 }], timeoutSeconds: 1 })).toEqual([
+      "GET http://x/b answered 500, expected 200",
+      "GET http://x/down failed: connect ECONNREFUSED",
+    ]);
+  });
+});
