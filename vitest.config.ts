@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { CHART_DIR_ENV, sharedChartDir } from "./tools/render/chart";
 
 export default defineConfig({
   test: {
@@ -7,5 +8,7 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Renders take the chart's children from the pinned chart in ../shared/charts (see its README).
+    env: { [CHART_DIR_ENV]: process.env[CHART_DIR_ENV] ?? sharedChartDir(__dirname) },
   },
 });

@@ -1,5 +1,6 @@
 import type { CheckStage } from "./stage";
 import { isKubernetesObject, kubernetesObject } from "../render/artifacts";
+import { CrdValidator, crdSchemas } from "./crd-schemas";
 
 type ModelClass = { new (data: unknown): { validate(): void } };
 
@@ -64,16 +65,22 @@ export function validateObject(obj: Record<string, unknown>): string[] {
   }
 }
 
-/** Every Kubernetes object of the render against the Kubernetes v1.33 and CRD schemas. */
+/**
+ * Every Kubernetes object of the render against the Kubernetes v1.33 schemas; custom resources
+ * against the CRDs that ship in the render (the chart's, so ours and the chart's
+ * ServiceMonitors, Probes and PrometheusRules meet the real CRDs), else the
+ * prometheus-operator models.
+ */
 export const kubernetesSchemaStage: CheckStage = {
   name: "kubernetes schemas",
   async run(ctx) {
     await loadCrdModels();
     const objects = ctx.result.resources.filter(isKubernetesObject);
+    const crds = new CrdValidator(crdSchemas(ctx.result.resources));
     const problems: string[] = [];
     for (const r of objects) {
       const obj = kubernetesObject(r);
-      for (const line of validateObject(obj)) problems.push(`${r.urn}: ${line}`);
+      for (const line of crds.validate(obj) ?? validateObject(obj)) problems.push(`${r.urn}: ${line}`);
     }
     return {
       ok: problems.length === 0,

@@ -51,13 +51,47 @@ function servicePorts(svc: Obj): string[] {
 }
 
 /**
- * For every ServiceMonitor and Probe of a render, the Services it reaches: a ServiceMonitor's
+ * Services that exist in every cluster the stack runs on without being part of the render:
+ * the API server's `default/kubernetes` Service (labels `component: apiserver`,
+ * `provider: kubernetes`, port `https`), and the kubelet Service that prometheus-operator
+ * creates and keeps up to date when it runs with `--kubelet-service=<namespace>/<name>`
+ * (labels `app.kubernetes.io/name: kubelet`, `k8s-app: kubelet`; ports `https-metrics`,
+ * `http-metrics`, `cadvisor`), read from the rendered operator's arguments.
+ */
+export function clusterServices(objects: readonly Obj[]): Obj[] {
+  const out: Obj[] = [
+    {
+      kind: "Service",
+      metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+      spec: { ports: [{ name: "https", port: 443 }] },
+    },
+  ];
+  for (const o of objects) {
+    if (o.kind !== "Deployment") continue;
+    for (const c of (o.spec?.template?.spec?.containers ?? []) as { args?: string[] }[]) {
+      for (const a of c.args ?? []) {
+        const m = /^--kubelet-service=([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(a);
+        if (!m) continue;
+        out.push({
+          kind: "Service",
+          metadata: { name: m[2], namespace: m[1], labels: { "app.kubernetes.io/name": "kubelet", "k8s-app": "kubelet" } },
+          spec: { ports: [{ name: "https-metrics", port: 10250 }, { name: "http-metrics", port: 10255 }, { name: "cadvisor", port: 4194 }] },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * For every ServiceMonitor and Probe of a render, the Services it reaches (including those of
+ * {@link clusterServices}): a ServiceMonitor's
  * selector and namespace selector must match a Service that has each endpoint's named port;
  * a Probe's prober URL (`<service>.<namespace>.svc:<port>`) must name a Service with that port.
  */
 export function monitorTargets(resources: readonly RenderedResource[]): MonitorTargets[] {
   const objects = resources.filter(isKubernetesObject).map((r) => kubernetesObject(r) as Obj);
-  const services = objects.filter((o) => o.kind === "Service");
+  const services = [...objects.filter((o) => o.kind === "Service"), ...clusterServices(objects)];
   const out: MonitorTargets[] = [];
   for (const m of objects.filter((o) => o.kind === "ServiceMonitor")) {
     const ns = m.metadata?.namespace ?? "";

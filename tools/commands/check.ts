@@ -6,10 +6,11 @@ import { parseArgs, renderStack, table, CommandError } from "./shared";
 export async function checkCommand(argv: readonly string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv);
   const stack = positional[0];
-  if (!stack) throw new CommandError("usage: platform check <stack> [--root DIR]");
+  if (!stack) throw new CommandError("usage: platform check <stack> [--root DIR] [--chart-dir DIR]");
   // --root: a folder with Pulumi.yaml and stack files other than the repository's (as render).
   const root = typeof flags.root === "string" ? path.resolve(flags.root) : undefined;
-  const r = await renderStack(stack, root && path.join(root, "out", stack), root);
+  const chartDir = typeof flags["chart-dir"] === "string" ? path.resolve(flags["chart-dir"]) : undefined;
+  const r = await renderStack(stack, root && path.join(root, "out", stack), root, chartDir);
   const rows: string[][] = [["render", "ok", `${r.result.resources.length} resources, ${r.files.length} files, ${Math.round(r.millis)} ms`]];
   const problems: string[] = [];
   const report: string[] = [];

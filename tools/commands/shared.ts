@@ -61,13 +61,16 @@ export interface RenderedStack {
   readonly millis: number;
 }
 
-/** Validates, renders under mocks and writes one stack (one per process). */
-export async function renderStack(stack: string, outDir?: string, rootDir = REPO_ROOT): Promise<RenderedStack> {
+/**
+ * Validates, renders under mocks and writes one stack (one per process). `chartDir` holds the
+ * chart archives (`--chart-dir`; see tools/render/chart.ts for the default).
+ */
+export async function renderStack(stack: string, outDir?: string, rootDir = REPO_ROOT, chartDir?: string): Promise<RenderedStack> {
   const started = performance.now();
   const config = validateStack(stack, rootDir);
   const dir = outDir ?? path.join(rootDir, "out", stack);
   guardOutput(() => readOwnership(dir)); // refuse a folder that is not ours before the slow render
-  const result = await renderProgram({ stack, rootDir });
+  const result = await renderProgram({ stack, rootDir, chartDir });
   const written = guardOutput(() => writeRender(result, dir));
   return { config, result, files: written, outDir: dir, millis: performance.now() - started };
 }

@@ -112,6 +112,9 @@ export async function renderAtCommit(repoDir: string, commit: string, stack: str
   try {
     const modules = path.join(repoDir, "node_modules");
     if (fs.existsSync(modules) && !fs.existsSync(path.join(dir, "node_modules"))) fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
+    // The Helm binary (scripts/install-helm.sh) is git-ignored like node_modules: the base renders its chart with the same one.
+    const tools = path.join(repoDir, ".tools");
+    if (fs.existsSync(tools) && !fs.existsSync(path.join(dir, ".tools"))) fs.symlinkSync(tools, path.join(dir, ".tools"), "dir");
     return await renderCheckout(dir, stack, `base ${commit.slice(0, 12)}`);
   } finally {
     execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: repoDir, stdio: "ignore" });

@@ -1,5 +1,6 @@
 import { stringifyYaml11Safe } from "./yaml11";
 import type { RenderedResource } from "./harness";
+import { chartManifestText } from "./chart";
 import { blackboxExtractor, dashboardsExtractor } from "./monitoring-artifacts";
 import { alertmanagerExtractor, ruleFilesExtractor } from "./alerting-artifacts";
 
@@ -33,20 +34,23 @@ export function kubernetesObject(r: RenderedResource): Record<string, unknown> {
   return { apiVersion, kind, metadata, ...rest };
 }
 
-function manifestPath(obj: Record<string, unknown>): string {
+function manifestPath(obj: Record<string, unknown>, chartChild: boolean): string {
   const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };
   const ns = meta.namespace ?? "_cluster";
-  return `manifests/${ns}/${String(obj.kind).toLowerCase()}-${meta.name ?? "unnamed"}.yaml`;
+  // A chart's objects sit apart from ours: the same kind and name may exist on both sides.
+  return `manifests/${ns}/${chartChild ? "chart/" : ""}${String(obj.kind).toLowerCase()}-${meta.name ?? "unnamed"}.yaml`;
 }
 
-/** Every Kubernetes object as one YAML file under manifests/<namespace>/. */
+/** Every Kubernetes object as one YAML file under manifests/<namespace>/ (a chart's under manifests/<namespace>/chart/). */
 export const manifestsExtractor: ArtifactExtractor = {
   name: "manifests",
   extract(resources) {
     return resources.filter(isKubernetesObject).map((r) => {
       const obj = kubernetesObject(r);
-      // kubectl and schema validators read YAML 1.1: "off" must stay a string there too.
-      return { path: manifestPath(obj), content: stringifyYaml11Safe(obj) };
+      // A chart's object as Helm printed it (the text the provider parses); ours: kubectl and
+      // schema validators read YAML 1.1, so "off" must stay a string there too.
+      const helmText = r.chartChild ? chartManifestText(r.inputs) : undefined;
+      return { path: manifestPath(obj, r.chartChild === true), content: helmText ?? stringifyYaml11Safe(obj) };
     });
   },
 };

@@ -8,6 +8,7 @@ import { serializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { readStackConfig, type StackConfig } from "./stack-files";
+import { CHART_TYPE, renderChart, type ChartExpansion, type ChartRender } from "./chart";
 
 /** One resource as the program registered it. */
 export interface RenderedResource {
@@ -30,6 +31,11 @@ export interface RenderedResource {
     readonly deleteBeforeReplace?: boolean;
     readonly aliases?: unknown[];
   };
+  /**
+   * True for an object of a Helm chart: rendered with Helm from the Chart's inputs and
+   * registered under it as the provider would (see tools/render/chart.ts), not by our program.
+   */
+  readonly chartChild?: boolean;
 }
 
 /** The result of running a stack's program under mocks. */
@@ -41,6 +47,8 @@ export interface RenderResult {
   readonly outputs: Record<string, unknown>;
   /** Values that stood in for secrets; none of them may appear in any output. */
   readonly secretValues: string[];
+  /** Every helm.v4.Chart of the render and whether its children were rendered (absent in renders made before charts were rendered). */
+  readonly charts?: ChartRender[];
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -110,6 +118,8 @@ class Recorder implements Mocks {
 
 class RecordingMonitor extends MockMonitor {
   readonly records: RenderedResource[] = [];
+  /** Called with each helm.v4.Chart as it registers, so that Helm runs while the program goes on. */
+  onChart?: (chart: RenderedResource) => void;
 
   constructor(recorder: Recorder) {
     super(recorder);
@@ -121,7 +131,7 @@ class RecordingMonitor extends MockMonitor {
     const additional: string[] = [...(req.getAdditionalsecretoutputsList?.() ?? []), ...providerSecrets];
     const inner = (err: any, res: any) => {
       if (!err && res) {
-        this.records.push({
+        const record: RenderedResource = {
           type,
           name: req.getName(),
           urn: res.getUrn(),
@@ -137,7 +147,9 @@ class RecordingMonitor extends MockMonitor {
             deleteBeforeReplace: req.getDeletebeforereplace() || undefined,
             aliases: nonEmpty((req.getAliasesList?.() ?? []).map((a: any) => a.toObject())),
           }),
-        });
+        };
+        this.records.push(record);
+        if (type === CHART_TYPE) this.onChart?.(record);
         if (additional.length > 0) markSecret(res, additional);
       }
       callback(err, res);
@@ -183,6 +195,11 @@ export interface RenderOptions {
   readonly program?: () => unknown;
   /** Extra or replacement config values (`project:key` -> value), e.g. a time scale for tests. */
   readonly configOverrides?: Record<string, string>;
+  /**
+   * Folder with chart archives (`<chart>-<version>.tgz`) for the children of helm.v4.Chart
+   * resources. @default the PLATFORM_CHART_DIR environment variable, else Helm's repository cache
+   */
+  readonly chartDir?: string;
 }
 
 /** The repository root (the folder with Pulumi.yaml). */
@@ -199,6 +216,8 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
 
   const recorder = new Recorder();
   const monitor = new RecordingMonitor(recorder);
+  const chartJobs: Promise<ChartExpansion>[] = [];
+  monitor.onChart = (chart) => chartJobs.push(renderChart(chart, { stack: opts.stack, project: stackConfig.project, repoRoot: REPO_ROOT, chartDir: opts.chartDir }));
   settings.setMockOptions(monitor, stackConfig.project, opts.stack, false);
   const store = (state as unknown as { getStore(): Record<string, unknown> }).getStore();
   store.supportsSecrets = true;
@@ -232,6 +251,12 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
     process.setSourceMapsEnabled(mapsWere);
   }
   await settings.disconnect();
+  const expansions = await Promise.all(chartJobs);
+  // Children follow their Chart, as the provider registers them while constructing it.
+  for (const e of expansions) {
+    const at = monitor.records.findIndex((r) => r.urn === e.render.urn);
+    monitor.records.splice(at + 1, 0, ...e.children);
+  }
   if (stackOutputs) {
     const serialized = await serializeProperties("outputs", stackOutputs, { keepOutputValues: false });
     outputs = redact(serialized) as Record<string, unknown>;
@@ -242,5 +267,6 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
     resources: monitor.records,
     outputs,
     secretValues: [...stackConfig.secretPlaceholders, ...recorder.generated],
+    charts: expansions.map((e) => e.render),
   };
 }

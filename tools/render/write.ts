@@ -7,7 +7,7 @@ export function renderArtifacts(result: RenderResult): Artifact[] {
   const files: Artifact[] = [
     {
       path: "resources.json",
-      content: JSON.stringify({ stack: result.stack, project: result.project, resources: result.resources, outputs: result.outputs }, null, 2) + "\n",
+      content: JSON.stringify({ stack: result.stack, project: result.project, charts: result.charts, resources: result.resources, outputs: result.outputs }, null, 2) + "\n",
     },
   ];
   for (const extractor of ARTIFACT_EXTRACTORS) files.push(...extractor.extract(result.resources));
