@@ -44,7 +44,11 @@ export function createPlatform(config: PlatformConfig): Platform {
     { config, namespace: foundation.namespaces.monitoring.metadata.name, grafanaSecretsManager: secrets.secretsManagerTarget("grafana-admin") },
     { dependsOn: [foundation] },
   );
-  new Exporters("exporters", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation, secrets] });
+  new Exporters(
+    "exporters",
+    { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart, credentials: { postgres: secrets.postgresPassword ?? secretConfig("postgresPassword"), redis: secrets.redisPassword ?? secretConfig("redisPassword") } },
+    { dependsOn: [foundation, secrets] },
+  );
   new AlertRules("alert-rules", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
   new AlertmanagerConfig("alertmanager", { config, namespace: foundation.namespaces.monitoring.metadata.name }, { dependsOn: [foundation] });
 

@@ -4,8 +4,12 @@ import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../foundation/labels";
 import { monitoringResource } from "../monitoring/stack";
 import { BLACKBOX_CONFIG_FILE, blackboxConfigYaml } from "./blackbox";
+import { POSTGRES_QUERIES_FILE, postgresQueriesYaml } from "./postgres-queries";
 import {
+  CREDENTIALS_CHECKSUM_ANNOTATION,
+  POSTGRES_QUERIES_CONFIGMAP,
   blackboxExporterSpec,
+  credentialsChecksum,
   exporterDeploymentSpec,
   exporterLabels,
   exporterName,
@@ -32,6 +36,12 @@ export interface ExportersArgs {
   readonly crds: pulumi.Resource;
   /** Which exporters to run. @default ["postgres", "redis", "blackbox"] */
   readonly exporters?: readonly ExporterKind[];
+  /**
+   * The passwords the Postgres and Redis exporters read from their credentials Secrets. Their
+   * checksum goes on the pod template, so that a rotation rolls the pods (environment
+   * variables are read once, at start). @default none: pods do not roll on rotation
+   */
+  readonly credentials?: { readonly postgres?: pulumi.Input<string>; readonly redis?: pulumi.Input<string> };
 }
 
 /**
@@ -62,7 +72,17 @@ export class Exporters extends pulumi.ComponentResource {
 
     const specs: ExporterSpec[] = [];
     for (const kind of kinds) {
-      if (kind === "postgres") specs.push(postgresExporterSpec(config));
+      if (kind === "postgres") {
+        new k8s.core.v1.ConfigMap(
+          `${name}-postgres-queries`,
+          {
+            metadata: { name: POSTGRES_QUERIES_CONFIGMAP, namespace, labels: exporterLabels("postgres", base) },
+            data: { [POSTGRES_QUERIES_FILE]: postgresQueriesYaml() },
+          },
+          { parent: this },
+        );
+        specs.push(postgresExporterSpec(config, POSTGRES_QUERIES_CONFIGMAP));
+      }
       if (kind === "redis") specs.push(redisExporterSpec(config));
       if (kind === "blackbox") {
         new k8s.core.v1.ConfigMap(
@@ -83,7 +103,13 @@ export class Exporters extends pulumi.ComponentResource {
       const role = exporterName(spec.kind);
       const policy = exporterNetworkPolicy(spec);
       new k8s.networking.v1.NetworkPolicy(`${name}-${role}-egress`, { metadata: { name: policy.name, namespace, labels }, spec: policy.spec }, { parent: this });
-      new k8s.apps.v1.Deployment(`${name}-${role}`, { metadata: { name: role, namespace, labels }, spec: exporterDeploymentSpec(spec, labels) }, { parent: this });
+      const credential = spec.kind === "postgres" || spec.kind === "redis" ? args.credentials?.[spec.kind] : undefined;
+      // The queries file is read at start too: its content rolls the pod like a credential.
+      const rollOn = [credential, spec.kind === "postgres" ? postgresQueriesYaml() : undefined].filter((x): x is pulumi.Input<string> => x !== undefined);
+      // unsecret: a secret annotation would make the whole Deployment spec secret, hiding it
+      // from previews and diffs. The checksum is a truncated hash, not the password.
+      const annotations = credential !== undefined ? { [CREDENTIALS_CHECKSUM_ANNOTATION]: pulumi.unsecret(pulumi.all(rollOn).apply((v) => credentialsChecksum(v.map((x) => x ?? "")))) } : undefined;
+      new k8s.apps.v1.Deployment(`${name}-${role}`, { metadata: { name: role, namespace, labels }, spec: exporterDeploymentSpec(spec, labels, annotations) }, { parent: this });
       new k8s.core.v1.Service(`${name}-${role}-service`, { metadata: { name: role, namespace, labels }, spec: exporterServiceSpec(spec.kind) }, { parent: this });
       this.serviceNames.push(role);
       const monitor = exporterServiceMonitor(spec.kind, config.namespaces.monitoring, base, config.monitoring.scrapeInterval);

@@ -1,3 +1,4 @@
 export * from "./blackbox";
 export * from "./exporters";
 export * from "./workloads";
+export * from "./postgres-queries";

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
 import {
   METRICS_PORT_NAME,
@@ -9,6 +11,7 @@ import {
 import type { MonitoringObject } from "../monitoring/monitors";
 import type { NetworkPolicySpec } from "../monitoring/network-policies";
 import { BLACKBOX_CONFIG_FILE } from "./blackbox";
+import { POSTGRES_QUERIES_FILE } from "./postgres-queries";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 
 /** Which exporter. */
@@ -72,15 +75,21 @@ function datastoreEgress(ep: { mode: string; host: string; port: number }): k8s.
     : [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports }];
 }
 
+/** Name of the ConfigMap with postgres_exporter's extra queries (postgres-queries.ts). */
+export const POSTGRES_QUERIES_CONFIGMAP = "postgres-exporter-queries";
+
 /**
  * postgres_exporter against config.postgres. The user and password come from the credentials
- * Secret by reference; only the address and options are plain.
+ * Secret by reference; only the address and options are plain. The extra queries
+ * (transactions by application_name, replica lag seen from the writer) come from the
+ * `configMap`, mounted at /config.
  */
-export function postgresExporterSpec(config: PlatformConfig): ExporterSpec {
+export function postgresExporterSpec(config: PlatformConfig, configMap: string = POSTGRES_QUERIES_CONFIGMAP): ExporterSpec {
   const pg = config.postgres;
   return {
     kind: "postgres",
-    args: [`--web.listen-address=:${EXPORTER_PORTS.postgres}`],
+    args: [`--web.listen-address=:${EXPORTER_PORTS.postgres}`, `--extend.query-path=/config/${POSTGRES_QUERIES_FILE}`],
+    configMap,
     env: [
       { name: "DATA_SOURCE_URI", value: `${pg.host}:${pg.port}/${pg.database}?sslmode=${pg.sslMode}` },
       secretEnv("DATA_SOURCE_USER", POSTGRES_CREDENTIALS_SECRET, "username"),
@@ -130,8 +139,24 @@ export function exporterLabels(kind: ExporterKind, base: Record<string, string>)
   return { ...base, "app.kubernetes.io/name": exporterName(kind) };
 }
 
-/** The Deployment spec of an exporter: one replica, hardened pod, probes on the metrics port. */
-export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, string>): k8s.types.input.apps.v1.DeploymentSpec {
+/** Pod-template annotation whose value changes with the credentials an exporter reads. */
+export const CREDENTIALS_CHECKSUM_ANNOTATION = "app-platform/credentials-checksum";
+
+/**
+ * The checksum of the credentials an exporter reads from environment variables. A process
+ * reads its environment once, so after a rotation the pod keeps the old password (and
+ * PostgresDown pages) until the pod template changes; this value changes it. The first 16
+ * hex digits of a SHA-256 over the values: enough to tell a rotation, not the values.
+ */
+export function credentialsChecksum(values: readonly string[]): string {
+  return createHash("sha256").update(values.map((v) => `${v.length}:${v}`).join("")).digest("hex").slice(0, 16);
+}
+
+/**
+ * The Deployment spec of an exporter: one replica, hardened pod, probes on the metrics port.
+ * `podAnnotations` go on the pod template (e.g. {@link CREDENTIALS_CHECKSUM_ANNOTATION}).
+ */
+export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, string>, podAnnotations?: Record<string, pulumi.Input<string>>): k8s.types.input.apps.v1.DeploymentSpec {
   const selector = { "app.kubernetes.io/name": exporterName(e.kind) };
   const port = EXPORTER_PORTS[e.kind];
   const timing = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
@@ -139,7 +164,7 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
     replicas: 1,
     selector: { matchLabels: selector },
     template: {
-      metadata: { labels },
+      metadata: { labels, ...(podAnnotations ? { annotations: podAnnotations } : {}) },
       spec: {
         automountServiceAccountToken: false,
         securityContext: restrictedPod(EXPORTER_UID),

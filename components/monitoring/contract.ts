@@ -82,3 +82,22 @@ export const REDIS_CREDENTIALS_SECRET = "redis-credentials";
 export const BACKUP_CRONJOB = "postgres-backup";
 /** See {@link BACKUP_CRONJOB}. */
 export const RESTORE_DRILL_CRONJOB = "postgres-restore-drill";
+
+/**
+ * `application_name` the backup job's pg_dump sets (PGAPPNAME in scripts/backup/backup.sh).
+ * Its REPEATABLE READ snapshot stays open for the whole dump by design, so
+ * PostgresLongTransaction does not count it (the job's own deadline and alerts cover a hang).
+ */
+export const BACKUP_APPLICATION_NAME = "app-platform-backup";
+
+/**
+ * Metrics of postgres_exporter's extra queries (components/exporters/postgres-queries.ts), by use. postgres_exporter names a query's metrics
+ * `<query name>_<column>`; these names are what the Postgres rules select.
+ */
+export const POSTGRES_QUERY_METRICS = {
+  /** Age in seconds of the oldest open transaction, per database, user and `application_name`. */
+  transactionAge: "app_platform_transactions_max_age_seconds",
+  /** Replay lag in seconds of each streaming replica, as the writer sees it in `pg_stat_replication`. */
+  replicaLag: "app_platform_replicas_replay_lag_seconds",
+} as const;
+

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { POSTGRES_QUERIES_FILE, postgresQueriesYaml } from "../../components/exporters/postgres-queries";
 import { PROGRAMS, ProcessGroup, freePort, httpOk, requireProgram, tcpOpen, type Started } from "./processes";
 
 /** A program that listens on a loopback port. */
@@ -81,6 +82,29 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * A streaming replica of `primary` (pg_basebackup -R, so it follows the primary with its
+ * `application_name`): what pg_stat_replication on the writer lists, as for an RDS read replica.
+ */
+export async function startPostgresReplica(group: ProcessGroup, primary: PostgresServer, applicationName: string): Promise<PostgresServer> {
+  requireProgram(PROGRAMS.postgres);
+  const root = group.tempDir("pg");
+  const dataDir = path.join(root, "data");
+  const socketDir = path.join(root, "sock");
+  fs.mkdirSync(socketDir);
+  fs.chmodSync(root, 0o755);
+  const asPostgres = process.getuid?.() === 0;
+  if (asPostgres) execFileSync("chown", ["-R", "postgres:postgres", root]);
+  const conninfo = `host=127.0.0.1 port=${primary.port} user=postgres application_name=${applicationName}`;
+  const args = ["-D", dataDir, "-R", "-X", "stream", "--no-sync", "-d", conninfo];
+  const bin = `${POSTGRES_BIN}/pg_basebackup`;
+  execFileSync(asPostgres ? "runuser" : bin, asPostgres ? ["-u", "postgres", "--", bin, ...args] : args, { stdio: "pipe" });
+  const port = await freePort();
+  const server: PostgresServer = { process: undefined as unknown as Started, port, dataDir, url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable` };
+  server.process = await runPostgres(group, server, socketDir);
+  return server;
+}
+
 /** Starts postgres again on the same data folder and port after {@link stopPostgres}. */
 export async function restartPostgres(group: ProcessGroup, server: PostgresServer): Promise<void> {
   server.process = await runPostgres(group, server, path.join(path.dirname(server.dataDir), "sock"));
@@ -130,9 +154,14 @@ export function startNodeExporter(group: ProcessGroup): Promise<Listening> {
   return startExporter(group, "node-exporter", requireProgram(PROGRAMS.nodeExporter), ["--no-collector.systemd"]);
 }
 
-/** postgres-exporter for `postgresUrl`; it stays up and reports `pg_up 0` when Postgres is down. */
+/**
+ * postgres-exporter for `postgresUrl` with the platform's extra queries (the ConfigMap's file,
+ * components/exporters/postgres-queries.ts); it stays up and reports `pg_up 0` when Postgres is down.
+ */
 export function startPostgresExporter(group: ProcessGroup, postgresUrl: string): Promise<Listening> {
-  return startExporter(group, "postgres-exporter", requireProgram(PROGRAMS.postgresExporter), [], { DATA_SOURCE_NAME: postgresUrl });
+  const file = path.join(group.tempDir("pg-exporter"), POSTGRES_QUERIES_FILE);
+  fs.writeFileSync(file, postgresQueriesYaml());
+  return startExporter(group, "postgres-exporter", requireProgram(PROGRAMS.postgresExporter), [`--extend.query-path=${file}`], { DATA_SOURCE_NAME: postgresUrl });
 }
 
 /** redis-exporter for the Redis on `redisPort`; reports `redis_up 0` when Redis is down. */

@@ -31,6 +31,14 @@ export const SUPERSEDES: readonly { readonly source: string; readonly target: st
   { source: "TLSCertificateExpiryImminent", target: "TLSCertificateExpiringSoon", equal: ["instance"] },
 ];
 
+/**
+ * One incident, one page: the SLO's paging burn-rate alerts and the static error-ratio page fire
+ * for the same failing requests. The burn-rate alert is the one the SRE workbook pages on and
+ * fires first (2 minutes at 14.4x against 10 minutes above 5%), so it mutes the other for the
+ * same service; a service whose objective tolerates more than 5% errors still pages on the ratio.
+ */
+export const SAME_INCIDENT_PAGES = { source: "ErrorBudgetBurn1h|ErrorBudgetBurn6h", target: "ServiceHighErrorRatio", equal: ["namespace", "service"] } as const;
+
 /** Alerts about a service that say nothing new while the service is down. */
 export const MUTED_WHILE_DOWN = [
   "ServiceHighLatency",
@@ -217,6 +225,7 @@ export function buildAlertmanagerConfig(config: PlatformConfig): Record<string, 
     { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ["alertname", "namespace"] },
     { source_matchers: ['alertname="ServiceDown"'], target_matchers: [`alertname=~"${MUTED_WHILE_DOWN.join("|")}"`], equal: ["namespace", "service"] },
     ...SUPERSEDES.map((p) => ({ source_matchers: [`alertname="${p.source}"`], target_matchers: [`alertname="${p.target}"`], equal: [...p.equal] })),
+    { source_matchers: [`alertname=~"${SAME_INCIDENT_PAGES.source}"`], target_matchers: [`alertname="${SAME_INCIDENT_PAGES.target}"`], equal: [...SAME_INCIDENT_PAGES.equal] },
   ];
 
   return {

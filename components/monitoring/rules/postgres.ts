@@ -1,3 +1,4 @@
+import { BACKUP_APPLICATION_NAME, POSTGRES_QUERY_METRICS } from "../contract";
 import { pct } from "./services";
 import { gauge, gaugeFrom, series } from "./series";
 import type { AlertCase, RuleGroupModule } from "./types";
@@ -53,15 +54,16 @@ export const postgresGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "PostgresReplicationLag",
-        // Exporter releases name the metric either way; `or` takes whichever exists.
-        expr: `max by (namespace, instance) (pg_replication_lag_seconds or pg_replication_lag) > ${lagLimit}`,
+        // Seen from the writer (the exporter's endpoint): each replica's replay lag in
+        // pg_stat_replication. pg_replication_lag is computed on the writer itself, always 0.
+        expr: `max by (namespace, instance, application_name) (${POSTGRES_QUERY_METRICS.replicaLag}) > ${lagLimit}`,
         for: ctx.durOf("postgresFor"),
         severity: "warning",
-        summary: "Postgres replica {{ $labels.instance }} lags {{ $value | humanizeDuration }}",
-        description: "Postgres replica {{ $labels.instance }} is {{ $value | humanizeDuration }} behind its primary (threshold " + lagLimit + "s).",
+        summary: "Postgres replica {{ $labels.application_name }} lags {{ $value | humanizeDuration }}",
+        description: "Postgres replica {{ $labels.application_name }} of {{ $labels.instance }} is {{ $value | humanizeDuration }} behind in replaying WAL (threshold " + lagLimit + "s).",
         runbook: {
-          meaning: "A replica replays WAL late. Reads from it are stale, and a failover to it would lose the lagging transactions.",
-          check: ["On the primary: `SELECT client_addr, state, replay_lag FROM pg_stat_replication;`", "Replica CPU and I/O; long queries on the replica that conflict with replay."],
+          meaning: "A streaming replica replays WAL late. Reads from it are stale, and a failover to it would lose the lagging transactions. (Aurora replicas replicate at the storage layer and do not appear here: use the AuroraReplicaLag CloudWatch metric.)",
+          check: ["On the writer: `SELECT application_name, client_addr, state, replay_lag FROM pg_stat_replication;`", "Replica CPU and I/O; long queries on the replica that conflict with replay."],
           fix: ["Remove the load on the replica or scale it up; cancel long queries that block replay."],
         },
       }),
@@ -80,11 +82,12 @@ export const postgresGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "PostgresLongTransaction",
-        expr: `max by (namespace, instance, datname) (pg_stat_activity_max_tx_duration) > ${txLimit}`,
+        // The backup's snapshot is open for the whole dump by design: not an incident.
+        expr: `max by (namespace, instance, datname, application_name) (${POSTGRES_QUERY_METRICS.transactionAge}{application_name!="${BACKUP_APPLICATION_NAME}"}) > ${txLimit}`,
         for: ctx.durOf("postgresFor"),
         severity: "warning",
-        summary: "A transaction in {{ $labels.datname }} has run for {{ $value | humanizeDuration }}",
-        description: "The oldest transaction in Postgres {{ $labels.instance }} database {{ $labels.datname }} has been open for {{ $value | humanizeDuration }} (threshold " + txLimit + "s); it holds locks and blocks vacuum.",
+        summary: "A transaction of {{ $labels.application_name }} in {{ $labels.datname }} has run for {{ $value | humanizeDuration }}",
+        description: "The oldest transaction of application {{ $labels.application_name }} in Postgres {{ $labels.instance }} database {{ $labels.datname }} has been open for {{ $value | humanizeDuration }} (threshold " + txLimit + "s); it holds locks and blocks vacuum. The backup (" + BACKUP_APPLICATION_NAME + ") is exempt.",
         runbook: {
           meaning: "A transaction has stayed open for long. It holds locks others wait for and keeps vacuum from removing dead rows (table bloat).",
           check: ["`SELECT pid, usename, state, now() - xact_start AS age, query FROM pg_stat_activity WHERE xact_start IS NOT NULL ORDER BY age DESC LIMIT 5;`"],
@@ -101,19 +104,28 @@ export const postgresGroup: RuleGroupModule = {
     const lag = lagLimit;
     const long = txLimit;
     const db = { ...exp, datname: "app" };
+    const tx = (application_name: string) => ({ ...db, usename: "app", application_name });
+    const replica = { ...exp, application_name: "replica-1", client_addr: "10.0.1.7" };
     const cases: AlertCase[] = [
       { alert: "PostgresDown", firing: [series("pg_up", exp, gauge(0))], quiet: [series("pg_up", exp, gauge(1))], labels: exp, value: 0 },
       { alert: "PostgresConnectionsHigh", firing: conns(t.postgresConnectionsCritical), quiet: conns(t.postgresConnectionsWarning - 0.05), labels: key, value: Math.round(t.postgresConnectionsCritical * 100) / 100 },
       { alert: "PostgresConnectionsExhausted", firing: conns(Math.min(1, t.postgresConnectionsCritical + 0.03)), quiet: conns(t.postgresConnectionsCritical - 0.02), labels: key, value: Math.round(Math.min(1, t.postgresConnectionsCritical + 0.03) * 100) / 100 },
-      { alert: "PostgresReplicationLag", firing: [series("pg_replication_lag", exp, gauge(lag * 2))], quiet: [series("pg_replication_lag", exp, gauge(lag / 2))], labels: key, value: lag * 2 },
-      { alert: "PostgresReplicationLag", firing: [series("pg_replication_lag_seconds", exp, gauge(lag * 2))], quiet: [series("pg_replication_lag_seconds", exp, gauge(lag / 2))], labels: key, value: lag * 2 },
+      { alert: "PostgresReplicationLag", firing: [series(POSTGRES_QUERY_METRICS.replicaLag, replica, gauge(lag * 2))], quiet: [series(POSTGRES_QUERY_METRICS.replicaLag, replica, gauge(lag / 2))], labels: { ...key, application_name: "replica-1" }, value: lag * 2 },
       // One deadlock at minute 3, none before: pending from minute 3.
       { alert: "PostgresDeadlocks", firing: [series("pg_stat_database_deadlocks", db, gaugeFrom(3, 0, 1))], quiet: [series("pg_stat_database_deadlocks", db, gauge(0))], onsetMinutes: 3, labels: db, value: 1 },
       {
         alert: "PostgresLongTransaction",
-        firing: [series("pg_stat_activity_max_tx_duration", { ...db, state: "idle in transaction" }, gauge(long * 1.5))],
-        quiet: [series("pg_stat_activity_max_tx_duration", { ...db, state: "idle in transaction" }, gauge(long / 2))],
-        labels: { namespace: db.namespace, instance: db.instance, datname: "app" },
+        firing: [series(POSTGRES_QUERY_METRICS.transactionAge, tx("orders-api"), gauge(long * 1.5))],
+        quiet: [series(POSTGRES_QUERY_METRICS.transactionAge, tx("orders-api"), gauge(long / 2))],
+        labels: { namespace: db.namespace, instance: db.instance, datname: "app", application_name: "orders-api" },
+        value: long * 1.5,
+      },
+      // The nightly backup holds its snapshot for the whole dump: silent however long it runs.
+      {
+        alert: "PostgresLongTransaction",
+        firing: [series(POSTGRES_QUERY_METRICS.transactionAge, tx("orders-api"), gauge(long * 1.5)), series(POSTGRES_QUERY_METRICS.transactionAge, tx(BACKUP_APPLICATION_NAME), gauge(long * 10))],
+        quiet: [series(POSTGRES_QUERY_METRICS.transactionAge, tx(BACKUP_APPLICATION_NAME), gauge(long * 10))],
+        labels: { namespace: db.namespace, instance: db.instance, datname: "app", application_name: "orders-api" },
         value: long * 1.5,
       },
     ];

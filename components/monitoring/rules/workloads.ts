@@ -40,13 +40,13 @@ export const workloadsGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "PodNotReady",
-        expr: `max by (namespace, pod) (kube_pod_status_ready{${ns},condition="false"}) == 1\nunless on (namespace, pod)\nmax by (namespace, pod) (kube_pod_status_phase{${ns},phase="Succeeded"}) == 1`,
+        expr: `max by (namespace, pod) (kube_pod_status_ready{${ns},condition="false"}) == 1\nunless on (namespace, pod)\nmax by (namespace, pod) (kube_pod_status_phase{${ns},phase=~"Succeeded|Failed"}) == 1`,
         for: ctx.durOf("podNotReadyFor"),
         severity: "warning",
         summary: "Pod {{ $labels.namespace }}/{{ $labels.pod }} is not ready",
         description: "Pod {{ $labels.namespace }}/{{ $labels.pod }} has not been ready for " + t.podNotReadyFor + " (ready=false is {{ $value | humanize }}).",
         runbook: {
-          meaning: "The pod runs but fails its readiness probe (or is still Pending), so it receives no traffic. Capacity is reduced.",
+          meaning: "The pod runs but fails its readiness probe (or is still Pending), so it receives no traffic. Capacity is reduced. Finished pods (Succeeded, or Failed and kept by a Job's history limit) are not counted: their Job's own alerts cover them.",
           check: ["`kubectl -n <namespace> describe pod <pod>` — events, probe failures, scheduling problems.", "`kubectl -n <namespace> logs <pod>`."],
           fix: ["Fix what the readiness probe depends on (often a datastore); if Pending, free quota or node capacity."],
         },
@@ -144,6 +144,15 @@ export const workloadsGroup: RuleGroupModule = {
         value: 1,
       },
       { alert: "PodNotReady", firing: [series("kube_pod_status_ready", { ...pod, condition: "false" }, gauge(1))], quiet: [series("kube_pod_status_ready", { ...pod, condition: "false" }, gauge(0))], labels: pod, value: 1 },
+      {
+        alert: "PodNotReady",
+        firing: [series("kube_pod_status_ready", { ...pod, condition: "false" }, gauge(1)), series("kube_pod_status_phase", { ...pod, phase: "Pending" }, gauge(1))],
+        // A failed Job's pod, kept by failedJobsHistoryLimit, is never ready again: the Job's
+        // own failure alert (BackupJobFailed, ...) speaks for it, not a warning that never resolves.
+        quiet: [series("kube_pod_status_ready", { ...pod, condition: "false" }, gauge(1)), series("kube_pod_status_phase", { ...pod, phase: "Failed" }, gauge(1))],
+        labels: pod,
+        value: 1,
+      },
       {
         alert: "DeploymentReplicasMismatch",
         firing: [series("kube_deployment_spec_replicas", deploy, gauge(3)), series("kube_deployment_status_replicas_available", deploy, gauge(2))],

@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BLACKBOX_CONFIG_FILE, blackboxConfigYaml } from "../../../components/exporters/blackbox";
 import { blackboxExporterSpec, postgresExporterSpec, redisExporterSpec, type ExporterSpec } from "../../../components/exporters/workloads";
 import { buildDashboards } from "../../../components/monitoring/dashboards";
-import { startPostgres } from "../../../tools/harness/exporters";
+import { POSTGRES_QUERIES_FILE, postgresQueriesYaml } from "../../../components/exporters/postgres-queries";
+import { buildRuleGroups } from "../../../components/monitoring/rules/catalogue";
+import { isAlertingRule } from "../../../components/monitoring/rules/types";
+import { BACKUP_APPLICATION_NAME } from "../../../components/monitoring/contract";
+import { startNodeExporter, startPostgres, startPostgresReplica } from "../../../tools/harness/exporters";
+import { spawn } from "node:child_process";
 import { PROGRAMS, ProcessGroup, freePort, httpOk, requireProgram, tcpOpen } from "../../../tools/harness/processes";
 import { edited, load } from "../../stacks/fixtures";
 
@@ -46,6 +51,49 @@ async function metrics(port: number, pathAndQuery = "/metrics"): Promise<Map<str
   return out;
 }
 
+/** Labels Prometheus adds to every series of a target (relabelling), not the exporter. */
+const TARGET_LABELS = new Set(["namespace", "instance", "job", "service", "endpoint", "pod", "container", "le"]);
+
+/** Metric names, and the label names matched or grouped by, of a PromQL expression. */
+function selected(expr: string): { metrics: Set<string>; labels: Set<string> } {
+  const metrics = new Set<string>();
+  const labels = new Set<string>();
+  parser.parse(expr).iterate({
+    enter(n) {
+      if (n.type.name === "Identifier" && n.node.parent?.type.name === "VectorSelector") metrics.add(expr.slice(n.from, n.to));
+      if (n.type.name === "LabelName") labels.add(expr.slice(n.from, n.to));
+    },
+  });
+  return { metrics, labels };
+}
+
+/** Label names an exporter puts on each metric, from its exposition lines. */
+function labelNames(lines: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const l of lines) for (const m of l.matchAll(/[{,]([a-zA-Z_][a-zA-Z0-9_]*)="/g)) out.add(m[1]!);
+  return out;
+}
+
+/**
+ * What the alert and recording rules of `group` select that the exporter does not export: a
+ * metric name it lacks, or a label that none of the rule's metrics carries (target labels aside).
+ */
+function unexported(group: string, config: ReturnType<typeof load>, m: Map<string, string[]>, ignoreMetrics: RegExp = /^$/): string[] {
+  const g = buildRuleGroups(config).find((x) => x.group.name === group)!;
+  const out: string[] = [];
+  for (const r of g.group.rules) {
+    const name = isAlertingRule(r) ? r.alert : r.record;
+    const { metrics, labels } = selected(r.expr);
+    const ours = [...metrics].filter((x) => !ignoreMetrics.test(x) && x !== "time");
+    for (const x of ours) if (!m.has(x)) out.push(`${name}: metric ${x}`);
+    // A rule that also reads an ignored metric may take its labels from it: not checkable here.
+    if ([...metrics].some((x) => ignoreMetrics.test(x))) continue;
+    const exported = new Set(ours.flatMap((x) => [...labelNames(m.get(x) ?? [])]));
+    for (const l of labels) if (!TARGET_LABELS.has(l) && !exported.has(l)) out.push(`${name}: label ${l}`);
+  }
+  return out;
+}
+
 /** Metric names a dashboard's queries select (lezer's Identifier nodes of vector selectors). */
 function dashboardMetrics(slug: string, config: ReturnType<typeof load>): Set<string> {
   const d = buildDashboards(config).find((x) => x.slug === slug)!.dashboard as any;
@@ -65,6 +113,7 @@ function dashboardMetrics(slug: string, config: ReturnType<typeof load>): Set<st
 
 describe("postgres_exporter as deployed, against real Postgres", () => {
   let port = 0;
+  const held: ReturnType<typeof spawn>[] = [];
   let config: ReturnType<typeof load>;
   beforeAll(async () => {
     const pg = await startPostgres(group);
@@ -74,9 +123,44 @@ describe("postgres_exporter as deployed, against real Postgres", () => {
         v.postgresPassword = "test-password";
       }),
     );
+    // A streaming replica, so that the writer lists it in pg_stat_replication (as for RDS).
+    await startPostgresReplica(group, pg, "replica-1");
+    // Two transactions held open: an application's, and the backup's REPEATABLE READ snapshot
+    // under the application_name backup.sh sets.
+    for (const app of ["orders-api", BACKUP_APPLICATION_NAME]) {
+      const psql = spawn(PROGRAMS.psql.command, ["-h", "127.0.0.1", "-p", String(pg.port), "-U", "postgres", "-d", "postgres", "-q"], { env: { ...process.env, PGAPPNAME: app }, stdio: ["pipe", "ignore", "ignore"] });
+      psql.stdin!.write("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;\n");
+      held.push(psql);
+    }
     const spec = postgresExporterSpec(config);
-    port = await runExporter("postgres-exporter", requireProgram(PROGRAMS.postgresExporter), spec, resolveEnv(spec, { "postgres-credentials": { username: "postgres", password: "test-password" } }));
+    const queries = path.join(group.tempDir("pg-queries"), POSTGRES_QUERIES_FILE);
+    fs.writeFileSync(queries, postgresQueriesYaml());
+    port = await runExporter("postgres-exporter", requireProgram(PROGRAMS.postgresExporter), spec, resolveEnv(spec, { "postgres-credentials": { username: "postgres", password: "test-password" } }), {
+      [`--extend.query-path=/config/${POSTGRES_QUERIES_FILE}`]: `--extend.query-path=${queries}`,
+    });
   }, 120_000);
+  afterAll(() => {
+    for (const p of held) p.kill();
+  });
+
+  it("exports every metric and label the Postgres rules select (a replica and open transactions exist)", async () => {
+    let missing: string[] = [];
+    const deadline = Date.now() + 30_000;
+    do {
+      missing = unexported("app-platform-postgres", config, await metrics(port));
+      if (missing.length === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    } while (Date.now() < deadline);
+    expect(missing).toEqual([]);
+  });
+
+  it("reports open transactions by application_name, the backup's among them, and the writer's replica", async () => {
+    const m = await metrics(port);
+    const tx = m.get("app_platform_transactions_max_age_seconds") ?? [];
+    expect(tx.some((l) => l.includes('application_name="orders-api"'))).toBe(true);
+    expect(tx.some((l) => l.includes(`application_name="${BACKUP_APPLICATION_NAME}"`))).toBe(true);
+    expect(m.get("app_platform_replicas_replay_lag_seconds")?.some((l) => l.includes('application_name="replica-1"'))).toBe(true);
+  });
 
   it("connects with the URI, user and password variables our Deployment sets", async () => {
     const m = await metrics(port);
@@ -110,6 +194,10 @@ describe("redis_exporter as deployed, against real Redis with a password", () =>
     const spec = redisExporterSpec(config);
     port = await runExporter("redis-exporter", requireProgram(PROGRAMS.redisExporter), spec, resolveEnv(spec, { "redis-credentials": { password: "redis-test-password" } }));
   }, 120_000);
+
+  it("exports every metric and label the Redis rules select", async () => {
+    expect(unexported("app-platform-redis", config, await metrics(port))).toEqual([]);
+  });
 
   it("authenticates with the REDIS_ADDR and REDIS_PASSWORD our Deployment sets", async () => {
     const m = await metrics(port);
@@ -155,6 +243,12 @@ describe("blackbox_exporter with our module file", () => {
   }, 60_000);
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+  it("exports every metric and label the blackbox rules select (TLS ones from an HTTPS probe's names)", async () => {
+    const m = await metrics(port, `/probe?module=http_2xx&target=${encodeURIComponent(target)}`);
+    // probe_ssl_earliest_cert_expiry exists only for a TLS target; there is none on loopback here.
+    expect(unexported("app-platform-blackbox", load(edited("dev", () => undefined)), m, /^probe_ssl_earliest_cert_expiry$/)).toEqual([]);
+  });
+
   it("http_2xx succeeds against a plain HTTP endpoint", async () => {
     const m = await metrics(port, `/probe?module=http_2xx&target=${encodeURIComponent(target)}`);
     expect(m.get("probe_success")).toEqual(["probe_success 1"]);
@@ -163,5 +257,13 @@ describe("blackbox_exporter with our module file", () => {
   it("http_2xx_tls fails the same endpoint because it is not TLS", async () => {
     const m = await metrics(port, `/probe?module=http_2xx_tls&target=${encodeURIComponent(target)}`);
     expect(m.get("probe_success")).toEqual(["probe_success 0"]);
+  });
+});
+
+describe("node_exporter as the chart runs it", () => {
+  it("exports every metric and label the node rules select", async () => {
+    const n = await startNodeExporter(group);
+    // NodeNotReady reads kube-state-metrics (kube_node_status_condition), not node_exporter.
+    expect(unexported("app-platform-nodes", load(edited("dev", () => undefined)), await metrics(n.port), /^kube_/)).toEqual([]);
   });
 });

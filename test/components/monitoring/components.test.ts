@@ -84,7 +84,7 @@ describe("Exporters", () => {
     expect(deployments.map((d) => d.name).sort()).toEqual(["blackbox-exporter", "postgres-exporter", "redis-exporter"]);
     for (const d of deployments) expect(d.namespace).toBe("monitoring");
     expect(of(kids, "kubernetes:monitoring.coreos.com/v1:Probe").map((p) => p.name)).toEqual(["ex-defaults-probe-podinfo-public"]);
-    expect(of(kids, "kubernetes:core/v1:ConfigMap")[0].inputs.data["blackbox.yml"]).toContain("http_2xx_tls");
+    expect(of(kids, "kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "blackbox-exporter-config")!.inputs.data["blackbox.yml"]).toContain("http_2xx_tls");
   });
 
   it("runs only the exporters asked for", async () => {
@@ -94,7 +94,30 @@ describe("Exporters", () => {
     const e = new Exporters("ex-pg", { config: stackConfig("dev"), crds: m.chart, exporters: ["postgres"] });
     await settle();
     expect(e.serviceNames).toEqual(["postgres-exporter"]);
-    expect(of(children("ex-pg"), "kubernetes:core/v1:ConfigMap")).toEqual([]);
+    // Only the Postgres exporter's extra queries; no blackbox modules.
+    expect(of(children("ex-pg"), "kubernetes:core/v1:ConfigMap").map((c) => c.inputs.metadata.name)).toEqual(["postgres-exporter-queries"]);
+  });
+
+  it("a rotated password changes the exporters' pod template, so their pods roll; the same password does not", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { Exporters } = await import("../../../components/exporters");
+    const m = new MonitoringStack("ms-for-rot", { config: stackConfig("dev"), dashboards: false });
+    const make = (name: string, postgres: string, redis: string) => new Exporters(name, { config: stackConfig("dev"), crds: m.chart, exporters: ["postgres", "redis"], credentials: { postgres, redis } });
+    make("ex-rot-a", "old-password", "redis-a");
+    make("ex-rot-b", "new-password", "redis-a");
+    make("ex-rot-c", "old-password", "redis-a");
+    new Exporters("ex-rot-none", { config: stackConfig("dev"), crds: m.chart, exporters: ["postgres"] });
+    await settle();
+    const checksum = (prefix: string, deployment: string) =>
+      of(children(prefix), "kubernetes:apps/v1:Deployment").find((d) => d.inputs.metadata.name === deployment)!.inputs.spec.template.metadata.annotations?.["app-platform/credentials-checksum"];
+    const a = checksum("ex-rot-a", "postgres-exporter");
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(checksum("ex-rot-b", "postgres-exporter")).not.toBe(a);
+    expect(checksum("ex-rot-c", "postgres-exporter")).toBe(a);
+    expect(checksum("ex-rot-b", "redis-exporter")).toBe(checksum("ex-rot-a", "redis-exporter"));
+    // Never the password itself.
+    expect(JSON.stringify(children("ex-rot-b"))).not.toContain("new-password");
+    expect(checksum("ex-rot-none", "postgres-exporter")).toBeUndefined();
   });
 
   it("refuses unknown exporters and probes without the blackbox exporter", async () => {
