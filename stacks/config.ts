@@ -33,6 +33,8 @@ export const SECRET_KEYS = [
   "heartbeatUrl",
   "postgresPassword",
   "redisPassword",
+  "postgresMonitoringPassword",
+  "postgresBackupPassword",
 ] as const;
 /** One of {@link SECRET_KEYS}. */
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -66,6 +68,10 @@ export const configSchema = z.strictObject({
   heartbeatUrl: secretValue.optional(),
   postgresPassword: secretValue.optional(),
   redisPassword: secretValue.optional(),
+  /** Password of `postgres.monitoringUser` (a pg_monitor role) for the exporter; external Postgres only. */
+  postgresMonitoringPassword: secretValue.optional(),
+  /** Password of `postgres.backupUser` (a pg_read_all_data role) for the backup jobs; external Postgres only. */
+  postgresBackupPassword: secretValue.optional(),
 });
 
 /** The config as written in a stack file, before defaults. */

@@ -36,6 +36,8 @@ export function createPlatform(config: PlatformConfig): Platform {
       aws: config.aws,
       postgresPassword: secretConfig("postgresPassword"),
       redisPassword: secretConfig("redisPassword"),
+      postgresMonitoringPassword: secretConfig("postgresMonitoringPassword"),
+      postgresBackupPassword: secretConfig("postgresBackupPassword"),
     },
     { dependsOn: [foundation] },
   );

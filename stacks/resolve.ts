@@ -107,6 +107,10 @@ export interface PlatformConfig {
   readonly postgres: EndpointConfig & {
     readonly database: string;
     readonly user: string;
+    /** Role of the Postgres exporter (pg_monitor), external mode. */
+    readonly monitoringUser: string;
+    /** Read-only role of the backup jobs (pg_read_all_data), external mode. */
+    readonly backupUser: string;
     readonly sslMode: "disable" | "require" | "verify-ca" | "verify-full";
     readonly maxConnections: number;
     /** Keeper of the generated password (in-cluster); changing it rotates the password. */
@@ -244,7 +248,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
   const pgMode = c.postgres?.mode ?? d.postgresMode;
   const redisMode = c.redis?.mode ?? d.redisMode;
   const secretsPresent = new Set<SecretKey>();
-  for (const k of ["slackWebhookUrl", "pagerdutyRoutingKey", "smtpPassword", "heartbeatUrl", "postgresPassword", "redisPassword"] as const) {
+  for (const k of ["slackWebhookUrl", "pagerdutyRoutingKey", "smtpPassword", "heartbeatUrl", "postgresPassword", "redisPassword", "postgresMonitoringPassword", "postgresBackupPassword"] as const) {
     if (c[k] !== undefined) secretsPresent.add(k);
   }
   return {
@@ -293,6 +297,8 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       port: c.postgres?.port ?? 5432,
       database: c.postgres?.database ?? "app",
       user: c.postgres?.user ?? "app",
+      monitoringUser: c.postgres?.monitoringUser ?? "app_monitoring",
+      backupUser: c.postgres?.backupUser ?? "app_backup",
       sslMode: c.postgres?.sslMode ?? (pgMode === "in-cluster" ? "disable" : "verify-full"),
       maxConnections: c.postgres?.maxConnections ?? 100,
       rotation: c.postgres?.rotation ?? "initial",

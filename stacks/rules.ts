@@ -212,6 +212,27 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     }
   }
 
+  // Each consumer of an external Postgres has its own least-privilege role: the application owns
+  // the database; the exporter needs pg_monitor, the backups pg_read_all_data, neither more.
+  if (config.postgres.mode === "external") {
+    const pg = config.postgres;
+    for (const [key, secret, role] of [["monitoringUser", "postgresMonitoringPassword", "pg_monitor"], ["backupUser", "postgresBackupPassword", "pg_read_all_data"]] as const) {
+      if (!has(secret)) {
+        out.push(problem([secret], undefined, `is required with an external Postgres: the ${key === "monitoringUser" ? "exporter logs" : "backup jobs log"} in as their own role postgres.${key} ("${pg[key]}", member of ${role}), never as the owner "${pg.user}"; create the role (README "Credentials per consumer") and run \`pulumi config set --secret ${secret} <value>\``));
+      }
+      if (pg[key] === pg.user) {
+        out.push(problem(["postgres", key], pg[key], `must differ from postgres.user ("${pg.user}"): the owner's credential is not shared; give the ${role} role its own name`));
+      }
+    }
+    if (pg.monitoringUser === pg.backupUser) {
+      out.push(problem(["postgres", "backupUser"], pg.backupUser, `must differ from postgres.monitoringUser ("${pg.monitoringUser}"): each consumer has its own role`));
+    }
+  } else {
+    for (const secret of ["postgresMonitoringPassword", "postgresBackupPassword"] as const) {
+      if (has(secret)) out.push(problem([secret], "[secret]", 'is used only with postgres.mode "external" (in-cluster credentials are generated): remove the key'));
+    }
+  }
+
   // Backups.
   const b = config.backup;
   for (const [path, expr] of [[["backup", "schedule"], b.schedule], [["backup", "drill", "schedule"], b.drill.schedule]] as const) {

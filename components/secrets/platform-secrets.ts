@@ -36,17 +36,22 @@ export interface PlatformSecretsArgs {
   readonly postgresPassword?: pulumi.Input<string>;
   /** `redisPassword` from `--secret` config; required when Redis is external. @default undefined */
   readonly redisPassword?: pulumi.Input<string>;
+  /** Password of `postgres.monitoringUser` (`--secret postgresMonitoringPassword`); required when Postgres is external. @default undefined */
+  readonly postgresMonitoringPassword?: pulumi.Input<string>;
+  /** Password of `postgres.backupUser` (`--secret postgresBackupPassword`); required when Postgres is external. @default undefined */
+  readonly postgresBackupPassword?: pulumi.Input<string>;
 }
 
 /** Reads a credential that must come from `pulumi config set --secret` (config validation refuses plaintext). */
-export function secretConfig(key: "postgresPassword" | "redisPassword"): pulumi.Output<string> | undefined {
+export function secretConfig(key: "postgresPassword" | "redisPassword" | "postgresMonitoringPassword" | "postgresBackupPassword"): pulumi.Output<string> | undefined {
   return new pulumi.Config("app-platform").getSecret(key);
 }
 
 /**
  * Every credential the platform itself creates or distributes: the Postgres and Redis
  * credential Secrets in each namespace that consumes them (generated in dev, from `--secret`
- * config for external endpoints), a separate read-only backup user where we own the database,
+ * config for external endpoints; an external Postgres gives each consumer its own role: the
+ * owner's to the services, a pg_monitor role's to the exporter, a read-only role's to the backups), a separate read-only backup user where we own the database,
  * the dev object store's keys, and in AWS stacks the customer KMS key of Secrets Manager.
  */
 export class PlatformSecrets extends pulumi.ComponentResource {
@@ -69,6 +74,18 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     const ns = args.namespaces;
     if (args.postgres.mode === "external" && args.postgresPassword === undefined) {
       throw new pulumi.ResourceError("postgres.mode is \"external\" but postgresPassword is not set: run `pulumi config set --secret postgresPassword <value>`", this);
+    }
+    if (args.postgres.mode === "external") {
+      for (const [key, value] of [["postgresMonitoringPassword", args.postgresMonitoringPassword], ["postgresBackupPassword", args.postgresBackupPassword]] as const) {
+        if (value === undefined) {
+          throw new pulumi.ResourceError(`postgres.mode is "external" but ${key} is not set: the exporter and the backups never use the owner's credential; run \`pulumi config set --secret ${key} <value>\``, this);
+        }
+      }
+      for (const user of [args.postgres.monitoringUser, args.postgres.backupUser]) {
+        if (user === args.postgres.user) {
+          throw new pulumi.ResourceError(`postgres user "${user}" is both the owner and a consumer: give the monitoring and backup roles their own names`, this);
+        }
+      }
     }
     if (args.redis.mode === "external" && args.redisPassword === undefined) {
       throw new pulumi.ResourceError("redis.mode is \"external\" but redisPassword is not set: run `pulumi config set --secret redisPassword <value>`", this);
@@ -108,10 +125,23 @@ export class PlatformSecrets extends pulumi.ComponentResource {
       this.postgresPassword = app.password;
       this.postgresBackupPassword = backup.password;
     } else {
-      this.copies(`${name}-postgres`, POSTGRES_CREDENTIALS_SECRET, [ns.apps, ns.monitoring, ns.backup], {
+      // One credential per consumer, each only where it is used: the owner's for the services
+      // (apps), a pg_monitor role's for the exporter (monitoring), a read-only role's for the
+      // backups (backup). Same Secret name in each namespace: consumers need not know which.
+      this.copies(`${name}-postgres`, POSTGRES_CREDENTIALS_SECRET, [ns.apps], {
         username: pulumi.output(args.postgres.user),
         password: pulumi.output(args.postgresPassword!),
       });
+      // Child names as when all three were copies of the owner's (k8s-1, k8s-2): the update
+      // changes their data in place, no Secret is replaced.
+      this.copies(`${name}-postgres`, POSTGRES_CREDENTIALS_SECRET, [ns.monitoring], {
+        username: pulumi.output(args.postgres.monitoringUser),
+        password: pulumi.output(args.postgresMonitoringPassword!),
+      }, 1);
+      this.copies(`${name}-postgres`, POSTGRES_CREDENTIALS_SECRET, [ns.backup], {
+        username: pulumi.output(args.postgres.backupUser),
+        password: pulumi.output(args.postgresBackupPassword!),
+      }, 2);
     }
 
     // Redis.
@@ -168,11 +198,11 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     return g;
   }
 
-  private copies(name: string, secretName: string, namespaces: pulumi.Input<string>[], data: Record<string, pulumi.Output<string>>): void {
+  private copies(name: string, secretName: string, namespaces: pulumi.Input<string>[], data: Record<string, pulumi.Output<string>>, firstIndex = 0): void {
     namespaces.forEach((namespace, i) => {
       this.secrets.push(
         new k8s.core.v1.Secret(
-          `${name}-k8s-${i}`,
+          `${name}-k8s-${firstIndex + i}`,
           {
             metadata: {
               name: secretName,

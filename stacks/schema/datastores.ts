@@ -18,6 +18,10 @@ const endpoint = (defaultPort: number) =>
 export const postgresSchema = endpoint(5432).extend({
   database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
   user: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
+  /** External mode: the exporter's own role (member of pg_monitor); its password is the secret postgresMonitoringPassword. @default "app_monitoring" */
+  monitoringUser: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
+  /** External mode: the backup jobs' own read-only role (member of pg_read_all_data); its password is the secret postgresBackupPassword. @default "app_backup" */
+  backupUser: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
   sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).optional(),
   maxConnections: z.int32().min(1).optional(),
 }).strict();

@@ -304,6 +304,8 @@ const ruleCases = cases([
     values: edited("production", (v) => {
       v.postgres = { mode: "in-cluster" };
       delete v.postgresPassword;
+      delete v.postgresMonitoringPassword;
+      delete v.postgresBackupPassword;
     }),
     expected: [`${P}postgres.mode ("in-cluster") must be "external" in production (the in-cluster instance is throwaway and unreplicated): set mode "external", postgres.host and the secret postgresPassword`],
   },
@@ -685,13 +687,13 @@ describe("loadPlatformConfig", () => {
   });
 
   it("lists each credential key that must be set with --secret", () => {
-    expect([...SECRET_KEYS]).toEqual(["slackWebhookUrl", "pagerdutyRoutingKey", "smtpPassword", "heartbeatUrl", "postgresPassword", "redisPassword"]);
+    expect([...SECRET_KEYS]).toEqual(["slackWebhookUrl", "pagerdutyRoutingKey", "smtpPassword", "heartbeatUrl", "postgresPassword", "redisPassword", "postgresMonitoringPassword", "postgresBackupPassword"]);
   });
 
   it("returns the resolved config for a valid stack", () => {
     const config = load(baseValues("production"));
     expect(config.environment).toBe("production");
-    expect([...config.secretsPresent].sort()).toEqual(["pagerdutyRoutingKey", "postgresPassword", "redisPassword", "slackWebhookUrl"]);
+    expect([...config.secretsPresent].sort()).toEqual(["pagerdutyRoutingKey", "postgresBackupPassword", "postgresMonitoringPassword", "postgresPassword", "redisPassword", "slackWebhookUrl"]);
   });
 });
 

@@ -32,6 +32,8 @@ export function baseValues(env: Environment): StackValues {
     slackWebhookUrl: "https://hooks.slack.example/T000/B000/XXXX",
     postgresPassword: "pg-password",
     redisPassword: "redis-password",
+    postgresMonitoringPassword: "pg-monitoring-password",
+    postgresBackupPassword: "pg-backup-password",
   };
   if (env === "production") {
     shared.backup = { objectLock: { mode: "COMPLIANCE", days: 30 }, drill: { verifyTables: ["public.orders"] } };

@@ -58,6 +58,20 @@ beforeAll(async () => {
   await capture("dev.postgresPassword", ps.postgresPassword!);
   const staging = load(edited("staging", () => {}));
   attempt("external-no-password", () => new PlatformSecrets("ext", { environment: "staging", namespaces: { apps: "apps", monitoring: "monitoring", backup: "backup" }, postgres: staging.postgres, redis: staging.redis }));
+  const nsNames = { apps: "apps", monitoring: "monitoring", backup: "backup" };
+  new PlatformSecrets("consumers", {
+    environment: "staging", namespaces: nsNames, postgres: staging.postgres, redis: staging.redis,
+    postgresPassword: pulumi.secret("owner-pw"), redisPassword: pulumi.secret("redis-pw"),
+    postgresMonitoringPassword: pulumi.secret("monitoring-pw"), postgresBackupPassword: pulumi.secret("backup-pw"),
+  });
+  attempt("no-monitoring", () => new PlatformSecrets("no-monitoring", {
+    environment: "staging", namespaces: nsNames, postgres: staging.postgres, redis: staging.redis,
+    postgresPassword: "owner-pw", redisPassword: "redis-pw", postgresBackupPassword: "backup-pw",
+  }));
+  attempt("owner-reused", () => new PlatformSecrets("owner-reused", {
+    environment: "staging", namespaces: nsNames, postgres: { ...staging.postgres, backupUser: staging.postgres.user }, redis: staging.redis,
+    postgresPassword: "owner-pw", redisPassword: "redis-pw", postgresMonitoringPassword: "m", postgresBackupPassword: "b",
+  }));
   await settings.disconnect();
 }, 60_000);
 
@@ -118,6 +132,23 @@ describe("PlatformSecrets", () => {
     expect(find("kubernetes:core/v1:Secret", "dev-postgres-backup-k8s-0").metadata).toMatchObject({ name: "postgres-credentials", namespace: "backup" });
     expect(find("kubernetes:core/v1:Secret", "dev-postgres-backup-k8s-1").metadata).toMatchObject({ name: "postgres-backup-credentials", namespace: "apps" });
     expect(outputs["dev.postgresPassword"].secret).toBe(true);
+  });
+  it("external Postgres: each namespace gets its consumer's own role, never the owner's outside apps", () => {
+    const secrets = named("consumers").filter((r) => r.type === "kubernetes:core/v1:Secret" && r.inputs.metadata.name === "postgres-credentials");
+    // stringData is a secret: the mock sees Pulumi's secret envelope { <sig>: ..., value }.
+    const byNs = Object.fromEntries(secrets.map((r) => [r.inputs.metadata.namespace, r.inputs.stringData.value]));
+    expect(byNs).toEqual({
+      apps: { username: "app", password: "owner-pw" },
+      monitoring: { username: "app_monitoring", password: "monitoring-pw" },
+      backup: { username: "app_backup", password: "backup-pw" },
+    });
+    // Same child names as the former three copies: an update in place, no replacement.
+    expect(secrets.map((r) => r.name).sort()).toEqual(["consumers-postgres-k8s-0", "consumers-postgres-k8s-1", "consumers-postgres-k8s-2"]);
+  });
+  it("external Postgres without a consumer's password, or with the owner as a consumer, is refused", () => {
+    expect(errors["no-monitoring"]).toBe('postgres.mode is "external" but postgresMonitoringPassword is not set: the exporter and the backups never use the owner\'s credential; run `pulumi config set --secret postgresMonitoringPassword <value>`');
+    expect(errors["owner-reused"]).toBe('postgres user "app" is both the owner and a consumer: give the monitoring and backup roles their own names');
+    expect(named("no-monitoring").filter((r) => r.type === "kubernetes:core/v1:Secret")).toEqual([]);
   });
   it("an external endpoint without its --secret password is refused with the command to fix it", () => {
     expect(errors["external-no-password"]).toBe('postgres.mode is "external" but postgresPassword is not set: run `pulumi config set --secret postgresPassword <value>`');
