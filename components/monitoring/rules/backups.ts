@@ -62,6 +62,22 @@ export const backupsGroup: RuleGroupModule = {
       }),
       failed("BackupJobFailed", BACKUP_CRONJOB, "Backup"),
       ctx.alert({
+        name: "BackupCronJobMissing",
+        // BackupStale and RestoreDrillStale compare the series of an existing CronJob; when the
+        // CronJob is gone (deleted, renamed, never applied) they have nothing to compare and
+        // stay silent while no backup runs. `absent` keeps the equality matchers as labels.
+        expr: [BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB].map((c) => `absent(kube_cronjob_created{namespace="${ns}",cronjob="${c}"})`).join("\nor "),
+        for: ctx.durOf("backupFor"),
+        severity: "critical",
+        summary: "CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} does not exist",
+        description: "kube-state-metrics reports no CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} (absent={{ $value | humanize }}): no backup or restore drill runs, and the staleness alerts cannot fire.",
+        runbook: {
+          meaning: "The backup or restore-drill CronJob is not in the cluster, so nothing runs and the freshness alerts (BackupStale, RestoreDrillStale) have no series to judge. If kube-state-metrics is down too, every CronJob looks absent: check that first.",
+          check: [`\`kubectl -n ${ns} get cronjobs\` — is ${BACKUP_CRONJOB} / ${RESTORE_DRILL_CRONJOB} there?`, "Is kube-state-metrics up (`up{job=\"kube-state-metrics\"}`)?", "`pulumi preview` — does the stack still declare it (backup.enabled)?"],
+          fix: ["Run `pulumi up` to recreate the CronJob; then start a run now with `kubectl create job --from=cronjob/<cronjob>`."],
+        },
+      }),
+      ctx.alert({
         name: "RestoreDrillStale",
         expr: freshnessExpr(ns, RESTORE_DRILL_CRONJOB, drillAge),
         for: ctx.durOf("backupFor"),
@@ -121,6 +137,14 @@ export const backupsGroup: RuleGroupModule = {
         onsetMinutes: 6,
         labels: labels(RESTORE_DRILL_CRONJOB),
         value: ageAt(drillAge),
+      },
+      // Deleted CronJob: the other one's series exist, its own do not.
+      {
+        alert: "BackupCronJobMissing",
+        firing: [fresh(RESTORE_DRILL_CRONJOB, "kube_cronjob_created", -86400)],
+        quiet: [fresh(BACKUP_CRONJOB, "kube_cronjob_created", -86400), fresh(RESTORE_DRILL_CRONJOB, "kube_cronjob_created", -86400)],
+        labels: labels(BACKUP_CRONJOB),
+        value: 1,
       },
       // The drill's failed Job does not count as a failed backup and vice versa.
       { alert: "BackupJobFailed", firing: jobFailed(BACKUP_CRONJOB, 1), quiet: [...jobFailed(BACKUP_CRONJOB, 0), ...jobFailed(RESTORE_DRILL_CRONJOB, 1)], labels: jobLabels(BACKUP_CRONJOB), value: 1 },
