@@ -91,19 +91,9 @@ const KNOWN_VIOLATIONS: readonly string[] = [
   "components/monitoring/rules/slo.ts -> stacks/resolve.ts",
   "components/monitoring/rules/types.ts -> stacks/resolve.ts",
   "components/monitoring/rules/types.ts -> stacks/schema/alerting.ts",
-  "components/monitoring/rules/write-runbooks.ts -> stacks/config.ts",
-  "components/monitoring/rules/write-runbooks.ts -> tools/render/stack-files.ts",
   "components/monitoring/stack.ts -> stacks/config.ts",
   "components/monitoring/values.ts -> stacks/config.ts",
   "components/secrets/platform-secrets.ts -> stacks/config.ts",
-  "tools/bench/backup.ts -> test/integration/backup/harness.ts",
-  "tools/check/amtool.ts -> tools/harness/processes.ts",
-  "tools/check/blackbox.ts -> tools/harness/processes.ts",
-  "tools/check/promtool.ts -> tools/harness/processes.ts",
-  "tools/commands/graph.ts -> tools/harness/processes.ts",
-  "tools/commands/promote.ts -> tools/harness/processes.ts",
-  "tools/delivery/worktree.ts -> tools/harness/processes.ts",
-  "tools/render/subprocess.ts -> tools/harness/processes.ts",
 ];
 
 /** Import cycles present when this test was written (same ratchet as above). */

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ProcessGroup } from "../harness/processes";
 import { REPO_ROOT } from "../render/harness";
-import { AWS_CLI, PG_BIN, runScript, startPostgres, startS3, workDir } from "../../test/integration/backup/harness";
+import { AWS_CLI, PG_BIN, runScript, startPostgres, startS3, workDir } from "../harness/backup";
 
 const MIN_BYTES = 200 * 1024 * 1024;
 const ROUNDS = 2;

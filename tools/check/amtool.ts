@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { PlatformConfig } from "../../stacks/resolve";
 import type { CheckStage } from "./stage";
 import { intendedReceivers } from "../../components/monitoring/alertmanager/config";
-import { MissingProgramError, PROGRAMS, requireProgram, tempDir } from "../harness/processes";
+import { MissingProgramError, PROGRAMS, requireProgram, tempDir } from "../programs";
 import type { ToolRun } from "./promtool";
 
 /** Runs amtool. Throws {@link MissingProgramError} when it is not installed. */

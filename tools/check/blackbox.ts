@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import type { CheckStage } from "./stage";
 import { BLACKBOX_CONFIG_FILE } from "../../components/exporters/blackbox";
-import { MissingProgramError, PROGRAMS, requireProgram } from "../harness/processes";
+import { MissingProgramError, PROGRAMS, requireProgram } from "../programs";
 
 /** Result of checking one blackbox module file with the real exporter. */
 export interface BlackboxCheck {

@@ -10,7 +10,7 @@ import { buildRuleGroups, duplicateAlertNames } from "../../components/monitorin
 import { ruleFilePath, testFileTexts } from "../../components/monitoring/rules/files";
 import { testedAlerts } from "../../components/monitoring/rules/promtool-tests";
 import { isAlertingRule, type BuiltGroup } from "../../components/monitoring/rules/types";
-import { MissingProgramError, PROGRAMS, requireProgram, tempDir } from "../harness/processes";
+import { MissingProgramError, PROGRAMS, requireProgram, tempDir } from "../programs";
 
 /** Output of one promtool run. */
 export interface ToolRun {

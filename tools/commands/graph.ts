@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { PROGRAMS, requireProgram } from "../harness/processes";
+import { PROGRAMS, requireProgram } from "../programs";
 import { REPO_ROOT } from "../render/harness";
 import { toDot } from "../delivery/graph";
 import { renderCheckout, RenderAtRefError } from "../delivery/worktree";

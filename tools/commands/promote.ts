@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { REPO_ROOT } from "../render/harness";
 import { readStackConfig } from "../render/stack-files";
-import { sleep } from "../harness/processes";
+import { sleep } from "../programs";
 import { ANALYSIS_CONFIG_KEY, AnalysisConfigError, analysisSettings, prometheusQuery, PrometheusQueryError } from "../delivery/analysis";
 import { BACKUP_CRONJOB } from "../../components/monitoring/contract";
 import { formatResult, PromotionError, rollback, type PromotionDeps, type PromotionRequest, type PromotionResult, type StackOps } from "../delivery/promotion";

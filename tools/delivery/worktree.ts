@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RenderResult } from "../render/harness";
-import { tempDir } from "../harness/processes";
+import { tempDir } from "../programs";
 import { TS_NODE_ARGS } from "../render/subprocess";
 
 /** A render that could not be made; the message says why and what to do. */

@@ -1,54 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 
-/** A real program the tests need, and the Debian (or npm) package that provides it. */
-export interface Program {
-  /** Command name or absolute path. */
-  readonly command: string;
-  /** What installs it, e.g. `apt-get install -y prometheus`. */
-  readonly install: string;
-}
-
-/** The programs of this project's integration tests (all installed by scripts/setup-system.sh). */
-export const PROGRAMS = {
-  promtool: { command: "promtool", install: "apt-get install -y prometheus  (or: bash scripts/setup-system.sh)" },
-  prometheus: { command: "prometheus", install: "apt-get install -y prometheus  (or: bash scripts/setup-system.sh)" },
-  amtool: { command: "amtool", install: "apt-get install -y prometheus-alertmanager  (or: bash scripts/setup-system.sh)" },
-  alertmanager: { command: "prometheus-alertmanager", install: "apt-get install -y prometheus-alertmanager  (or: bash scripts/setup-system.sh)" },
-  nodeExporter: { command: "prometheus-node-exporter", install: "apt-get install -y prometheus-node-exporter  (or: bash scripts/setup-system.sh)" },
-  blackboxExporter: { command: "prometheus-blackbox-exporter", install: "apt-get install -y prometheus-blackbox-exporter  (or: bash scripts/setup-system.sh)" },
-  postgresExporter: { command: "prometheus-postgres-exporter", install: "apt-get install -y prometheus-postgres-exporter  (or: bash scripts/setup-system.sh)" },
-  redisExporter: { command: "prometheus-redis-exporter", install: "apt-get install -y prometheus-redis-exporter  (or: bash scripts/setup-system.sh)" },
-  redisServer: { command: "redis-server", install: "apt-get install -y redis-server  (or: bash scripts/setup-system.sh)" },
-  postgres: { command: "/usr/lib/postgresql/15/bin/postgres", install: "apt-get install -y postgresql  (or: bash scripts/setup-system.sh)" },
-  initdb: { command: "/usr/lib/postgresql/15/bin/initdb", install: "apt-get install -y postgresql  (or: bash scripts/setup-system.sh)" },
-  pgDump: { command: "/usr/lib/postgresql/15/bin/pg_dump", install: "apt-get install -y postgresql  (or: bash scripts/setup-system.sh)" },
-  pgRestore: { command: "/usr/lib/postgresql/15/bin/pg_restore", install: "apt-get install -y postgresql  (or: bash scripts/setup-system.sh)" },
-  psql: { command: "/usr/lib/postgresql/15/bin/psql", install: "apt-get install -y postgresql  (or: bash scripts/setup-system.sh)" },
-  dot: { command: "dot", install: "apt-get install -y graphviz  (or: bash scripts/setup-system.sh)" },
-} as const satisfies Record<string, Program>;
-
-/** Thrown when a required program is missing; the message is the install command. */
-export class MissingProgramError extends Error {
-  override name = "MissingProgramError";
-}
-
-/**
- * Resolves a program to its path, or throws with the command that installs it. Tests call
- * this instead of skipping: a missing program is a failure that says how to fix it.
- */
-export function requireProgram(p: Program): string {
-  if (path.isAbsolute(p.command)) {
-    if (fs.existsSync(p.command)) return p.command;
-  } else {
-    const found = spawnSync("sh", ["-c", `command -v ${p.command}`], { encoding: "utf8" });
-    if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
-  }
-  throw new MissingProgramError(`${p.command} is not installed; install it with: ${p.install}`);
-}
+// The programs, temp folders and sleep that the `platform` command needs too live in
+// tools/programs.ts; re-exported here for the harness and the tests.
+export { MissingProgramError, PROGRAMS, requireProgram, sleep, tempDir, type Program } from "../programs";
+import { sleep, tempDir } from "../programs";
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -61,11 +18,6 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-/** A fresh temporary folder, removed by {@link ProcessGroup.stopAll}. */
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `app-platform-${prefix}-`));
 }
 
 /** One started program. */
@@ -159,11 +111,6 @@ export class ProcessGroup {
       }
     }
   }
-}
-
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** True when an HTTP GET of `url` answers with a status below 400. */

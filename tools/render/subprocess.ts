@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT, type RenderResult } from "./harness";
-import { tempDir } from "../harness/processes";
+import { tempDir } from "../programs";
 
 /** The outcome of a render in a child process. */
 export type ChildRender =

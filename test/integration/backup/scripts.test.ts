@@ -20,7 +20,7 @@ import {
   type ScriptRun,
   type TestPostgres,
   type TestS3,
-} from "./harness";
+} from "../../../tools/harness/backup";
 
 const BUCKET = "backups";
 const PREFIX = "postgres/app";

@@ -41,7 +41,7 @@ describe("alert catalogue", () => {
   it.each(STACKS)("%s: every alert's runbook exists, names the alert and says what, how to check and how to fix", (stack) => {
     for (const { rule } of alertsOf(stack)) {
       const file = path.join(REPO_ROOT, "docs", "runbooks", `${rule.alert}.md`);
-      expect(fs.existsSync(file), `${file} is missing: run npx tsx components/monitoring/rules/write-runbooks.ts`).toBe(true);
+      expect(fs.existsSync(file), `${file} is missing: run npx tsx tools/docs/write-runbooks.ts`).toBe(true);
       const text = fs.readFileSync(file, "utf8");
       expect(text.split("\n")[0]).toBe(`# ${rule.alert}`);
       for (const heading of ["## What it means", "## How to check", "## How to fix"]) expect(text, rule.alert).toContain(heading);
@@ -50,14 +50,14 @@ describe("alert catalogue", () => {
 
   it("the runbook files are exactly what the definitions generate (no drift)", () => {
     for (const f of runbookFiles(alertsOf("production"))) {
-      expect(fs.readFileSync(path.join(REPO_ROOT, f.path), "utf8"), `${f.path} is stale: run npx tsx components/monitoring/rules/write-runbooks.ts`).toBe(f.content);
+      expect(fs.readFileSync(path.join(REPO_ROOT, f.path), "utf8"), `${f.path} is stale: run npx tsx tools/docs/write-runbooks.ts`).toBe(f.content);
     }
   });
 
   it("the runbook index lists every alert and is current", () => {
     const groups = buildRuleGroups(stackConfig("production"));
     const text = fs.readFileSync(path.join(REPO_ROOT, "docs", "runbooks", "README.md"), "utf8");
-    expect(text, "docs/runbooks/README.md is stale: run npx tsx components/monitoring/rules/write-runbooks.ts").toBe(runbookIndex(groups));
+    expect(text, "docs/runbooks/README.md is stale: run npx tsx tools/docs/write-runbooks.ts").toBe(runbookIndex(groups));
     for (const a of groups.flatMap((g) => g.alerts)) expect(text).toContain(`[${a.rule.alert}](${a.rule.alert}.md)`);
   });
 

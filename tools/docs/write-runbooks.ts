@@ -1,13 +1,13 @@
 // Writes docs/runbooks/*.md from the rule definitions of the production stack (every group is
-// enabled there). Run after changing a runbook text: `npx tsx components/monitoring/rules/write-runbooks.ts`.
+// enabled there). Run after changing a runbook text: `npx tsx tools/docs/write-runbooks.ts`.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadPlatformConfig } from "../../../stacks/config";
-import { readStackConfig } from "../../../tools/render/stack-files";
-import { buildRuleGroups } from "./catalogue";
-import { RUNBOOK_DIR, runbookFiles, runbookIndex } from "./runbooks";
+import { loadPlatformConfig } from "../../stacks/config";
+import { readStackConfig } from "../render/stack-files";
+import { buildRuleGroups } from "../../components/monitoring/rules/catalogue";
+import { RUNBOOK_DIR, runbookFiles, runbookIndex } from "../../components/monitoring/rules/runbooks";
 
-const root = path.resolve(__dirname, "../../..");
+const root = path.resolve(__dirname, "../..");
 const stack = readStackConfig(root, "production");
 const config = loadPlatformConfig(stack.config, new Set(stack.secretKeys), "production");
 const groups = buildRuleGroups(config);

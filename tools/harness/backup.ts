@@ -5,8 +5,8 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../../tools/render/harness";
-import { PROGRAMS, ProcessGroup, freePort, requireProgram, tcpOpen, type Program } from "../../../tools/harness/processes";
+import { REPO_ROOT } from "../render/harness";
+import { PROGRAMS, ProcessGroup, freePort, requireProgram, tcpOpen, type Program } from "./processes";
 
 /** The aws CLI of Debian (the same build as the backup tools image). */
 export const AWS_CLI: Program = { command: "/usr/bin/aws", install: "apt-get install -y awscli  (or: bash scripts/setup-system.sh)" };
