@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProcessGroup } from "../../../tools/harness/processes";
-import { PG_BIN, startPostgres, type TestPostgres } from "../backup/harness";
+import { PG_BIN, startPostgres, type TestPostgres } from "../../../tools/harness/backup";
 
 const group = new ProcessGroup();
 let pg: TestPostgres;
