@@ -129,6 +129,10 @@ class RecordingMonitor extends MockMonitor {
     const type: string = req.getType();
     const providerSecrets = PROVIDER_SECRET_OUTPUTS[type] ?? [];
     const additional: string[] = [...(req.getAdditionalsecretoutputsList?.() ?? []), ...providerSecrets];
+    // The mock monitor converts the same Struct again (deserializeProperties): convert it once.
+    const object = req.getObject();
+    const inputs = object?.toJavaScript() ?? {};
+    if (object) object.toJavaScript = () => inputs;
     const inner = (err: any, res: any) => {
       if (!err && res) {
         const record: RenderedResource = {
@@ -137,7 +141,7 @@ class RecordingMonitor extends MockMonitor {
           urn: res.getUrn(),
           parent: req.getParent() || undefined,
           dependsOn: req.getDependenciesList(),
-          inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          inputs: redact(inputs) as Record<string, unknown>,
           custom: req.getCustom(),
           options: compact({
             protect: req.getProtect?.() || undefined,
@@ -239,6 +243,23 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
     });
 
   let outputs: Record<string, unknown> = {};
+  // Pulumi records a formatted stack trace on each of its internal promises, for its leak
+  // report (several per resource: a third of a 100-service render's CPU). During the run they
+  // are captured without frames; errors keep theirs, this touches only those promises.
+  // The module's own exports object (an import namespace is read-only): Pulumi's callers read
+  // `debuggable_1.debuggablePromise` at each call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dbg = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+  const debuggablePromise = dbg.debuggablePromise;
+  dbg.debuggablePromise = (p, ctx) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return debuggablePromise(p, ctx);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
   // Pulumi formats a full stack trace (`new Error().stack`, unlimited depth) for every resource
   // and promise; mapping each through source maps costs about 0.4 s of CPU per render. Errors
   // are formatted when first read, after the maps are back on, so their traces stay mapped.
@@ -249,6 +270,7 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
     stackOutputs = await pulumi.runtime.runInPulumiStack(async () => program());
   } finally {
     process.setSourceMapsEnabled(mapsWere);
+    dbg.debuggablePromise = debuggablePromise;
   }
   await settings.disconnect();
   const expansions = await Promise.all(chartJobs);

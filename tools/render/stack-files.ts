@@ -43,10 +43,7 @@ export function listStacks(rootDir: string): string[] {
  */
 export function readStackConfig(rootDir: string, stack: string): StackConfig {
   const projectFile = path.join(rootDir, "Pulumi.yaml");
-  const project = YAML.parse(fs.readFileSync(projectFile, "utf8")) as {
-    name: string;
-    config?: Record<string, { default?: unknown } | unknown>;
-  };
+  const projectText = fs.readFileSync(projectFile, "utf8");
   const stackFile = ["yaml", "yml"].map((ext) => path.join(rootDir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
   if (!stackFile) {
     const known = listStacks(rootDir);
@@ -54,9 +51,26 @@ export function readStackConfig(rootDir: string, stack: string): StackConfig {
       `no stack file Pulumi.${stack}.yaml in ${rootDir}; known stacks: ${known.join(", ") || "none"}`,
     );
   }
+  const stackText = fs.readFileSync(stackFile, "utf8");
+  // A command reads a stack twice (validation, then the run): parse each text once.
+  const key = JSON.stringify([projectFile, stackFile, projectText, stackText]);
+  const known = parsed.get(key);
+  if (known) return structuredClone(known);
+  const result = parseStackConfig(projectText, stackFile, stackText);
+  parsed.set(key, result);
+  return structuredClone(result);
+}
+
+const parsed = new Map<string, StackConfig>();
+
+function parseStackConfig(projectText: string, stackFile: string, stackText: string): StackConfig {
+  const project = YAML.parse(projectText) as {
+    name: string;
+    config?: Record<string, { default?: unknown } | unknown>;
+  };
   let doc: { config?: Record<string, unknown> } | null;
   try {
-    doc = YAML.parse(fs.readFileSync(stackFile, "utf8"));
+    doc = YAML.parse(stackText);
   } catch (e) {
     throw new StackFileError(`${path.basename(stackFile)} is not valid YAML: ${(e as Error).message}`);
   }
