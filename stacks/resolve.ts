@@ -74,6 +74,8 @@ export interface PlatformConfig {
     readonly apps: string;
     readonly monitoring: string;
     readonly backup: string;
+    /** Namespace of host-level agents (node-exporter), Pod Security privileged. */
+    readonly hostAgents: string;
     readonly ingressController: string;
     readonly podSecurity: "baseline" | "restricted";
     readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
@@ -258,6 +260,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       apps,
       monitoring: ns.monitoring ?? "monitoring",
       backup: ns.backup ?? "backup",
+      hostAgents: ns.hostAgents ?? "host-agents",
       ingressController: ns.ingressController ?? "ingress-nginx",
       podSecurity: d.podSecurity,
       quota: ns.quota ?? d.quota,

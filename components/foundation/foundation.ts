@@ -4,7 +4,7 @@ import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "./labels";
 
 /** The roles of the platform's namespaces. */
-export type NamespaceRole = "apps" | "monitoring" | "backup";
+export type NamespaceRole = "apps" | "monitoring" | "backup" | "hostAgents";
 
 /** Arguments of {@link Foundation}. */
 export interface FoundationArgs {
@@ -15,12 +15,13 @@ export interface FoundationArgs {
 }
 
 /**
- * Pod Security Standard enforced per namespace role. The monitoring namespace runs
- * node-exporter, which needs the host's network, PID namespace and filesystem, so it can
- * only be "privileged"; it still warns and audits at "restricted".
+ * Pod Security Standard enforced per namespace role: the environment's level everywhere except
+ * the host-agents namespace, which holds only node-exporter (it reads the node: host network,
+ * PID namespace and filesystem) and so can only be "privileged"; it still warns and audits at
+ * "restricted", and nothing else runs there.
  */
 export function podSecurityLevel(role: NamespaceRole, level: "baseline" | "restricted"): string {
-  return role === "monitoring" ? "privileged" : level;
+  return role === "hostAgents" ? "privileged" : level;
 }
 
 /**
@@ -37,9 +38,9 @@ export class Foundation extends pulumi.ComponentResource {
   constructor(name: string, args: FoundationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-platform:foundation:Foundation", name, {}, opts);
     const ns = args.namespaces;
-    this.namespaceNames = { apps: ns.apps, monitoring: ns.monitoring, backup: ns.backup };
+    this.namespaceNames = { apps: ns.apps, monitoring: ns.monitoring, backup: ns.backup, hostAgents: ns.hostAgents };
 
-    const roles: NamespaceRole[] = ["apps", "monitoring", "backup"];
+    const roles: NamespaceRole[] = ["apps", "monitoring", "backup", "hostAgents"];
     const created = {} as Record<NamespaceRole, k8s.core.v1.Namespace>;
     for (const role of roles) {
       const level = podSecurityLevel(role, ns.podSecurity);
@@ -92,7 +93,7 @@ export class Foundation extends pulumi.ComponentResource {
         { parent: namespace },
       );
 
-      if (role !== "monitoring") {
+      if (role === "apps" || role === "backup") {
         // The chart's workloads size themselves; quotas apply where our workloads run.
         new k8s.core.v1.LimitRange(
           `${name}-limits-${role}`,

@@ -258,6 +258,9 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
     // Keys from prometheus-community/helm-charts charts/prometheus-node-exporter/values.yaml.
     // Host network, PID and /proc, /sys, / mounts stay (exempted: it reads the node).
     "prometheus-node-exporter": {
+      // Its own namespace, the only privileged one (components/foundation): monitoring enforces
+      // the environment's Pod Security level.
+      namespaceOverride: config.namespaces.hostAgents,
       resources: CHART_WORKLOAD_RESOURCES.nodeExporter,
       securityContext: restrictedPod(CHART_UIDS.nobody),
       containerSecurityContext: RESTRICTED_CONTAINER,

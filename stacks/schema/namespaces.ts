@@ -18,6 +18,12 @@ export const namespacesSchema = z.strictObject({
   apps: dnsLabel(50).optional(),
   monitoring: dnsLabel(50).optional(),
   backup: dnsLabel(50).optional(),
+  /**
+   * Namespace of host-level agents (node-exporter: host network, PID and filesystem), the only
+   * one at Pod Security "privileged", so that `monitoring` can enforce the environment's level.
+   * @default "host-agents"
+   */
+  hostAgents: dnsLabel(50).optional(),
   /** Namespace of the ingress controller, admitted by service NetworkPolicies. */
   ingressController: dnsLabel(63).optional(),
   /** ResourceQuota of the apps namespace. */

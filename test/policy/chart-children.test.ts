@@ -46,7 +46,7 @@ describe("chart children under the production and staging configs", () => {
     expect(children.map((c) => `${c.type} ${c.name}`)).toEqual([
       "kubernetes:apps/v1:Deployment monitoring-chart:monitoring/kube-prometheus-stack-operator",
       "kubernetes:apps/v1:Deployment monitoring-chart:monitoring/kube-prometheus-stack-kube-state-metrics",
-      "kubernetes:apps/v1:DaemonSet monitoring-chart:monitoring/kube-prometheus-stack-prometheus-node-exporter",
+      "kubernetes:apps/v1:DaemonSet monitoring-chart:host-agents/kube-prometheus-stack-prometheus-node-exporter",
       "kubernetes:apps/v1:Deployment monitoring-chart:monitoring/kube-prometheus-stack-grafana",
     ]);
     for (const c of children) {

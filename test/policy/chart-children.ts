@@ -169,6 +169,8 @@ function kubeStateMetrics(v: Values, release: string, namespace: string): Values
 function nodeExporter(v: Values, release: string, namespace: string): Values {
   const n = helmMerge(CHART_DEFAULTS.nodeExporter, v["prometheus-node-exporter"]);
   const labels = labelsOf("prometheus-node-exporter", release);
+  // charts/prometheus-node-exporter/templates/_helpers.tpl: namespaceOverride, else the release's.
+  namespace = n.namespaceOverride || namespace;
   const portName = n.service.portName;
   return {
     apiVersion: "apps/v1",
@@ -284,7 +286,7 @@ export function chartChildren(chart: RenderedResource): RenderedResource[] {
   const [stackPart, project, chain] = chart.urn.split("::");
   return [operator(inputs.values, release, ns), kubeStateMetrics(inputs.values, release, ns), nodeExporter(inputs.values, release, ns), grafana(inputs.values, release, ns)].map((obj) => {
     const type = pulumiType(obj);
-    const name = `${chart.name}:${ns}/${obj.metadata.name}`;
+    const name = `${chart.name}:${obj.metadata.namespace}/${obj.metadata.name}`;
     return { type, name, urn: `${stackPart}::${project}::${chain}$${type}::${name}`, parent: chart.urn, dependsOn: [], inputs: obj, custom: true, options: {} } as RenderedResource;
   });
 }

@@ -30,16 +30,18 @@ describe.each(ENVIRONMENTS)("Foundation in %s", (env) => {
     children = await foundation(`f-${env}`, env);
   });
 
-  it("creates the apps, monitoring and backup namespaces with standard and Pod Security labels", () => {
+  it("creates the apps, monitoring, backup and host-agents namespaces with standard and Pod Security labels", () => {
     const namespaces = of(children, "kubernetes:core/v1:Namespace");
-    expect(namespaces.map((n) => n.name)).toEqual([`f-${env}-ns-apps`, `f-${env}-ns-monitoring`, `f-${env}-ns-backup`]);
-    const enforce: Record<string, string> = { apps: level, monitoring: "privileged", backup: level };
+    expect(namespaces.map((n) => n.name)).toEqual([`f-${env}-ns-apps`, `f-${env}-ns-monitoring`, `f-${env}-ns-backup`, `f-${env}-ns-hostAgents`]);
+    // Only the host agents' namespace (node-exporter alone) is privileged; monitoring enforces the environment's level.
+    const enforce: Record<string, string> = { apps: level, monitoring: level, backup: level, "host-agents": "privileged" };
+    const component: Record<string, string> = { apps: "apps", monitoring: "monitoring", backup: "backup", "host-agents": "hostAgents" };
     for (const ns of namespaces) {
       const role = ns.inputs.metadata.name as string;
       expect(ns.inputs.metadata.labels).toEqual({
         "app.kubernetes.io/part-of": "app-platform",
         "app.kubernetes.io/managed-by": "pulumi",
-        "app.kubernetes.io/component": role,
+        "app.kubernetes.io/component": component[role],
         "app-platform/environment": env,
         "pod-security.kubernetes.io/enforce": enforce[role],
         "pod-security.kubernetes.io/warn": "restricted",
@@ -50,7 +52,7 @@ describe.each(ENVIRONMENTS)("Foundation in %s", (env) => {
 
   it("denies all traffic by default in every namespace, except DNS to kube-dns", () => {
     const policies = of(children, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.inputs.metadata.name === "default-deny");
-    expect(policies.map((p) => p.inputs.metadata.namespace).sort()).toEqual(["apps", "backup", "monitoring"]);
+    expect(policies.map((p) => p.inputs.metadata.namespace).sort()).toEqual(["apps", "backup", "host-agents", "monitoring"]);
     for (const p of policies) {
       expect(p.inputs.spec).toEqual({
         podSelector: {},
@@ -109,19 +111,20 @@ describe("Foundation with stated namespaces", () => {
       "custom",
       "staging",
       edited("staging", (v) => {
-        v.namespaces = { apps: "shop", monitoring: "observability", backup: "dr", quota: { cpu: "8", memory: "16Gi", pods: 20 } };
+        v.namespaces = { apps: "shop", monitoring: "observability", backup: "dr", hostAgents: "nodes", quota: { cpu: "8", memory: "16Gi", pods: 20 } };
       }),
     );
-    expect(of(children, "kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name)).toEqual(["shop", "observability", "dr"]);
+    expect(of(children, "kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name)).toEqual(["shop", "observability", "dr", "nodes"]);
     expect(of(children, "kubernetes:core/v1:ResourceQuota")[0].inputs.spec.hard).toMatchObject({ "requests.cpu": "8", "requests.memory": "16Gi", pods: "20" });
-    expect(of(children, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => p.inputs.metadata.namespace).sort()).toEqual(["dr", "observability", "shop"]);
+    expect(of(children, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => p.inputs.metadata.namespace).sort()).toEqual(["dr", "nodes", "observability", "shop"]);
   });
 });
 
 describe("podSecurityLevel and standardLabels", () => {
-  it("runs monitoring privileged (node-exporter needs the host) and the rest at the environment's level", async () => {
+  it("runs only the host agents privileged (node-exporter needs the host) and the rest, monitoring included, at the environment's level", async () => {
     const { podSecurityLevel } = await import("../../../components/foundation");
-    expect(podSecurityLevel("monitoring", "restricted")).toBe("privileged");
+    expect(podSecurityLevel("hostAgents", "restricted")).toBe("privileged");
+    expect(podSecurityLevel("monitoring", "restricted")).toBe("restricted");
     expect(podSecurityLevel("apps", "restricted")).toBe("restricted");
     expect(podSecurityLevel("backup", "baseline")).toBe("baseline");
   });

@@ -264,6 +264,8 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
       automountServiceAccountToken: true,
     });
     expect(v["prometheus-node-exporter"]).toEqual({
+      // node-exporter runs in the host-agents namespace, the only privileged one.
+      namespaceOverride: "host-agents",
       resources: CHART_WORKLOAD_RESOURCES.nodeExporter,
       securityContext: podOf(65534),
       containerSecurityContext: restricted,
