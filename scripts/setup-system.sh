@@ -11,6 +11,7 @@ PACKAGES=(
   prometheus-postgres-exporter prometheus-redis-exporter
   postgresql redis-server graphviz
   awscli zstd unzip
+  haproxy
 )
 
 missing=()

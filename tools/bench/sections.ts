@@ -16,4 +16,5 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { name: "alert-latency", run: async () => (await import("./alert-latency")).run() },
   { name: "policy", run: async () => (await import("./policy")).run() },
   { name: "diff", run: async () => (await import("./diff")).run() },
+  { name: "delivery", run: async () => (await import("./delivery")).run() },
 ];

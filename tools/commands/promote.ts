@@ -7,7 +7,7 @@ import { sleep } from "../programs";
 import { ANALYSIS_CONFIG_KEY, AnalysisConfigError, analysisSettings, prometheusQuery, PrometheusQueryError } from "../delivery/analysis";
 import { BACKUP_CRONJOB } from "../../components/monitoring/contract";
 import { formatResult, PromotionError, rollback, type PromotionDeps, type PromotionRequest, type PromotionResult, type StackOps } from "../delivery/promotion";
-import { release, releaseSummary, type ReleaseOps, type ReleaseRequest, type ReleaseResult } from "../delivery/canary";
+import { release, releaseRequestFromConfig, releaseSummary, type ReleaseOps, type ReleaseRequest, type ReleaseResult } from "../delivery/canary";
 import { kubectlReleaseOps } from "../delivery/kube-ops";
 import { CommandError, parseArgs, validateStack } from "./shared";
 
@@ -88,27 +88,8 @@ export function pulumiError(message: string): string {
  */
 export function releaseRequest(stack: string, service: string, flags: Record<string, string | true>, rootDir = REPO_ROOT): { req: ReleaseRequest; prometheusUrl: string } {
   const { req, prometheusUrl } = promotionRequest(stack, service, flags, rootDir);
-  const config = validateStack(stack, rootDir);
-  const s = config.services.find((x) => x.name === service)!;
-  const own = Object.fromEntries(Object.entries(s.strategy.analysis).filter(([, v]) => v !== undefined));
   const previewUrl = typeof flags["preview-url"] === "string" ? flags["preview-url"] : undefined;
-  const baseUrl = previewUrl ?? s.smokeTest?.baseUrl ?? (s.ingress?.previewHost ? `https://${s.ingress.previewHost}` : undefined);
-  return {
-    prometheusUrl,
-    req: {
-      service,
-      namespace: req.namespace,
-      settings: { ...req.settings, ...own },
-      strategy: s.strategy.type,
-      steps: s.strategy.steps,
-      dwellSeconds: s.strategy.dwellSeconds,
-      // A blue-green switch moves every request at once: always onto a full-size colour.
-      prescale: s.strategy.type === "blueGreen" || s.promotion.prescale,
-      backup: config.environment === "production" && config.backup.enabled,
-      migration: s.migration?.name,
-      smokeTest: s.smokeTest && baseUrl !== undefined ? { ...s.smokeTest, baseUrl } : undefined,
-    },
-  };
+  return { prometheusUrl, req: releaseRequestFromConfig(validateStack(stack, rootDir), service, req.settings, previewUrl) };
 }
 
 /** Where `platform promote` writes its Markdown summary: `--summary FILE`, and GitHub's job summary when set. */

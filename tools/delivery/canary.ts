@@ -27,6 +27,7 @@ import {
   type Scaled,
 } from "./promotion";
 import { runAnalysis } from "./analysis";
+import type { PlatformConfig } from "../../stacks/config";
 
 /** What a release needs besides Pulumi and Prometheus. */
 export interface ReleaseOps {
@@ -252,4 +253,30 @@ export function releaseSummary(r: ReleaseResult, stack: string): string {
   }
   if (r.reason) lines.push("", "```", r.reason, "```");
   return lines.join("\n") + "\n";
+}
+
+/**
+ * The release request of a service from its resolved config: strategy, steps and dwell, the
+ * gate thresholds (`settings` from `delivery:analysis`, the service's `strategy.analysis` on
+ * top), the pre-release backup (production with backups), its migration and smoke test
+ * (`previewUrl` replaces the smoke test's base URL). Pure.
+ */
+export function releaseRequestFromConfig(config: PlatformConfig, service: string, settings: AnalysisSettings, previewUrl?: string): ReleaseRequest {
+  const s = config.services.find((x) => x.name === service);
+  if (!s) throw new Error(`service "${service}" is not in the config`);
+  const own = Object.fromEntries(Object.entries(s.strategy.analysis).filter(([, v]) => v !== undefined));
+  const baseUrl = previewUrl ?? s.smokeTest?.baseUrl ?? (s.ingress?.previewHost ? `https://${s.ingress.previewHost}` : undefined);
+  return {
+    service,
+    namespace: config.namespaces.apps,
+    settings: { ...settings, ...own },
+    strategy: s.strategy.type,
+    steps: s.strategy.steps,
+    dwellSeconds: s.strategy.dwellSeconds,
+    // A blue-green switch moves every request at once: always onto a full-size colour.
+    prescale: s.strategy.type === "blueGreen" || s.promotion.prescale,
+    backup: config.environment === "production" && config.backup.enabled,
+    migration: s.migration?.name,
+    smokeTest: s.smokeTest && baseUrl !== undefined ? { ...s.smokeTest, baseUrl } : undefined,
+  };
 }

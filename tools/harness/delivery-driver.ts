@@ -1,0 +1,302 @@
+/**
+ * The promotion loop for real on loopback, with one difference from production: instead of
+ * `pulumi up`, a driver renders each update's objects with the component builders (the
+ * HTTPRoute of components/app/traffic-router.ts, checked against the Gateway API schema; the
+ * migration Job of components/app/migration-job.ts) and applies them to a local data plane:
+ * a real HAProxy configured from the HTTPRoute's weights in front of two instrumented colours,
+ * the Job's command run against the harness's real Postgres. The real Prometheus scrapes the
+ * colours and the real analysis gate (tools/delivery/analysis.ts) decides.
+ */
+import { spawn } from "node:child_process";
+import { PROJECT, loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
+import { httpRoute } from "../../components/app/traffic-router";
+import { migrationJob, MIGRATION_CONTAINER } from "../../components/app/migration-job";
+import { otherColor } from "../../components/app/labels";
+import { DEFAULT_ANALYSIS, prometheusQuery, type AnalysisSettings } from "../delivery/analysis";
+import { release, releaseRequestFromConfig, type ReleaseOps, type ReleaseResult } from "../delivery/canary";
+import { httpStatus } from "../delivery/kube-ops";
+import type { PromotionDeps, StackOps } from "../delivery/promotion";
+import { loadCrdModels, validateObject } from "../check/kubernetes-schema";
+import { InstrumentedService } from "./app-service";
+import { HaproxyProxy } from "./haproxy";
+import { LoadClient } from "./load-client";
+import { ProcessGroup, sleep } from "./processes";
+import { startPrometheus, type PrometheusServer } from "./prometheus";
+
+/** Namespace the harness's services are rendered in. */
+export const HARNESS_NAMESPACE = "apps";
+
+/** Decodes a `pulumi config set --path` value as the CLI does: integers and booleans are typed. */
+function cliValue(text: string): unknown {
+  if (/^-?\d+$/.test(text)) return Number(text);
+  if (text === "true" || text === "false") return text === "true";
+  return text;
+}
+
+/** What one `up` applied. */
+export interface AppliedUpdate {
+  /** Epoch ms when the update finished. */
+  readonly at: number;
+  readonly message?: string;
+  /** Weights the proxy took from the HTTPRoute, by backend name. */
+  readonly weights: Record<string, number>;
+  /** Migration Jobs run by this update. */
+  readonly jobs: string[];
+}
+
+/**
+ * A {@link StackOps} over in-memory stack config whose `up` validates the config exactly as
+ * the program does (loadPlatformConfig), renders the service's objects and applies them in the
+ * order Pulumi would (dependsOn: the Job before the route). A Job that already completed is
+ * not run again, as Pulumi leaves an unchanged Job alone.
+ */
+export class DataPlaneStack implements StackOps {
+  readonly updates: AppliedUpdate[] = [];
+  /** Output of the last migration Job run (its "pod logs"). */
+  lastJobOutput = "";
+  private readonly completedJobs = new Set<string>();
+
+  constructor(
+    /** The stack's `app-platform:` values (keys without the project prefix). */
+    readonly values: Record<string, any>,
+    private readonly proxy: HaproxyProxy,
+    private readonly env: NodeJS.ProcessEnv = {},
+  ) {}
+
+  /** The config as the program would resolve it now. */
+  resolved(): PlatformConfig {
+    const raw = Object.fromEntries(Object.entries(this.values).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+    return loadPlatformConfig(raw, new Set(), "harness");
+  }
+
+  async getConfig(key: string): Promise<{ value: string }> {
+    if (!(key in this.values)) throw new Error(`no config ${key}`);
+    return { value: JSON.stringify(this.values[key]) };
+  }
+
+  async setConfig(key: string, value: { value: string }): Promise<void> {
+    this.walk(key, (o, k) => (o[k] = cliValue(value.value)));
+  }
+
+  async removeConfig(key: string): Promise<void> {
+    this.walk(key, (o, k) => delete o[k]);
+  }
+
+  async up(opts?: { message?: string }): Promise<{ summary: { result: string } }> {
+    const config = this.resolved();
+    const jobs: string[] = [];
+    for (const s of config.services) {
+      if (s.migration && s.promotion.migrate) {
+        const image = s.migration.image ?? (s.image[otherColor(s.activeColor)] as string);
+        const job = migrationJob(s, image, HARNESS_NAMESPACE, config.environment) as any;
+        const name = job.metadata.name as string;
+        if (!this.completedJobs.has(name)) {
+          await this.runJob(job, s.settings);
+          this.completedJobs.add(name);
+          jobs.push(name);
+        }
+      }
+      if (s.strategy.router?.kind === "gatewayApi") {
+        const route = httpRoute(s, HARNESS_NAMESPACE);
+        const problems = validateObject(route);
+        if (problems.length > 0) throw new Error(`HTTPRoute ${s.name} is not valid against the Gateway API schema: ${problems.join("; ")}`);
+        await this.proxy.applyRoute(route);
+      }
+    }
+    this.updates.push({ at: Date.now(), message: opts?.message, weights: { ...this.proxy.weights }, jobs });
+    return { summary: { result: "succeeded" } };
+  }
+
+  /** Runs a Job's container command with its ConfigMap environment; throws as the provider does for a failed Job. */
+  private async runJob(job: any, settings: Readonly<Record<string, string>>): Promise<void> {
+    const c = job.spec.template.spec.containers.find((x: any) => x.name === MIGRATION_CONTAINER);
+    const [cmd, ...args] = c.command as string[];
+    const deadlineMs = job.spec.activeDeadlineSeconds * 1000;
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(cmd, args, { env: { ...process.env, ...this.env, ...settings }, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      const timer = setTimeout(() => child.kill("SIGKILL"), deadlineMs);
+      child.on("error", (e) => (output += String(e)));
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, output });
+      });
+    });
+    this.lastJobOutput = output;
+    if (code !== 0) {
+      this.updates.push({ at: Date.now(), weights: { ...this.proxy.weights }, jobs: [job.metadata.name] });
+      throw new Error(`kubernetes:batch/v1:Job (${job.metadata.name}): Job has failed: BackoffLimitExceeded (exit code ${code})`);
+    }
+  }
+
+  private walk(key: string, fn: (o: any, k: string) => void): void {
+    const segs = key.match(/[^.[\]]+/g) ?? [];
+    let o: any = this.values;
+    for (const s of segs.slice(0, -1)) o = o[s] ??= {};
+    fn(o, segs[segs.length - 1]);
+  }
+}
+
+/** Analysis thresholds for loopback time scales: a 10 s window, an analysis every second. */
+export const HARNESS_ANALYSIS: AnalysisSettings = { ...DEFAULT_ANALYSIS, window: "10s", minRequests: 20, watchIntervalSeconds: 1 };
+
+/** The two colours of one harness service. */
+export interface HarnessService {
+  readonly name: string;
+  readonly blue: InstrumentedService;
+  readonly green: InstrumentedService;
+}
+
+/** Options of one release in the harness. */
+export interface HarnessReleaseOptions {
+  /** Edits the service's stack entry before the release (migration, smoke test, steps...). */
+  readonly edit?: (service: Record<string, any>) => void;
+  /** Called after each update with the new colour's weight, e.g. to make it fail from 50 % on. */
+  readonly onWeight?: (weight: number, svc: HarnessService) => void;
+  /** Requests per second the users send through the proxy. @default 100 */
+  readonly requestsPerSecond?: number;
+  /** Environment of the migration Job (PGHOST etc. come from the service's settings). @default {} */
+  readonly jobEnv?: NodeJS.ProcessEnv;
+}
+
+/** What a harness release did. */
+export interface HarnessReleaseRun {
+  readonly result: ReleaseResult;
+  readonly log: string[];
+  readonly stack: DataPlaneStack;
+  readonly proxy: HaproxyProxy;
+  readonly load: LoadClient;
+  readonly svc: HarnessService;
+  /** Epoch ms at which the release started (the origin of its steps' times). */
+  readonly startedAt: number;
+}
+
+/**
+ * Colour pairs for several services, one Prometheus scraping them all (1 s), and releases of
+ * each through its own HAProxy with users in front of it.
+ */
+export class DeliveryHarness {
+  private constructor(
+    readonly group: ProcessGroup,
+    readonly prometheus: PrometheusServer,
+    readonly services: Map<string, HarnessService>,
+  ) {}
+
+  /** Starts a blue and a green colour per name (no load of their own) and Prometheus. */
+  static async start(names: readonly string[]): Promise<DeliveryHarness> {
+    await loadCrdModels();
+    const group = new ProcessGroup();
+    const services = new Map<string, HarnessService>();
+    for (const name of names) {
+      const svc = { name, blue: new InstrumentedService({ requestsPerSecond: 0 }), green: new InstrumentedService({ requestsPerSecond: 0 }) };
+      await svc.blue.start();
+      await svc.green.start();
+      services.set(name, svc);
+    }
+    // The labels the ServiceMonitor's relabelings give the series in the cluster (components/monitoring/monitors.ts):
+    // blue is active behind `<name>`, green is the staged colour behind `<name>-preview`.
+    const targets = [...services.values()].flatMap((s) => [
+      { address: s.blue.target, labels: { service: s.name, role: "active", color: "blue", namespace: HARNESS_NAMESPACE } },
+      { address: s.green.target, labels: { service: s.name, role: "preview", color: "green", namespace: HARNESS_NAMESPACE } },
+    ]);
+    const prometheus = await startPrometheus(group, { scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, ruleFiles: [], alertmanagers: [], jobs: [{ job: "app", targets }] });
+    await prometheus.waitForTargets(targets.length, 30_000);
+    return new DeliveryHarness(group, prometheus, services);
+  }
+
+  /** The stack values of a dev stack with one canary service routed through a Gateway. */
+  static stackValues(svc: HarnessService): Record<string, any> {
+    return {
+      environment: "dev",
+      clusterPlatform: "kind",
+      backup: { enabled: false },
+      services: [
+        {
+          name: svc.name,
+          activeColor: "blue",
+          image: { blue: `registry.example.com/${svc.name}:1.0.0`, green: `registry.example.com/${svc.name}:1.1.0` },
+          port: 8080,
+          replicas: { min: 1, max: 2 },
+          probes: { readiness: { path: "/readyz" }, liveness: { path: "/healthz" } },
+          strategy: { type: "canary", steps: [10, 50, 100], dwellSeconds: 6, router: { kind: "gatewayApi", gateway: { name: "harness" } } },
+        },
+      ],
+    };
+  }
+
+  /** Releases the green colour of `name` with `platform promote`'s loop; resolves when it ended. */
+  async release(name: string, opts: HarnessReleaseOptions = {}): Promise<HarnessReleaseRun> {
+    const svc = this.services.get(name);
+    if (!svc) throw new Error(`no harness service ${name}`);
+    const values = DeliveryHarness.stackValues(svc);
+    opts.edit?.(values.services[0]);
+    const backends = { blue: `${name}-blue`, green: `${name}-green` };
+    const proxy = await HaproxyProxy.start(this.group, [{ name: backends.blue, address: svc.blue.target }, { name: backends.green, address: svc.green.target }], { [backends.blue]: 100, [backends.green]: 0 });
+    const stack = new DataPlaneStack(values, proxy, opts.jobEnv ?? {});
+    const config = stack.resolved();
+    const request = releaseRequestFromConfig(config, name, HARNESS_ANALYSIS);
+    const load = new LoadClient(proxy.url, opts.requestsPerSecond ?? 100);
+    const log: string[] = [];
+    let startedAt = Date.now();
+    const ops: ReleaseOps = {
+      runBackup: async () => {
+        throw new Error("the harness has no backup CronJob");
+      },
+      migrationLogs: async () => stack.lastJobOutput,
+      httpStatus,
+    };
+    const deps: PromotionDeps = {
+      stack: {
+        getConfig: (k) => stack.getConfig(k),
+        setConfig: (k, v) => stack.setConfig(k, v),
+        removeConfig: (k) => stack.removeConfig(k),
+        up: async (o) => {
+          const r = await stack.up(o);
+          opts.onWeight?.(proxy.weights[backends.green] ?? 0, svc);
+          return r;
+        },
+      },
+      query: prometheusQuery(this.prometheus.url),
+      now: () => Date.now(),
+      sleep,
+      log: (l) => log.push(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${l}`),
+    };
+    load.start();
+    // Users reach the stable colour for a few seconds before the release starts.
+    await sleep(2000);
+    let result: ReleaseResult;
+    try {
+      startedAt = Date.now();
+      result = await release(deps, ops, request);
+    } finally {
+      // A few seconds of traffic after the end show where the proxy sends it now.
+      await sleep(1500);
+      await load.stop();
+    }
+    return { result, log, stack, proxy, load, svc, startedAt };
+  }
+
+  /** Stops every colour and program. */
+  async stop(): Promise<void> {
+    for (const s of this.services.values()) {
+      await s.blue.close();
+      await s.green.close();
+    }
+    await this.group.stopAll();
+  }
+}
+
+/**
+ * Failed requests from a failing step's start to the end of its rollback update, and all
+ * requests sent then: the figures `npm run bench` reports.
+ */
+export function rollbackFigures(run: HarnessReleaseRun): { rollbackMs: number; failed: number; total: number; weight: number } | undefined {
+  const r = run.result;
+  const bad = r.trafficSteps.find((t) => !t.ok);
+  if (r.outcome !== "rolled-back" || !bad || r.rollbackMs === undefined) return undefined;
+  const from = run.startedAt + bad.startedMs;
+  const { total, failed } = run.load.between(from, from + r.rollbackMs);
+  return { rollbackMs: r.rollbackMs, failed, total, weight: bad.weight };
+}
