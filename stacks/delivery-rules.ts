@@ -1,4 +1,4 @@
-import { problem, type ConfigProblem } from "./config";
+import { problem, type ConfigProblem } from "./validate/problem";
 import type { ServiceConfig } from "./resolve";
 
 /**

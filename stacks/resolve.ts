@@ -1,4 +1,4 @@
-import type { ConfigInput, SecretKey } from "./config";
+import { SECRET_KEYS, type ConfigInput, type SecretKey } from "./schema/stack-config";
 import type { Environment } from "./schema/common";
 import type { EnvironmentDefaults } from "./schema/defaults";
 import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds, type AlertThresholds } from "./schema/alerting";
@@ -250,7 +250,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
   const pgMode = c.postgres?.mode ?? d.postgresMode;
   const redisMode = c.redis?.mode ?? d.redisMode;
   const secretsPresent = new Set<SecretKey>();
-  for (const k of ["slackWebhookUrl", "pagerdutyRoutingKey", "smtpPassword", "heartbeatUrl", "postgresPassword", "redisPassword", "postgresMonitoringPassword", "postgresBackupPassword"] as const) {
+  for (const k of SECRET_KEYS) {
     if (c[k] !== undefined) secretsPresent.add(k);
   }
   return {

@@ -1,4 +1,5 @@
-import { didYouMean, problem, type ConfigInput, type ConfigProblem } from "./config";
+import { didYouMean, problem, type ConfigProblem } from "./validate/problem";
+import type { ConfigInput } from "./schema/stack-config";
 import type { PlatformConfig, ServiceConfig } from "./resolve";
 import { bytes, cpuMillis } from "../lib/quantities";
 import { cronProblem } from "../lib/cron";

@@ -1,5 +1,4 @@
-import type { Artifact, ArtifactExtractor } from "./artifacts";
-import { isKubernetesObject, kubernetesObject } from "./artifacts";
+import { isKubernetesObject, kubernetesObject, type Artifact, type ArtifactExtractor } from "./extractor";
 import { ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET } from "../../components/monitoring/contract";
 import { ruleFilePath, ruleFileText } from "../../components/monitoring/rules/files";
 import type { RuleGroup } from "../../components/monitoring/rules/types";

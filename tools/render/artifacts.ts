@@ -1,38 +1,10 @@
 import { stringifyYaml11Safe } from "./yaml11";
-import type { RenderedResource } from "./harness";
+import { isKubernetesObject, kubernetesObject, type ArtifactExtractor } from "./extractor";
 import { chartManifestText } from "./chart";
 import { blackboxExtractor, dashboardsExtractor } from "./monitoring-artifacts";
 import { alertmanagerExtractor, ruleFilesExtractor } from "./alerting-artifacts";
 
-/** A file produced from a render, relative to the output folder. */
-export interface Artifact {
-  readonly path: string;
-  readonly content: string;
-}
-
-/** Turns rendered resources into files of one kind (manifests, rule files, dashboards...). */
-export interface ArtifactExtractor {
-  readonly name: string;
-  extract(resources: readonly RenderedResource[]): Artifact[];
-}
-
-/** True for resources that are Kubernetes objects (not Helm releases, charts or providers). */
-export function isKubernetesObject(r: RenderedResource): boolean {
-  return (
-    r.custom &&
-    r.type.startsWith("kubernetes:") &&
-    !r.type.startsWith("kubernetes:helm.sh/") &&
-    !r.type.startsWith("kubernetes:yaml/") &&
-    !r.type.startsWith("kubernetes:kustomize/") &&
-    typeof r.inputs.kind === "string"
-  );
-}
-
-/** The Kubernetes object a resource describes, with the fields in the usual order. */
-export function kubernetesObject(r: RenderedResource): Record<string, unknown> {
-  const { apiVersion, kind, metadata, ...rest } = r.inputs as Record<string, unknown>;
-  return { apiVersion, kind, metadata, ...rest };
-}
+export { isKubernetesObject, kubernetesObject, type Artifact, type ArtifactExtractor } from "./extractor";
 
 function manifestPath(obj: Record<string, unknown>, chartChild: boolean): string {
   const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import type { RenderedResource } from "./harness";
+import type { RenderedResource } from "./rendered-resource";
 
 /** Type token of the Chart component whose children are rendered here. */
 export const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";

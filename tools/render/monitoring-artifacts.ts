@@ -1,5 +1,4 @@
-import type { Artifact, ArtifactExtractor } from "./artifacts";
-import { isKubernetesObject, kubernetesObject } from "./artifacts";
+import { isKubernetesObject, kubernetesObject, type Artifact, type ArtifactExtractor } from "./extractor";
 import type { RenderedResource } from "./harness";
 import { DASHBOARD_LABEL } from "../../components/monitoring/values";
 import { BLACKBOX_CONFIG_FILE } from "../../components/exporters/blackbox";
