@@ -228,10 +228,6 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     if (pg.monitoringUser === pg.backupUser) {
       out.push(problem(["postgres", "backupUser"], pg.backupUser, `must differ from postgres.monitoringUser ("${pg.monitoringUser}"): each consumer has its own role`));
     }
-  } else {
-    for (const secret of ["postgresMonitoringPassword", "postgresBackupPassword"] as const) {
-      if (has(secret)) out.push(problem([secret], "[secret]", 'is used only with postgres.mode "external" (in-cluster credentials are generated): remove the key'));
-    }
   }
 
   // Backups.

@@ -83,35 +83,59 @@ export function irsaTrustPolicy(oidcProviderArn: string, namespace: string, serv
   });
 }
 
-/** Which job a role serves; the drill may read everything but write only its results. */
+/** Which job a role serves: the backup writes dumps, the drill reads them and writes its results. */
 export type BackupRoleKind = "backup" | "drill";
 
+/** Keys under a database's prefix, by who writes them (see scripts/backup/*.sh). */
+export function backupKeys(bucketArn: string, prefix: string): { dumps: string[]; drillResults: string[] } {
+  const p = prefix.replace(/\/+$/, "");
+  return {
+    // backup.sh: <prefix>/<yyyy>/<mm>/<dd>/<stamp>/{dump.pgc.zst,dump.pgc.zst.sha256,manifest.json}
+    // and <prefix>/latest.json. "????" is exactly the four-digit year folder: it cannot match
+    // "drills/..." or "drill-latest.json" (the fifth character of either is not "/").
+    dumps: [`${bucketArn}/${p}/????/*`, `${bucketArn}/${p}/latest.json`],
+    // restore-drill.sh: <prefix>/drills/<stamp>.json and <prefix>/drill-latest.json.
+    drillResults: [`${bucketArn}/${p}/drills/*`, `${bucketArn}/${p}/drill-latest.json`],
+  };
+}
+
 /**
- * Permissions of a job's role, limited to the database's key prefix: list it, read it, write
- * it (the drill: only its `drills/` results and `drill-latest.json`), and use the bucket's KMS
- * key. No delete: expiry is the lifecycle's job, and Object Lock forbids it anyway.
+ * Permissions of a job's role: exactly the S3 and KMS calls its script makes (a test runs both
+ * scripts and checks every request they send against these documents), nothing else.
+ *
+ * - backup (backup.sh): uploads with `aws s3 cp -` (PutObject, or a multipart upload, which S3
+ *   authorizes as s3:PutObject, plus s3:AbortMultipartUpload when it fails) to its dump keys
+ *   only; SSE-KMS needs kms:GenerateDataKey, and kms:Decrypt to complete a multipart upload. No
+ *   read, list or delete; and an explicit deny on the drill results, so that the backup
+ *   credential cannot forge a passed drill.
+ * - drill (restore-drill.sh): reads latest.json and lists and downloads one backup (s3:ListBucket
+ *   under the prefix, s3:GetObject, kms:Decrypt) and writes only its results
+ *   (s3:PutObject, kms:GenerateDataKey for the bucket's default SSE-KMS); it can neither
+ *   overwrite a dump nor move latest.json.
+ *
+ * No role can delete: expiry is the lifecycle's job, and Object Lock forbids it anyway.
  */
 export function backupRolePolicy(kind: BackupRoleKind, bucketArn: string, prefix: string, kmsKeyArn: string): string {
   const p = prefix.replace(/\/+$/, "");
-  const writable = kind === "backup" ? [`${bucketArn}/${p}/*`] : [`${bucketArn}/${p}/drills/*`, `${bucketArn}/${p}/drill-latest.json`];
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "ListPrefix",
-        Effect: "Allow",
-        Action: "s3:ListBucket",
-        Resource: bucketArn,
-        Condition: { StringLike: { "s3:prefix": [`${p}/*`, p] } },
-      },
-      { Sid: "ReadPrefix", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/${p}/*` },
-      { Sid: "WritePrefix", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: writable },
-      {
-        Sid: "UseBucketKey",
-        Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-        Resource: kmsKeyArn,
-      },
-    ],
-  });
+  const keys = backupKeys(bucketArn, p);
+  const statements: Record<string, unknown>[] =
+    kind === "backup"
+      ? [
+          { Sid: "WriteDumps", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: keys.dumps },
+          { Sid: "NeverDrillResults", Effect: "Deny", Action: "s3:PutObject", Resource: keys.drillResults },
+          { Sid: "EncryptUploads", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: kmsKeyArn },
+        ]
+      : [
+          {
+            Sid: "ListPrefix",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            Condition: { StringLike: { "s3:prefix": [`${p}/*`] } },
+          },
+          { Sid: "ReadPrefix", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${p}/*` },
+          { Sid: "WriteResults", Effect: "Allow", Action: "s3:PutObject", Resource: keys.drillResults },
+          { Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn },
+        ];
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }

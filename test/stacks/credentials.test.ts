@@ -31,9 +31,4 @@ describe("per-consumer Postgres credentials", () => {
       `${P}postgres.backupUser ("ops") must differ from postgres.monitoringUser ("ops"): each consumer has its own role`,
     ]);
   });
-
-  it("refuses consumer passwords with the in-cluster Postgres (its credentials are generated)", () => {
-    const v = edited("dev", (x) => (x.postgresBackupPassword = "x"));
-    expect(problemsOf(v)).toEqual([`${P}postgresBackupPassword ("[secret]") is used only with postgres.mode "external" (in-cluster credentials are generated): remove the key`]);
-  });
 });

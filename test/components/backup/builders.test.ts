@@ -79,18 +79,20 @@ describe("policy documents", () => {
       "aws.oidcProviderArn (arn:aws:iam::1:role/x) must be an IAM OIDC provider ARN such as arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
     );
   });
-  it("the backup role reads, lists and writes its prefix only, and never deletes", () => {
+  it("the backup role writes its dump keys only (no read, list or delete) and is denied the drill's results", () => {
     const doc = JSON.parse(backupRolePolicy("backup", BUCKET, "postgres/app/", KMS));
-    const byId = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
-    expect(byId.ListPrefix).toEqual({ Sid: "ListPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET, Condition: { StringLike: { "s3:prefix": ["postgres/app/*", "postgres/app"] } } });
-    expect(byId.ReadPrefix.Resource).toBe(`${BUCKET}/postgres/app/*`);
-    expect(byId.WritePrefix).toMatchObject({ Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: [`${BUCKET}/postgres/app/*`] });
-    expect(byId.UseBucketKey.Resource).toBe(KMS);
+    expect(doc.Statement).toEqual([
+      { Sid: "WriteDumps", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: [`${BUCKET}/postgres/app/????/*`, `${BUCKET}/postgres/app/latest.json`] },
+      { Sid: "NeverDrillResults", Effect: "Deny", Action: "s3:PutObject", Resource: [`${BUCKET}/postgres/app/drills/*`, `${BUCKET}/postgres/app/drill-latest.json`] },
+      { Sid: "EncryptUploads", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: KMS },
+    ]);
     expect(JSON.stringify(doc)).not.toContain("Delete");
   });
-  it("the drill role writes only its results", () => {
+  it("the drill role lists and reads its prefix and writes only its results", () => {
     const doc = JSON.parse(backupRolePolicy("drill", BUCKET, "postgres/app", KMS));
-    expect(doc.Statement.find((s: any) => s.Sid === "WritePrefix").Resource).toEqual([`${BUCKET}/postgres/app/drills/*`, `${BUCKET}/postgres/app/drill-latest.json`]);
+    expect(doc.Statement.find((s: any) => s.Sid === "ListPrefix")).toEqual({ Sid: "ListPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET, Condition: { StringLike: { "s3:prefix": ["postgres/app/*"] } } });
+    expect(doc.Statement.find((s: any) => s.Sid === "WriteResults").Resource).toEqual([`${BUCKET}/postgres/app/drills/*`, `${BUCKET}/postgres/app/drill-latest.json`]);
+    expect(JSON.stringify(doc)).not.toContain("Delete");
   });
 });
 
