@@ -190,6 +190,29 @@ describe("GitHub Actions workflows", () => {
     }
   });
 
+  it("deploy.yml promotes each release with the gate after pulumi up, flags ungated flips, and has an emergency rollback", () => {
+    const d = workflows["deploy.yml"];
+    for (const stack of ["staging", "production"] as const) {
+      const steps = d.jobs[stack].steps;
+      const at = (pred: (s: Step) => boolean) => steps.findIndex(pred);
+      const releases = at((s) => s.run?.includes(`tools/delivery/changed-releases.ts ${stack}`) ?? false);
+      const up = at((s) => s.uses?.startsWith("pulumi/actions@") ?? false);
+      const promote = at((s) => s.run?.includes(`npx platform promote ${stack} "$svc"`) ?? false);
+      expect(releases, stack).toBeGreaterThanOrEqual(0);
+      expect(up, stack).toBeGreaterThan(releases);
+      expect(promote, stack).toBeGreaterThan(up);
+      expect(steps[promote].if).toBe("steps.releases.outputs.services != ''");
+      // The promote loop fails the job when any release did not promote (production waits on staging).
+      expect(steps[promote].run).toContain("exit $status");
+    }
+    // Production's promotions run in the job held by the environment's reviewers.
+    expect(d.jobs.production.environment).toBe("production");
+    const rollback = d.jobs.rollback;
+    expect(rollback.if).toBe("inputs.rollback_service != ''");
+    expect(rollback.steps.some((s) => s.run?.includes('npx platform rollback "$STACK" "$SERVICE"'))).toBe(true);
+    expect(d.on).toHaveProperty("workflow_dispatch.inputs.rollback_service");
+  });
+
   it("drift.yml previews each stack with refresh and expect-no-changes on a schedule, and reports failures", () => {
     const d = workflows["drift.yml"];
     expect(d.on).toHaveProperty("schedule");
