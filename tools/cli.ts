@@ -1,27 +1,86 @@
-import { CommandError } from "./commands/shared";
-import { renderCommand } from "./commands/render";
-import { checkCommand } from "./commands/check";
-import { policyCommand } from "./commands/policy";
-import { diffCommand } from "./commands/diff";
-import { promoteCommand } from "./commands/promote";
-import { rollbackCommand } from "./commands/rollback";
-import { graphCommand } from "./commands/graph";
+import { checkArgs, commandHelp, CommandError, usageLine, type CommandSpec } from "./commands/args";
+import { didYouMean } from "../stacks/validate/problem";
+import { escapeNonAscii } from "../stacks/validate/text";
 
-type Command = { run(argv: readonly string[]): Promise<number>; help: string };
+type Run = (argv: readonly string[]) => Promise<number>;
 
+/** A subcommand: what it accepts (known up front) and how to load it (only when it runs). */
+export interface Command extends CommandSpec {
+  /** Loads the command's module. Deferred: the modules pull in the program, Pulumi and the check stages. */
+  readonly load: () => Run;
+}
+
+const STACK = "<stack>";
+const ROOT_FLAG = { name: "root", value: "DIR", help: "folder with Pulumi.yaml and the stack file, if not this repository (the program is still this repository's)" } as const;
+
+// require(), not import(): the TypeScript loader of tools/bin compiles to CommonJS, and import()
+// would hand "./commands/x" (no extension) to Node's ES module resolver, which refuses it.
 /** Subcommands of `platform`. Each runs one stack per process: the Pulumi runtime is global. */
 export const COMMANDS: Record<string, Command> = {
-  render: { run: renderCommand, help: "render <stack> [--out DIR]   run the program offline under mocks, write out/<stack>/" },
-  check: { run: checkCommand, help: "check <stack>                render, then schemas, policies, promtool and amtool" },
-  policy: { run: policyCommand, help: "policy <stack> [--resources F] run the policy pack offline on the render; exit 1 on a mandatory violation" },
-  diff: { run: diffCommand, help: "diff <stack> --base <ref>    Markdown diff of the rendered resources vs a git ref (exit 0 none, 1 changes, 2 error)" },
-  promote: { run: promoteCommand, help: "promote <stack> <service>    pre-scale, analysis gate, switch activeColor, watch, auto-rollback" },
-  rollback: { run: rollbackCommand, help: "rollback <stack> <service>   switch a service back to its idle (previous) colour" },
-  graph: { run: graphCommand, help: "graph <stack> [--out DIR]    resource graph as out/<stack>/graph.dot and graph.svg" },
+  render: {
+    name: "render",
+    positionals: [STACK],
+    flags: [{ name: "out", value: "DIR", help: "write there instead of out/<stack>/ (a new, empty or earlier render's folder)" }, ROOT_FLAG],
+    summary: "run the program offline under mocks and write the render to out/<stack>/",
+    load: () => require("./commands/render").renderCommand,
+  },
+  check: {
+    name: "check",
+    positionals: [STACK],
+    flags: [ROOT_FLAG],
+    summary: "render, then Kubernetes schemas, the policy pack, promtool and amtool; non-zero on any failure",
+    load: () => require("./commands/check").checkCommand,
+  },
+  policy: {
+    name: "policy",
+    positionals: [STACK],
+    flags: [{ name: "resources", value: "FILE", help: "a render's resources.json instead of rendering now" }],
+    summary: "run the policy pack offline on the render; exit 1 on a mandatory violation",
+    load: () => require("./commands/policy").policyCommand,
+  },
+  diff: {
+    name: "diff",
+    positionals: [STACK],
+    flags: [
+      { name: "base", value: "<ref>", help: "git ref to compare the working tree with (e.g. origin/main)", required: true },
+      { name: "max-chars", value: "N", help: "cap the Markdown at N characters (>= 1000; default fits a pull-request comment)" },
+      { name: "out", value: "FILE", help: "also write the Markdown to FILE" },
+      { name: "repo", value: "DIR", help: "the git repository to diff, if not this one" },
+    ],
+    summary: "Markdown diff of the rendered resources vs a git ref (exit 0 none, 1 changes, 2 error)",
+    load: () => require("./commands/diff").diffCommand,
+  },
+  promote: {
+    name: "promote",
+    positionals: [STACK, "<service>"],
+    flags: [{ name: "prometheus", value: "URL", help: "Prometheus for the analysis gate (default $PROMETHEUS_URL, else http://127.0.0.1:9090)" }],
+    summary: "pre-scale, analysis gate, switch activeColor, watch, auto-rollback (needs the Pulumi CLI and the cluster)",
+    load: () => require("./commands/promote").promoteCommand,
+  },
+  rollback: {
+    name: "rollback",
+    positionals: [STACK, "<service>"],
+    flags: [{ name: "prometheus", value: "URL", help: "Prometheus for the analysis gate (default $PROMETHEUS_URL, else http://127.0.0.1:9090)" }],
+    summary: "switch a service back to its idle (previous) colour (needs the Pulumi CLI and the cluster)",
+    load: () => require("./commands/rollback").rollbackCommand,
+  },
+  graph: {
+    name: "graph",
+    positionals: [STACK],
+    flags: [{ name: "out", value: "DIR", help: "write graph.dot and graph.svg there instead of out/<stack>/" }],
+    summary: "resource graph as out/<stack>/graph.dot and graph.svg (Graphviz)",
+    load: () => require("./commands/graph").graphCommand,
+  },
 };
 
-function usage(): string {
-  return ["usage: platform <command> [args]", "", ...Object.values(COMMANDS).map((c) => `  ${c.help}`)].join("\n");
+/** `platform --help`: every command with every flag. */
+export function usage(): string {
+  const lines = ["usage: platform <command> [args]   (platform <command> --help for one command)", ""];
+  for (const c of Object.values(COMMANDS)) {
+    lines.push(`  ${usageLine(c).replace(/^platform /, "")}`, `      ${c.summary}`);
+    for (const f of c.flags) lines.push(`      --${f.name}${f.value ? ` ${f.value}` : ""}: ${f.help}`);
+  }
+  return lines.join("\n");
 }
 
 /** Runs the CLI; resolves to the exit code. User errors print their message alone. */
@@ -31,13 +90,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
-    console.error(`platform: unknown command "${name}"\n\n${usage()}`);
-    return 2;
-  }
   try {
-    return await cmd.run(rest);
+    const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!cmd) {
+      const guess = didYouMean(name, Object.keys(COMMANDS));
+      console.error(`platform: unknown command "${escapeNonAscii(name)}"${guess ? `: did you mean "${guess}"?` : ""}\n\n${usage()}`);
+      return 2;
+    }
+    if (checkArgs(cmd, rest)) {
+      console.log(commandHelp(cmd));
+      return 0;
+    }
+    return await cmd.load()(rest);
   } catch (e) {
     if (e instanceof CommandError) {
       console.error(e.message);

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { CHECK_STAGES } from "../check";
+import { PolicyConfigError, readStackPackConfig } from "../policy";
 import { parseArgs, renderStack, table, CommandError } from "./shared";
 
 /** `platform check <stack>`: render, then every check stage; non-zero on any failure. */
@@ -10,6 +11,14 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
   // --root: a folder with Pulumi.yaml and stack files other than the repository's (as render).
   const root = typeof flags.root === "string" ? path.resolve(flags.root) : undefined;
   const chartDir = typeof flags["chart-dir"] === "string" ? path.resolve(flags["chart-dir"]) : undefined;
+  // The policy stage needs the stack's policy config: a new stack without one is told now,
+  // not after the render and the other stages.
+  try {
+    readStackPackConfig(stack);
+  } catch (e) {
+    if (e instanceof PolicyConfigError) throw new CommandError(`platform check: ${e.message}; every stack needs one (README: "Adding a stack")`);
+    throw e;
+  }
   const r = await renderStack(stack, root && path.join(root, "out", stack), root, chartDir);
   const rows: string[][] = [["render", "ok", `${r.result.resources.length} resources, ${r.files.length} files, ${Math.round(r.millis)} ms`]];
   const problems: string[] = [];

@@ -17,7 +17,7 @@ export async function policyCommand(argv: readonly string[]): Promise<number> {
   try {
     config = readStackPackConfig(stack);
   } catch (e) {
-    if (e instanceof PolicyConfigError) throw new CommandError(e.message);
+    if (e instanceof PolicyConfigError) throw new CommandError(`platform policy: ${e.message}; every stack needs one (README: "Adding a stack")`);
     throw e;
   }
   let resources;

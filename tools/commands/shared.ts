@@ -6,37 +6,8 @@ import { writeRender } from "../render/write";
 import { OutputFolderError, readOwnership } from "../render/output-folder";
 import type { Artifact } from "../render/artifacts";
 
-/** A user-facing failure: printed as its message alone, with this exit code. */
-export class CommandError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-    this.name = "CommandError";
-  }
-}
-
-/** Parsed `--flag value` options and positional arguments. */
-export interface ParsedArgs {
-  readonly positional: string[];
-  readonly flags: Record<string, string | true>;
-}
-
-/** Parses argv into positionals and `--name value` / `--name=value` / `--switch` flags. */
-export function parseArgs(argv: readonly string[], switches: readonly string[] = []): ParsedArgs {
-  const positional: string[] = [];
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith("--")) {
-      const [k, v] = a.slice(2).split("=", 2);
-      if (v !== undefined) flags[k] = v;
-      else if (switches.includes(k) || i + 1 >= argv.length || argv[i + 1].startsWith("--")) flags[k] = true;
-      else flags[k] = argv[++i];
-    } else {
-      positional.push(a);
-    }
-  }
-  return { positional, flags };
-}
+export { CommandError, parseArgs, type ParsedArgs } from "./args";
+import { CommandError } from "./args";
 
 /**
  * Validates a stack's config exactly as the program will, before the runtime starts: an

@@ -23,9 +23,13 @@ describe("platform render", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr.trimEnd().split("\n")).toEqual([
-      'invalid configuration for stack "bad" (2 problems):',
+      'invalid configuration for stack "bad" (4 problems):',
       `  - ${P}clusterPlatform ("EKS") must be one of "eks", "gke", "aks", "kind", "generic": did you mean "eks"?`,
       `  - ${P}services[0].portt (8080) is not a known key: did you mean "port"? Rename it`,
+      // a misspelt key no longer hides the same service's other faults
+      `  - ${P}services[0].replicas.min (4) must be <= replicas.max (2)`,
+      // production keeps the idle colour at the serving size (replicas.min) by default
+      `  - ${P}services[0].idleReplicas (4) must be <= replicas.max (2)`,
     ]);
     expect(fs.existsSync(out)).toBe(false);
   });
