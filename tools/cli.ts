@@ -11,6 +11,12 @@ export interface Command extends CommandSpec {
 }
 
 const STACK = "<stack>";
+const CHART_DIR_FLAG = {
+  name: "chart-dir",
+  value: "DIR",
+  help: "folder with the pulled Helm charts (kube-prometheus-stack-<version>.tgz); default $PLATFORM_CHART_DIR, else Helm's repository cache",
+} as const;
+const PROMETHEUS_FLAG = { name: "prometheus", value: "URL", help: "Prometheus for the analysis gate (default $PROMETHEUS_URL, else http://127.0.0.1:9090)" } as const;
 const ROOT_FLAG = { name: "root", value: "DIR", help: "folder with Pulumi.yaml and the stack file, if not this repository (the program is still this repository's)" } as const;
 
 // require(), not import(): the TypeScript loader of tools/bin compiles to CommonJS, and import()
@@ -20,14 +26,14 @@ export const COMMANDS: Record<string, Command> = {
   render: {
     name: "render",
     positionals: [STACK],
-    flags: [{ name: "out", value: "DIR", help: "write there instead of out/<stack>/ (a new, empty or earlier render's folder)" }, ROOT_FLAG],
+    flags: [{ name: "out", value: "DIR", help: "write there instead of out/<stack>/ (a new, empty or earlier render's folder)" }, ROOT_FLAG, CHART_DIR_FLAG],
     summary: "run the program offline under mocks and write the render to out/<stack>/",
     load: () => require("./commands/render").renderCommand,
   },
   check: {
     name: "check",
     positionals: [STACK],
-    flags: [ROOT_FLAG],
+    flags: [ROOT_FLAG, CHART_DIR_FLAG],
     summary: "render, then Kubernetes schemas, the policy pack, promtool and amtool; non-zero on any failure",
     load: () => require("./commands/check").checkCommand,
   },
@@ -53,14 +59,18 @@ export const COMMANDS: Record<string, Command> = {
   promote: {
     name: "promote",
     positionals: [STACK, "<service>"],
-    flags: [{ name: "prometheus", value: "URL", help: "Prometheus for the analysis gate (default $PROMETHEUS_URL, else http://127.0.0.1:9090)" }],
+    flags: [
+      PROMETHEUS_FLAG,
+      { name: "preview-url", value: "URL", help: "base URL of the smoke test instead of the service's (e.g. a kubectl port-forward to the preview Service)" },
+      { name: "summary", value: "FILE", help: "also append the Markdown summary to FILE (GitHub's job summary is written when set)" },
+    ],
     summary: "pre-scale, analysis gate, switch activeColor, watch, auto-rollback (needs the Pulumi CLI and the cluster)",
     load: () => require("./commands/promote").promoteCommand,
   },
   rollback: {
     name: "rollback",
     positionals: [STACK, "<service>"],
-    flags: [{ name: "prometheus", value: "URL", help: "Prometheus for the analysis gate (default $PROMETHEUS_URL, else http://127.0.0.1:9090)" }],
+    flags: [PROMETHEUS_FLAG],
     summary: "switch a service back to its idle (previous) colour (needs the Pulumi CLI and the cluster)",
     load: () => require("./commands/rollback").rollbackCommand,
   },

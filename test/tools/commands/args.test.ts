@@ -5,12 +5,14 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../../../tools/harness/processes";
 import { platform, ROOT, type CliRun } from "./cli-support";
 
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 const COMMAND_NAMES = ["render", "check", "policy", "diff", "graph", "promote", "rollback"];
 
 /** The flags a command's module really reads (`flags.x`, `flags["x-y"]`): the source, not the help text. */
 function flagsReadBy(command: string): string[] {
-  const file = command === "rollback" ? "promote" : command; // rollback runs promote's code
-  const src = fs.readFileSync(path.join(ROOT, "tools", "commands", `${file}.ts`), "utf8");
+  // rollback runs promote's code, where --preview-url (smoke test) and --summary serve promote only
+  if (command === "rollback") return flagsReadBy("promote").filter((f) => f !== "preview-url" && f !== "summary");
+  const src = fs.readFileSync(path.join(ROOT, "tools", "commands", `${command}.ts`), "utf8");
   const found = new Set<string>();
   for (const m of src.matchAll(/\bflags(?:\.([a-z][\w]*)|\["([\w-]+)"\])/g)) found.add(m[1] ?? m[2]);
   return [...found].sort();
@@ -44,17 +46,17 @@ describe("platform arguments", () => {
 
   it("refuses extra arguments, flags without their value, a flag twice, a value for a command's missing flag", async () => {
     const cases: [string[], string][] = [
-      [["render", "dev", "staging"], 'platform render: unexpected argument "staging": render takes <stack>; usage: platform render <stack> [--out DIR] [--root DIR]'],
-      [["promote", "staging", "podinfo", "now"], 'platform promote: unexpected argument "now": promote takes <stack> <service>; usage: platform promote <stack> <service> [--prometheus URL]'],
-      [["render", "dev", "--out"], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR]"],
-      [["render", "dev", "--out="], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR]"],
-      [["render", "dev", "--out", "--root", "x"], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR]"],
+      [["render", "dev", "staging"], 'platform render: unexpected argument "staging": render takes <stack>; usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]'],
+      [["promote", "staging", "podinfo", "now"], 'platform promote: unexpected argument "now": promote takes <stack> <service>; usage: platform promote <stack> <service> [--prometheus URL] [--preview-url URL] [--summary FILE]'],
+      [["render", "dev", "--out"], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]"],
+      [["render", "dev", "--out="], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]"],
+      [["render", "dev", "--out", "--root", "x"], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]"],
       [["graph", "dev", "--out", "a", "--out=b"], "platform graph: --out is given twice; give it once"],
       [["check", "dev", "-o", "x"], 'platform check: unknown flag "-o" (`platform check --help` lists every flag)'],
       [["policy", "dev", "--resource", "r.json"], 'platform policy: unknown flag "--resource": did you mean "--resources"? (`platform policy --help` lists every flag)'],
       [["diff", "dev"], "usage: platform diff <stack> --base <ref> [--max-chars N] [--out FILE] [--repo DIR]"],
       [["diff", "dev", "--bsae", "main"], 'platform diff: unknown flag "--bsae": did you mean "--base"? (`platform diff --help` lists every flag)'],
-      [["render", "d\u0435v", "x\u200b"], 'platform render: unexpected argument "x\\u200b": render takes <stack>; usage: platform render <stack> [--out DIR] [--root DIR]'],
+      [["render", "d\u0435v", "x\u200b"], 'platform render: unexpected argument "x\\u200b": render takes <stack>; usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]'],
     ];
     const runs = await Promise.all(cases.map(([args]) => platform(args)));
     runs.forEach((r, i) => {
@@ -106,5 +108,17 @@ describe("platform arguments", () => {
     expect(real.code).toBe(2);
     const ran = await platformReportingLoads(["policy", "nosuchstack"]);
     expect(ran.loaded.some((f) => f.endsWith(path.join("tools", "commands", "policy.ts")))).toBe(true);
+  });
+
+  it("tells a new stack without policy/config/<stack>.json so before rendering anything", async () => {
+    const root = tempDir("new-stack");
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.dev.yaml"), path.join(root, "Pulumi.qa.yaml"));
+    const [check, policy] = await Promise.all([platform(["check", "qa", "--root", root]), platform(["policy", "qa"])]);
+    const why = 'no policy config for stack "qa": create policy/config/qa.json (see policy/config/production.json); every stack needs one (README: "Adding a stack")';
+    expect([check.code, check.stderr.trim(), check.stdout]).toEqual([2, `platform check: ${why}`, ""]);
+    expect([policy.code, policy.stderr.trim()]).toEqual([2, `platform policy: ${why}`]);
+    expect(fs.existsSync(path.join(root, "out")), "nothing rendered").toBe(false);
+    expect(README).toContain("## Adding a stack");
   });
 });

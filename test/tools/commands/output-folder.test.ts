@@ -52,7 +52,7 @@ describe("output folders: a command never deletes what it did not write", () => 
     expect(execFileSync("git", ["fsck", "--no-progress"], { cwd: clone, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })).toBe("");
   });
 
-  it("keeps graph.svg written by `graph` through `render` and `check`, and the render through `graph`", async () => {
+  it("keeps graph.svg written by `graph` through `render` and `check`, and the render through `graph`", { timeout: 300_000 }, async () => {
     const out = path.join(tempDir("graph-out"), "dev");
     const graph = await platform(["graph", "dev", "--out", out]);
     expect(graph.stderr).toBe("");

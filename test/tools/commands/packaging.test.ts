@@ -47,6 +47,9 @@ function productionCopy(): string {
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(target, link, "dir");
   }
+  // Helm is a program the setup script installs (scripts/install-helm.sh), not a package the
+  // program imports: the copy uses the repository's, so that the chart's children render too.
+  if (fs.existsSync(path.join(ROOT, ".tools"))) fs.symlinkSync(path.join(ROOT, ".tools"), path.join(dir, ".tools"), "dir");
   return dir;
 }
 

@@ -44,7 +44,7 @@ describe("platform render", () => {
   it("prints usage for a missing stack argument and for an unknown command", async () => {
     const noStack = await platform(["render"]);
     expect(noStack.code).toBe(2);
-    expect(noStack.stderr.trim()).toBe("usage: platform render <stack> [--out DIR] [--root DIR]");
+    expect(noStack.stderr.trim()).toBe("usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]");
     const unknown = await platform(["rendr", "dev"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('platform: unknown command "rendr"');
@@ -75,8 +75,14 @@ describe("platform render", () => {
       expect(rows).toEqual([...expected.entries()].sort((a, b) => a[0].localeCompare(b[0])));
       // every file but the marker that says a render wrote this folder
       const written = fs.readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name !== ".platform-render.json");
-      expect(lines[blank + 1]).toMatch(new RegExp(`^rendered ${stack}: ${resources.length} resources, ${written.length} files in \\S+ \\(\\d+ ms\\)$`));
-      expect(lines.length).toBe(blank + 2);
+      // the chart's children, rendered with Helm from the pinned chart the tests point at
+      const charts = (child.result.charts ?? []).filter((c) => c.status === "rendered");
+      expect(charts.length).toBeGreaterThan(0);
+      expect(lines.slice(blank + 1, blank + 1 + 2 * charts.length)).toEqual(
+        charts.flatMap((c) => [expect.stringMatching(new RegExp(`^chart ${c.chart} ${String(c.version).replace(/\./g, "\\.")}: ${c.children} objects rendered with Helm from \\S+$`)), ""]),
+      );
+      expect(lines[blank + 1 + 2 * charts.length]).toMatch(new RegExp(`^rendered ${stack}: ${resources.length} resources, ${written.length} files in \\S+ \\(\\d+ ms\\)$`));
+      expect(lines.length).toBe(blank + 2 + 2 * charts.length);
 
       const onDisk = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8"));
       expect(onDisk.resources.length).toBe(resources.length);
