@@ -280,18 +280,46 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
   return out;
 }
 
+/** Largest share of the Prometheus volume that `retentionSize` may take. */
+export const MAX_RETENTION_SHARE = 0.85;
+
 /**
  * Monitoring rules a schema cannot express: Prometheus' size limit must leave room on its
- * volume, remote-write targets must be signed and encrypted where they need it, and probes
- * must be unique and consistent with their module.
+ * volume, volumes need a StorageClass where the cluster has no default, Grafana runs one
+ * replica without a shared database, remote-write targets must be signed and encrypted where
+ * they need it, and probes must be unique and consistent with their module.
  */
 export function checkMonitoring(config: PlatformConfig): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const mon = config.monitoring;
   const prom = mon.prometheus;
-  // Prometheus enforces retentionSize on blocks only; the WAL and compaction need the rest.
-  if (prometheusBytesValue(prom.retentionSize) > 0.9 * bytes(prom.storage.size)) {
-    out.push(problem(["monitoring", "prometheus", "retentionSize"], prom.retentionSize, `must be at most 90% of monitoring.prometheus.storage.size (${prom.storage.size}): the WAL and compaction need the rest, or Prometheus stops when the volume fills`));
+  // Prometheus enforces retentionSize on persisted blocks only: the WAL, the head chunks and a
+  // compaction (which writes the new block before it deletes the old ones) need the rest.
+  // Prometheus reads "GB" as 2^30 bytes, so "90GB" is 90% of a 100Gi volume.
+  const maxBytes = MAX_RETENTION_SHARE * bytes(prom.storage.size);
+  if (prometheusBytesValue(prom.retentionSize) > maxBytes) {
+    out.push(
+      problem(
+        ["monitoring", "prometheus", "retentionSize"],
+        prom.retentionSize,
+        `must be at most ${MAX_RETENTION_SHARE * 100}% of monitoring.prometheus.storage.size (${prom.storage.size}), i.e. <= ${Math.floor(maxBytes / 2 ** 30)}GB (Prometheus counts GB in powers of two): the WAL and compaction need the rest, or Prometheus stops when the volume fills`,
+      ),
+    );
+  }
+  // Recent EKS clusters (created on Kubernetes 1.30 or later) have no default StorageClass: a
+  // claim that names none stays Pending and Prometheus never starts.
+  if (config.clusterPlatform === "eks") {
+    for (const [key, st] of [["prometheus", prom.storage], ["alertmanager", mon.alertmanager.storage]] as const) {
+      if (!st.storageClass) {
+        out.push(problem(["monitoring", key, "storage", "storageClass"], st.storageClass, `is required on eks: EKS clusters have no default StorageClass, so the volume would stay Pending; name one, e.g. "gp3" (EBS CSI driver)`));
+      }
+    }
+  }
+  // Each Grafana replica keeps users, sessions and annotations in its own SQLite file: two
+  // replicas disagree and log users out as the load balancer switches. No shared database is
+  // configured, so Grafana runs as one replica.
+  if (mon.grafana.replicas > 1) {
+    out.push(problem(["monitoring", "grafana", "replicas"], mon.grafana.replicas, "must be 1: each Grafana replica keeps its own SQLite database (users, sessions, annotations) and no shared database is configured"));
   }
   const names = new Map<string, number>();
   const roles = new Map<number, string>();

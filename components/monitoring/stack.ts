@@ -7,7 +7,7 @@ import { MONITORING_RELEASE } from "./contract";
 import { buildDashboards, dashboardJson } from "./dashboards";
 import { appServiceMonitors, type MonitoringObject } from "./monitors";
 import { monitoringNetworkPolicies } from "./network-policies";
-import { CHART_NAME, CHART_REPOSITORY, DASHBOARD_FOLDER, DASHBOARD_LABEL, GRAFANA_ADMIN_KEYS, kubePrometheusStackValues } from "./values";
+import { CHART_NAME, CHART_REPOSITORY, DASHBOARD_FOLDER, DASHBOARD_LABEL, GRAFANA_ADMIN_KEYS, GRAFANA_SIDECAR_ROLE, grafanaSidecarRules, kubePrometheusStackValues } from "./values";
 
 /** Arguments of {@link MonitoringStack}. */
 export interface MonitoringStackArgs {
@@ -112,6 +112,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
         ),
     );
 
+    // Grafana's sidecars read ConfigMaps of this namespace, nothing else (values.ts binds the
+    // grafana subchart's service account to this Role instead of its own).
+    const grafanaRole = new k8s.rbac.v1.Role(
+      `${name}-grafana-sidecar-role`,
+      { metadata: { name: GRAFANA_SIDECAR_ROLE, namespace, labels }, rules: grafanaSidecarRules() },
+      { parent: this },
+    );
+
     this.chart = new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
@@ -123,7 +131,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
         values: kubePrometheusStackValues(config, { grafanaAdminSecret: this.grafanaAdminSecretName }),
       },
       // Policies first: under default-deny, pods started before them could not reach the API server.
-      { parent: this, dependsOn: [admin, ...policies] },
+      { parent: this, dependsOn: [admin, grafanaRole, ...policies] },
     );
 
     appServiceMonitors(config, labels).forEach((m) =>

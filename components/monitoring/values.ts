@@ -54,6 +54,55 @@ export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const
  */
 export const DASHBOARD_FOLDER = { annotation: "grafana_folder", name: "app-platform" } as const;
 
+/**
+ * The Role Grafana's service account is bound to (the grafana subchart's `rbac.useExistingRole`,
+ * created by the monitoring component): its dashboard and datasource sidecars read ConfigMaps
+ * of the monitoring namespace and nothing else. The subchart's own Role or ClusterRole would
+ * also grant get/list/watch on Secrets (every Secret of the cluster with its default
+ * `rbac.namespaced: false`), a credential store one Grafana compromise away.
+ */
+export const GRAFANA_SIDECAR_ROLE = `${MONITORING_RELEASE}-grafana-sidecar`;
+
+/** Rules of {@link GRAFANA_SIDECAR_ROLE}: ConfigMaps only, read-only. */
+export function grafanaSidecarRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+  return [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }];
+}
+
+/**
+ * kube-state-metrics collectors: the chart's default list (charts/kube-state-metrics/values.yaml
+ * `collectors`) without `secrets`, whose collector needs list/watch on every Secret of the
+ * cluster (a list returns their data). No alert or dashboard of ours reads kube_secret_*.
+ */
+export const KUBE_STATE_METRICS_COLLECTORS = [
+  "certificatesigningrequests",
+  "configmaps",
+  "cronjobs",
+  "daemonsets",
+  "deployments",
+  "endpoints",
+  "horizontalpodautoscalers",
+  "ingresses",
+  "jobs",
+  "leases",
+  "limitranges",
+  "mutatingwebhookconfigurations",
+  "namespaces",
+  "networkpolicies",
+  "nodes",
+  "persistentvolumeclaims",
+  "persistentvolumes",
+  "poddisruptionbudgets",
+  "pods",
+  "replicasets",
+  "replicationcontrollers",
+  "resourcequotas",
+  "services",
+  "statefulsets",
+  "storageclasses",
+  "validatingwebhookconfigurations",
+  "volumeattachments",
+] as const;
+
 /** Keys of the Grafana admin Secret, as the Grafana chart's `admin.existingSecret` expects them. */
 export const GRAFANA_ADMIN_KEYS = { user: "admin-user", password: "admin-password" } as const;
 
@@ -248,6 +297,7 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
     // Keys from prometheus-community/helm-charts charts/kube-state-metrics/values.yaml
     // (securityContext.enabled is dropped by the template before it becomes the pod's).
     "kube-state-metrics": {
+      collectors: [...KUBE_STATE_METRICS_COLLECTORS],
       resources: CHART_WORKLOAD_RESOURCES.kubeStateMetrics,
       securityContext: { enabled: true, ...restrictedPod(CHART_UIDS.nobody) },
       containerSecurityContext: RESTRICTED_CONTAINER,
@@ -370,7 +420,11 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
       // The chart's test Pod is a Helm test hook, which helm.v4.Chart never renders; off so
       // that `helm template` and the Chart agree.
       testFramework: { enabled: false },
-      ...(grafanaReplicas > 1 ? { podDisruptionBudget: { minAvailable: grafanaReplicas - 1 } } : {}),
+      // apiVersion pinned: the subchart picks policy/v1beta1 (removed in Kubernetes 1.25)
+      // whenever it is rendered without cluster capabilities, as in a preview without a cluster.
+      ...(grafanaReplicas > 1 ? { podDisruptionBudget: { apiVersion: "policy/v1", minAvailable: grafanaReplicas - 1 } } : {}),
+      // A Role in the release namespace, and ours (ConfigMaps only): see GRAFANA_SIDECAR_ROLE.
+      rbac: { create: true, namespaced: true, useExistingRole: GRAFANA_SIDECAR_ROLE },
       admin: { existingSecret: refs.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
       defaultDashboardsEnabled: true,
       defaultDashboardsTimezone: "utc",
@@ -379,6 +433,8 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
         securityContext: RESTRICTED_CONTAINER,
         dashboards: {
           enabled: true,
+          // Dashboards come in ConfigMaps only; the sidecar never lists Secrets (its Role has none).
+          resource: "configmap",
           label: DASHBOARD_LABEL.key,
           labelValue: DASHBOARD_LABEL.value,
           // Our dashboards ship in the monitoring namespace; watching only it needs no cluster-wide RBAC.
@@ -388,6 +444,8 @@ export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRe
         },
         datasources: {
           enabled: true,
+          // The chart's datasources are a ConfigMap; as for dashboards, no Secrets.
+          resource: "configmap",
           defaultDatasourceEnabled: true,
           isDefaultDatasource: true,
           name: "Prometheus",

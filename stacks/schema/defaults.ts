@@ -51,9 +51,11 @@ export const ENVIRONMENT_DEFAULTS = {
     idleReplicas: null, // production keeps the idle colour warm: it defaults to replicas.min
     scrapeInterval: "15s",
     evaluationInterval: "15s",
-    prometheus: { replicas: 2, retention: "15d", retentionSize: "90GB", storageSize: "100Gi" },
+    // 80GB (2^30 bytes each) is 80% of the 100Gi volume: the WAL and compaction need the rest.
+    prometheus: { replicas: 2, retention: "15d", retentionSize: "80GB", storageSize: "100Gi" },
     alertmanager: { replicas: 3, storageSize: "5Gi" },
-    grafana: { replicas: 2 },
+    // One replica: each would keep its own SQLite database (no shared database is configured).
+    grafana: { replicas: 1 },
     postgresMode: "external",
     redisMode: "external",
     backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *", scratchSize: "50Gi" },

@@ -55,7 +55,7 @@ describe("chart children under the production and staging configs", () => {
     }
     // The fields come from our values, not from the fixture: Grafana's sidecar sizing is the values builder's.
     const grafana = children[3].inputs as any;
-    expect(grafana.spec.replicas).toBe(2);
+    expect(grafana.spec.replicas).toBe(1);
     expect(grafana.spec.template.spec.containers.map((c: any) => c.name)).toEqual(["grafana-sc-dashboard", "grafana-sc-datasources", "grafana"]);
     expect(grafana.spec.template.spec.containers[0].resources).toEqual(CHART_WORKLOAD_RESOURCES.grafanaSidecar);
     expect(grafana.spec.template.spec.containers[2].livenessProbe).toEqual({ tcpSocket: { port: 3000 }, initialDelaySeconds: 60, timeoutSeconds: 30, failureThreshold: 10 });

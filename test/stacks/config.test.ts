@@ -514,7 +514,7 @@ const ruleCases = cases([
   {
     name: "single Prometheus and Alertmanager in production",
     values: edited("production", (v) => {
-      v.monitoring = { prometheus: { replicas: 1 }, alertmanager: { replicas: 1 } };
+      v.monitoring = { prometheus: { ...v.monitoring.prometheus, replicas: 1 }, alertmanager: { ...v.monitoring.alertmanager, replicas: 1 } };
     }),
     expected: [
       `${P}monitoring.prometheus.replicas (1) must be >= 2 in production so that alerting survives the loss of one Prometheus`,
@@ -587,7 +587,7 @@ describe("loadPlatformConfig", () => {
       delete v.backup.objectLock;
       v.redis = { mode: "in-cluster" };
       delete v.redisPassword;
-      v.monitoring = { prometheus: { replicas: 1 } };
+      v.monitoring = { ...v.monitoring, prometheus: { ...v.monitoring.prometheus, replicas: 1 } };
     });
     expect(problemsOf(values)).toEqual([
       `${P}services[0].replicas.min (1) must be >= 2 in production so that one pod can fail or be evicted without an outage`,

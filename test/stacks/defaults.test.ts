@@ -64,9 +64,11 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       idleReplicas: null,
       scrapeInterval: "15s",
       evaluationInterval: "15s",
-      prometheus: { replicas: 2, retention: "15d", retentionSize: "90GB", storageSize: "100Gi" },
+      // 80GB (2^30 bytes each) on 100Gi: 80%, within the 85% rule (hand-worked).
+      prometheus: { replicas: 2, retention: "15d", retentionSize: "80GB", storageSize: "100Gi" },
       alertmanager: { replicas: 3, storageSize: "5Gi" },
-      grafana: { replicas: 2 },
+      // One: each replica would keep its own SQLite database.
+      grafana: { replicas: 1 },
       postgresMode: "external",
       redisMode: "external",
       backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *", scratchSize: "50Gi" },
@@ -213,7 +215,7 @@ describe("resolvePlatform defaults", () => {
     const c = load(
       edited("production", (v) => {
         v.namespaces = { apps: "shop", quota: { cpu: "8", memory: "16Gi", pods: 50 } };
-        v.monitoring = { scrapeInterval: "10s", prometheus: { replicas: 3, retention: "30d" } };
+        v.monitoring = { ...v.monitoring, scrapeInterval: "10s", prometheus: { ...v.monitoring.prometheus, replicas: 3, retention: "30d" } };
         v.backup.retentionDays = 120;
       }),
     );

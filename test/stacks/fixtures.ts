@@ -28,6 +28,11 @@ export function baseValues(env: Environment): StackValues {
     alerting: { receivers: env === "production" ? { pagerduty: {}, slack: { channel: "#alerts" } } : { slack: { channel: "#alerts" } } },
     postgres: { mode: "external", host: "db.example.com" },
     redis: { mode: "external", host: "cache.example.com" },
+    // EKS has no default StorageClass: the monitoring volumes must name one (stacks/rules.ts).
+    monitoring: {
+      prometheus: { storage: { size: env === "production" ? "100Gi" : "50Gi", storageClass: "gp3" } },
+      alertmanager: { storage: { size: env === "production" ? "5Gi" : "2Gi", storageClass: "gp3" } },
+    },
     aws: { region: "eu-west-1", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE" },
     slackWebhookUrl: "https://hooks.slack.example/T000/B000/XXXX",
     postgresPassword: "pg-password",

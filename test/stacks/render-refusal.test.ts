@@ -29,7 +29,7 @@ describe("a render of an invalid stack", () => {
       v.enviroment = "production";
       delete v.environment;
       v.services[0].replicas.min = "two";
-      v.monitoring = { prometheus: { retention: "15 days" } };
+      v.monitoring = { ...v.monitoring, prometheus: { ...v.monitoring.prometheus, retention: "15 days" } };
     });
     const r = await refused("prod-bad", values, ["pagerdutyRoutingKey"]);
     expectCleanRefusal(r, [

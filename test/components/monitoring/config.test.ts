@@ -3,7 +3,10 @@ import { prometheusBytesValue } from "../../../stacks/schema/monitoring";
 import { edited, problemsOf } from "../../stacks/fixtures";
 
 const P = "app-platform:";
-const mon = (env: "dev" | "production", monitoring: unknown) => problemsOf(edited(env, (v) => (v.monitoring = monitoring)));
+/** Deep merge of plain objects (arrays and scalars replace): an edit keeps the base stack's other monitoring keys. */
+const merge = (a: any, b: any): any =>
+  a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b) ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]])) : b;
+const mon = (env: "dev" | "production", monitoring: unknown) => problemsOf(edited(env, (v) => (v.monitoring = merge(v.monitoring ?? {}, monitoring))));
 
 describe("monitoring config rules", () => {
   it("the base stacks have no monitoring problem", () => {
@@ -13,9 +16,9 @@ describe("monitoring config rules", () => {
   it("retentionSize is a Prometheus size, not a Kubernetes quantity", () => {
     expect(mon("dev", { prometheus: { retentionSize: "4Gi" } })).toEqual([`${P}monitoring.prometheus.retentionSize ("4Gi") must be a Prometheus byte size such as "40GB" or "512MB"`]);
   });
-  it("retentionSize must leave a tenth of the volume free", () => {
+  it("retentionSize must leave 15% of the volume free (GB are 2^30 bytes: 5GB is 100% of 5Gi, 4GB 80%)", () => {
     expect(mon("dev", { prometheus: { retentionSize: "5GB", storage: { size: "5Gi" } } })).toEqual([
-      `${P}monitoring.prometheus.retentionSize ("5GB") must be at most 90% of monitoring.prometheus.storage.size (5Gi): the WAL and compaction need the rest, or Prometheus stops when the volume fills`,
+      `${P}monitoring.prometheus.retentionSize ("5GB") must be at most 85% of monitoring.prometheus.storage.size (5Gi), i.e. <= 4GB (Prometheus counts GB in powers of two): the WAL and compaction need the rest, or Prometheus stops when the volume fills`,
     ]);
     expect(mon("dev", { prometheus: { retentionSize: "4GB", storage: { size: "5Gi" } } })).toEqual([]);
   });

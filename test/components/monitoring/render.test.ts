@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildDashboards, dashboardJson } from "../../../components/monitoring/dashboards";
 import { blackboxConfigYaml } from "../../../components/exporters/blackbox";
 import { checkBlackboxConfig } from "../../../tools/check/blackbox";
+import { CrdValidator, crdSchemas } from "../../../tools/check/crd-schemas";
 import { loadCrdModels, validateObject } from "../../../tools/check/kubernetes-schema";
 import { monitorTargets } from "../../../tools/check/monitors";
 import { PROGRAMS, requireProgram, tempDir } from "../../../tools/harness/processes";
@@ -54,7 +55,8 @@ for (const stack of STACKS) {
 
     it("every monitoring.coreos.com object waits for the chart (CRDs first)", () => {
       const chart = ofType(get().result.resources, "kubernetes:helm.sh/v4:Chart")[0];
-      const crs = get().result.resources.filter((r) => r.type.startsWith("kubernetes:monitoring.coreos.com/"));
+      // Ours; the chart's own (its Prometheus, rules, monitors) wait for their CRDs inside the Chart.
+      const crs = get().result.resources.filter((r) => r.type.startsWith("kubernetes:monitoring.coreos.com/") && !r.chartChild);
       expect(crs.length).toBeGreaterThan(0);
       for (const r of crs) expect(r.dependsOn, r.name).toContain(chart.urn);
     });
@@ -73,10 +75,13 @@ for (const stack of STACKS) {
       }
     });
 
-    it("monitoring objects and exporters validate against the Kubernetes and prometheus-operator schemas", () => {
+    it("monitoring objects and exporters validate against the Kubernetes schemas and the chart's CRDs", () => {
       const mine = objects(get().result.resources).filter(({ r }) => /::(monitoring|exporters)-/.test(r.urn) || r.type.startsWith("kubernetes:monitoring.coreos.com/"));
       expect(mine.length).toBeGreaterThan(15);
-      for (const { r, o } of mine) expect(validateObject(o), r.urn).toEqual([]);
+      // Custom resources against the CRDs the chart ships (as the API server would), the rest against Kubernetes 1.33.
+      const crds = new CrdValidator(crdSchemas(get().result.resources));
+      expect(crds.kinds).toContain("monitoring.coreos.com/v1/ServiceMonitor");
+      for (const { r, o } of mine) expect(crds.validate(o) ?? validateObject(o), r.urn).toEqual([]);
     });
 
     it("the Grafana password is generated, kept in a Secret, and appears in no output", () => {
@@ -99,7 +104,8 @@ for (const stack of STACKS) {
 
     it("dashboards ship as sidecar ConfigMaps and render to grafana/dashboards/*.json as built", () => {
       const { result, files } = get();
-      const cms = objects(result.resources).filter(({ o }) => o.kind === "ConfigMap" && o.metadata.labels?.grafana_dashboard === "1");
+      // Ours (the chart ships its own Kubernetes dashboards with the same label).
+      const cms = objects(result.resources).filter(({ r, o }) => !r.chartChild && o.kind === "ConfigMap" && o.metadata.labels?.grafana_dashboard === "1");
       const built = buildDashboards(stackConfig(stack));
       expect(cms.map(({ o }) => o.metadata.name)).toEqual(built.map((d) => `dashboard-${d.slug}`));
       for (const d of built) {

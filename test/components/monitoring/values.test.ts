@@ -6,6 +6,7 @@ import {
   CHART_UIDS,
   CHART_WORKLOAD_RESOURCES,
   GRAFANA_SELECTOR,
+  KUBE_STATE_METRICS_COLLECTORS,
   RESTRICTED_CONTAINER,
   PROMETHEUS_RESOURCES,
   antiAffinity,
@@ -17,13 +18,18 @@ import { edited, load } from "../../stacks/fixtures";
 import { stackConfig, walk } from "./fixtures";
 
 const refs = { grafanaAdminSecret: "grafana-admin" };
+/**
+ * A resolved config with more Grafana replicas than config rules allow today (no shared
+ * database): the values builder is pure and still shapes HA for when one is configured.
+ */
+const withGrafanaReplicas = (c: ReturnType<typeof stackConfig>, replicas: number) => ({ ...c, monitoring: { ...c.monitoring, grafana: { ...c.monitoring.grafana, replicas } } }) as ReturnType<typeof stackConfig>;
 const valuesOf = (stack: "dev" | "staging" | "production") => kubePrometheusStackValues(stackConfig(stack), refs) as any;
 
 describe("kube-prometheus-stack values per stack", () => {
   const expected = {
     dev: { prom: 1, am: 1, grafana: 1, promPdb: { enabled: false }, amPdb: { enabled: false }, promAff: "", amAff: "", promSize: "5Gi", amSize: "1Gi", retention: "2d", retentionSize: "4GB", scrape: "30s" },
     staging: { prom: 1, am: 2, grafana: 1, promPdb: { enabled: false }, amPdb: { enabled: true, minAvailable: 1 }, promAff: "", amAff: "soft", promSize: "50Gi", amSize: "2Gi", retention: "7d", retentionSize: "40GB", scrape: "30s" },
-    production: { prom: 2, am: 3, grafana: 2, promPdb: { enabled: true, minAvailable: 1 }, amPdb: { enabled: true, minAvailable: 2 }, promAff: "hard", amAff: "hard", promSize: "100Gi", amSize: "5Gi", retention: "15d", retentionSize: "90GB", scrape: "15s" },
+    production: { prom: 2, am: 3, grafana: 1, promPdb: { enabled: true, minAvailable: 1 }, amPdb: { enabled: true, minAvailable: 2 }, promAff: "hard", amAff: "hard", promSize: "100Gi", amSize: "5Gi", retention: "15d", retentionSize: "80GB", scrape: "15s" },
   } as const;
 
   for (const [stack, e] of Object.entries(expected) as [keyof typeof expected, (typeof expected)[keyof typeof expected]][]) {
@@ -39,8 +45,10 @@ describe("kube-prometheus-stack values per stack", () => {
       expect(ps.podAntiAffinity).toBe(e.promAff);
       expect(as.podAntiAffinity).toBe(e.amAff);
       expect(ps.podAntiAffinityTopologyKey).toBe("kubernetes.io/hostname");
-      expect(ps.storageSpec).toEqual({ volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: e.promSize } } } } });
-      expect(as.storage).toEqual({ volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: e.amSize } } } } });
+      // The EKS stacks name their StorageClass (EKS has none by default); kind has one.
+      const cls = stack === "dev" ? {} : { storageClassName: "gp3" };
+      expect(ps.storageSpec).toEqual({ volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], ...cls, resources: { requests: { storage: e.promSize } } } } });
+      expect(as.storage).toEqual({ volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], ...cls, resources: { requests: { storage: e.amSize } } } } });
       expect(ps.retention).toBe(e.retention);
       expect(ps.retentionSize).toBe(e.retentionSize);
       expect(ps.scrapeInterval).toBe(e.scrape);
@@ -51,8 +59,9 @@ describe("kube-prometheus-stack values per stack", () => {
     });
   }
 
-  it("production's Grafana has a PDB, dev's none", () => {
-    expect(valuesOf("production").grafana.podDisruptionBudget).toEqual({ minAvailable: 1 });
+  it("Grafana has a policy/v1 PDB with two replicas, none with one", () => {
+    expect((kubePrometheusStackValues(withGrafanaReplicas(stackConfig("production"), 2), refs) as any).grafana.podDisruptionBudget).toEqual({ apiVersion: "policy/v1", minAvailable: 1 });
+    expect(valuesOf("production").grafana.podDisruptionBudget).toBeUndefined();
     expect(valuesOf("dev").grafana.podDisruptionBudget).toBeUndefined();
   });
 
@@ -112,7 +121,13 @@ describe("default rule groups and targets the platform cannot serve are off", ()
   const targets = ["kubeEtcd", "kubeControllerManager", "kubeScheduler", "kubeProxy"];
   for (const platform of ["eks", "gke", "aks", "kind"] as const) {
     it(`${platform}: control plane and kube-proxy off`, () => {
-      const c = load(edited("dev", (v) => (v.clusterPlatform = platform)));
+      const c = load(
+        edited("dev", (v) => {
+          v.clusterPlatform = platform;
+          // EKS has no default StorageClass: the volumes must name one.
+          if (platform === "eks") v.monitoring = { prometheus: { storage: { size: "5Gi", storageClass: "gp3" } }, alertmanager: { storage: { size: "1Gi", storageClass: "gp3" } } };
+        }),
+      );
       const v = kubePrometheusStackValues(c, refs) as any;
       expect(v.defaultRules.create).toBe(true);
       expect(v.defaultRules.rules).toEqual({ general: false, ...Object.fromEntries(controlPlaneGroups.map((g) => [g, false])) });
@@ -148,7 +163,9 @@ describe("remote write", () => {
     const c = load(
       edited("production", (v) => {
         v.monitoring = {
+          ...v.monitoring,
           prometheus: {
+            ...v.monitoring.prometheus,
             remoteWrite: [
               { name: "thanos", url: "https://thanos-receive.example.com/api/v1/receive" },
               { name: "mimir", url: "https://mimir.example.com/api/v1/push", tenant: "team-a" },
@@ -201,6 +218,7 @@ describe("credentials never go into values", () => {
   it("the dashboard sidecar watches grafana_dashboard=1 in the monitoring namespace", () => {
     expect(valuesOf("dev").grafana.sidecar.dashboards).toEqual({
       enabled: true,
+      resource: "configmap",
       label: "grafana_dashboard",
       labelValue: "1",
       searchNamespace: "monitoring",
@@ -219,8 +237,8 @@ describe("credentials never go into values", () => {
     expect(v.grafana["grafana.ini"].server).toEqual({ root_url: "https://grafana.example.com" });
   });
   it("two Grafana replicas behind the ingress keep a browser on one replica", () => {
-    const c = load(edited("production", (v) => (v.monitoring = { grafana: { host: "grafana.example.com" } })));
-    const v = kubePrometheusStackValues(c, refs) as any;
+    const c = load(edited("production", (v) => (v.monitoring = { ...v.monitoring, grafana: { host: "grafana.example.com" } })));
+    const v = kubePrometheusStackValues(withGrafanaReplicas(c, 2), refs) as any;
     expect(v.grafana.replicas).toBe(2);
     expect(v.grafana.ingress.annotations).toEqual({ "nginx.ingress.kubernetes.io/affinity": "cookie" });
   });
@@ -258,6 +276,7 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
     const v = valuesOf(stack);
     expect(v.prometheusOperator).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.operator, securityContext: podOf(65534), containerSecurityContext: restricted, automountServiceAccountToken: true });
     expect(v["kube-state-metrics"]).toEqual({
+      collectors: [...KUBE_STATE_METRICS_COLLECTORS],
       resources: CHART_WORKLOAD_RESOURCES.kubeStateMetrics,
       securityContext: { enabled: true, ...podOf(65534) },
       containerSecurityContext: restricted,
@@ -306,12 +325,12 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
 
   it("Grafana: spread over nodes with more than one replica (hard in production), not with one", () => {
     expect(valuesOf("dev").grafana.topologySpreadConstraints).toBeUndefined();
-    expect(valuesOf("production").grafana.topologySpreadConstraints).toEqual([
+    expect(valuesOf("production").grafana.topologySpreadConstraints).toBeUndefined();
+    expect((kubePrometheusStackValues(withGrafanaReplicas(stackConfig("production"), 2), refs) as any).grafana.topologySpreadConstraints).toEqual([
       { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: GRAFANA_SELECTOR } },
     ]);
     expect(GRAFANA_SELECTOR).toEqual({ "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": MONITORING_RELEASE });
-    const c = load(edited("staging", (v) => (v.monitoring = { grafana: { replicas: 2 } })));
-    const v = kubePrometheusStackValues(c, refs) as any;
+    const v = kubePrometheusStackValues(withGrafanaReplicas(stackConfig("staging"), 2), refs) as any;
     expect(v.grafana.topologySpreadConstraints[0].whenUnsatisfiable).toBe("ScheduleAnyway");
   });
 });
