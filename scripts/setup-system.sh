@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian programs the integration tests run for real (promtool, amtool,
-# Prometheus, Alertmanager, exporters, Postgres, Redis, graphviz), and unzip for
+# Prometheus, Alertmanager, exporters, Postgres, Redis, graphviz), GNU time for the bench
+# (wall clock, CPU and peak memory of a command), and unzip for
 # scripts/install-helm.sh. Their services are
 # kept from auto-starting: tests start their own copies on loopback ports.
 set -euo pipefail
@@ -10,7 +11,7 @@ PACKAGES=(
   prometheus-node-exporter prometheus-blackbox-exporter
   prometheus-postgres-exporter prometheus-redis-exporter
   postgresql redis-server graphviz
-  awscli zstd unzip
+  awscli zstd unzip time
   haproxy
 )
 

@@ -17,4 +17,6 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { name: "policy", run: async () => (await import("./policy")).run() },
   { name: "diff", run: async () => (await import("./diff")).run() },
   { name: "delivery", run: async () => (await import("./delivery")).run() },
+  { name: "commands", run: async () => (await import("./commands")).run() },
+  { name: "scale", run: async () => (await import("./scale")).run() },
 ];

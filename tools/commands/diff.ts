@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/paths";
 import { CommandError, parseArgs } from "./shared";
 import { containsSecret, diffResources, propertyChanges } from "../delivery/diff";
 import { DEFAULT_MAX_CHARS, formatDiff, hasChanges, type DiffReport } from "../delivery/markdown";

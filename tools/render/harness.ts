@@ -7,6 +7,7 @@ import { MockMonitor, type MockResourceArgs, type Mocks } from "@pulumi/pulumi/r
 import { serializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
+import { REPO_ROOT } from "./paths";
 import { readStackConfig, type StackConfig } from "./stack-files";
 import { CHART_TYPE, renderChart, type ChartExpansion, type ChartRender } from "./chart";
 import type { RenderedResource } from "./rendered-resource";
@@ -181,8 +182,7 @@ export interface RenderOptions {
   readonly chartDir?: string;
 }
 
-/** The repository root (the folder with Pulumi.yaml). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT } from "./paths";
 
 /**
  * Runs a stack's real program under Pulumi's mock runtime and records every registration.

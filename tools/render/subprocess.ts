@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT, type RenderResult } from "./harness";
+import type { RenderResult } from "./harness";
+import { REPO_ROOT } from "./paths";
 import { tempDir } from "../programs";
 
 /** The outcome of a render in a child process. */

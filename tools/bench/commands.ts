@@ -1,0 +1,66 @@
+// Bench section "commands": the commands README tells users to type, each in fresh processes
+// (median of 5 for renders, 3 for diffs), beside the floor a render cannot go below (a bare
+// `node` that only loads the provider SDKs the stack uses) measured in the same run, and the
+// targets of issue #18.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "../harness/processes";
+import { CHART_DIR_ENV, sharedChartDir } from "../render/chart";
+import { REPO_ROOT } from "../render/paths";
+import { lines, loadLine, median, series } from "./timed";
+
+const STACKS = ["dev", "staging", "production"] as const;
+const RENDER_RUNS = 5;
+const DIFF_RUNS = 3;
+/** The target of `render production` in a fresh process, and what `npx` may add (issue #18). */
+const RENDER_TARGET_MS = 1000;
+const NPX_EXTRA_MS = 300;
+const DIFF_TARGET_MS = 2000;
+
+/** The provider SDK packages a render used, from its resource types (`aws:...` -> @pulumi/aws). */
+export function providerPackages(resourcesJson: string): string[] {
+  const types = (JSON.parse(resourcesJson) as { resources: { type: string }[] }).resources.map((r) => r.type.split(":")[0]);
+  const sdks = new Set(["@pulumi/pulumi"]);
+  for (const t of types) if (t !== "pulumi" && /^[a-z0-9-]+$/.test(t)) sdks.add(`@pulumi/${t}`);
+  return [...sdks].sort();
+}
+
+/** Runs the section; lines `name: value unit`. */
+export async function run(): Promise<string[]> {
+  const out: string[] = [];
+  // The pinned chart, where tests and CI find it, unless the caller named a chart folder.
+  process.env[CHART_DIR_ENV] ??= sharedChartDir(REPO_ROOT);
+  const bin = path.join("tools", "bin", "platform.js");
+  const scratch = tempDir("bench-commands");
+  try {
+    for (const stack of STACKS) {
+      const dir = path.join(scratch, stack);
+      // As README writes it, with --out so that the bench does not touch out/.
+      const render = await series(RENDER_RUNS, process.execPath, [bin, "render", stack, "--out", dir], REPO_ROOT);
+      const sdks = providerPackages(fs.readFileSync(path.join(dir, "resources.json"), "utf8"));
+      const floor = await series(RENDER_RUNS, process.execPath, ["-e", sdks.map((p) => `require(${JSON.stringify(p)})`).join(";")], REPO_ROOT);
+      out.push(
+        ...lines(`commands.render.${stack}`, render, stack === "production" ? RENDER_TARGET_MS : undefined),
+        `commands.render.${stack}.floor.median: ${Math.round(median(floor.map((r) => r.wallMs)))} ms (bare node loading ${sdks.join(", ")})`,
+        `commands.render.${stack}.above-floor: ${Math.round(median(render.map((r) => r.wallMs)) - median(floor.map((r) => r.wallMs)))} ms`,
+        `commands.render.${stack}.loads-aws: ${sdks.includes("@pulumi/aws") ? "yes" : "no"} (stack uses AWS: ${sdks.includes("@pulumi/aws") ? "yes" : "no"})`,
+      );
+    }
+    // `npx platform ...` (DESIGN.md's contract) starts npm first; measured as written.
+    const direct = await series(RENDER_RUNS, process.execPath, [bin, "render", "production", "--out", path.join(scratch, "direct")], REPO_ROOT);
+    const npx = await series(RENDER_RUNS, "npx", ["platform", "render", "production", "--out", path.join(scratch, "npx")], REPO_ROOT);
+    const extra = median(npx.map((r) => r.wallMs)) - median(direct.map((r) => r.wallMs));
+    out.push(
+      ...lines("commands.npx-render.production", npx),
+      `commands.npx-render.production.extra: ${Math.round(extra)} ms over node ${bin} (target < ${NPX_EXTRA_MS} ms: ${extra < NPX_EXTRA_MS ? "met" : "missed"})`,
+    );
+    for (const stack of STACKS) {
+      const diff = await series(DIFF_RUNS, process.execPath, [bin, "diff", stack, "--base", "HEAD"], REPO_ROOT, [0, 1]);
+      out.push(...lines(`commands.diff.${stack}`, diff, stack === "production" ? DIFF_TARGET_MS : undefined));
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  out.push(loadLine("commands"));
+  return out;
+}
