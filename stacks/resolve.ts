@@ -2,61 +2,11 @@ import { SECRET_KEYS, type ConfigInput, type SecretKey } from "./schema/stack-co
 import type { Environment } from "./schema/common";
 import type { EnvironmentDefaults } from "./schema/defaults";
 import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds, type AlertThresholds } from "./schema/alerting";
-import type { Color, ServiceConfigInput } from "./schema/services";
-import { resolveDelivery, type DeliveryConfig } from "./schema/delivery";
+import type { ServiceConfigInput } from "./schema/services";
+import { resolveDelivery } from "./schema/delivery";
+import type { ResolvedProbe, ScalingRules, ServiceConfig } from "../components/app/service-spec";
 
-/** HPA scaling rules for one direction. */
-export interface ScalingRules {
-  readonly stabilizationWindowSeconds: number;
-  readonly selectPolicy?: "Max" | "Min" | "Disabled";
-  readonly policies: readonly { readonly type: "Pods" | "Percent"; readonly value: number; readonly periodSeconds: number }[];
-}
-
-/** A probe with every field decided. */
-export interface ResolvedProbe {
-  readonly path: string;
-  readonly port: number;
-  readonly periodSeconds: number;
-  readonly failureThreshold: number;
-}
-
-/** One service with every default applied (its strategy, migration and smoke test: {@link DeliveryConfig}). */
-export interface ServiceConfig extends DeliveryConfig {
-  readonly name: string;
-  readonly activeColor: Color;
-  /** Image reference per colour; the `build.color` has none (its image comes from the build). */
-  readonly image: Readonly<Partial<Record<Color, string>>>;
-  readonly build?: { readonly context: string; readonly dockerfile: string; readonly color: Color; readonly tag: string };
-  readonly port: number;
-  readonly metricsPort: number;
-  readonly metricsPath: string;
-  readonly replicas: { readonly min: number; readonly max: number };
-  readonly idleReplicas: number;
-  readonly resources: {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu?: string; readonly memory: string };
-  };
-  readonly autoscaling: {
-    readonly cpuUtilization: number;
-    readonly memoryUtilization?: number;
-    readonly metric?: { readonly type: "Pods" | "External"; readonly name: string; readonly averageValue: string };
-    readonly scaleUp: ScalingRules;
-    readonly scaleDown: ScalingRules;
-  };
-  readonly probes: { readonly startup: ResolvedProbe; readonly readiness: ResolvedProbe; readonly liveness: ResolvedProbe };
-  readonly slo: {
-    readonly availability: number;
-    readonly latency: { readonly thresholdSeconds: number; readonly objective: number };
-  };
-  readonly ingress?: { readonly className?: string; readonly host: string; readonly previewHost?: string; readonly tlsSecretName?: string };
-  readonly settings: Readonly<Record<string, string>>;
-  readonly secretSettings: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
-  readonly egress: readonly { readonly namespace?: string; readonly cidr?: string; readonly ports: readonly number[] }[];
-  readonly promotion: { readonly prescale: boolean; readonly prescaleReplicas: number; readonly scaleDownDelaySeconds: number; readonly canaryWeight: number; readonly migrate: boolean };
-  readonly shutdown: { readonly preStopSeconds: number; readonly terminationGracePeriodSeconds: number };
-  readonly runAsUser: number;
-  readonly automountServiceAccountToken: boolean;
-}
+export type { ResolvedProbe, ScalingRules, ServiceConfig } from "../components/app/service-spec";
 
 /** Where a datastore lives and how to reach it. */
 export interface EndpointConfig {

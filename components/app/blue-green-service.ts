@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceConfig } from "../../stacks/resolve";
+import type { ServiceConfig } from "./service-spec";
 import type { Environment } from "../../lib/environment";
 import { COLORS, otherColor, type Color } from "../../lib/colors";
 import { colorLabels, roleLabels, roleServiceName, serviceLabels, type ServiceRole } from "./labels";

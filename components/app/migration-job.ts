@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceConfig } from "../../stacks/resolve";
+import type { ServiceConfig } from "./service-spec";
 import type { Environment } from "../../lib/environment";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { standardLabels } from "../foundation/labels";

@@ -1,4 +1,4 @@
-import type { ServiceConfig } from "../../stacks/resolve";
+import type { ServiceConfig } from "./service-spec";
 import { otherColor } from "../../lib/colors";
 import { APP_LABELS, METRICS_PORT_NAME } from "../monitoring/contract";
 import { colorSelector, roleServiceName, type ServiceRole } from "./labels";

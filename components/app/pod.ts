@@ -1,4 +1,4 @@
-import type { ResolvedProbe, ServiceConfig } from "../../stacks/resolve";
+import type { ResolvedProbe, ServiceConfig } from "./service-spec";
 import type { Environment } from "../../lib/environment";
 import type { Color } from "../../lib/colors";
 import { METRICS_PORT_NAME } from "../monitoring/contract";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ServiceConfig } from "../../stacks/resolve";
+import type { ServiceConfig } from "./service-spec";
 
 /** Pod-template annotation whose value changes with the settings, so that a change rolls the pods. */
 export const SETTINGS_CHECKSUM_ANNOTATION = "app-platform/settings-checksum";

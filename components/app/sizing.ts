@@ -1,4 +1,4 @@
-import type { ScalingRules, ServiceConfig } from "../../stacks/resolve";
+import type { ScalingRules, ServiceConfig } from "./service-spec";
 import type { Color } from "../../lib/colors";
 import { otherColor } from "../../lib/colors";
 import { colorSelector, roleOf, type ServiceRole } from "./labels";

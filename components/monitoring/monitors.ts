@@ -1,5 +1,5 @@
 import type { PlatformConfig } from "../../stacks/config";
-import type { ServiceConfig } from "../../stacks/resolve";
+import type { ServiceConfig } from "../app/service-spec";
 import { APP_LABELS, METRICS_PORT_NAME, MONITORING_LABEL } from "./contract";
 
 /** A prometheus-operator object as plain data (apiVersion monitoring.coreos.com/v1). */

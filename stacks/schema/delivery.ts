@@ -1,15 +1,9 @@
 import { z } from "zod";
 import { dnsLabel, promDuration, type Environment } from "./common";
 
-/** How a release moves traffic to the new colour. */
-export const STRATEGIES = ["blueGreen", "canary"] as const;
-/** One of {@link STRATEGIES}. */
-export type Strategy = (typeof STRATEGIES)[number];
+import { ROUTER_KINDS, STRATEGIES, type DeliveryConfig } from "../../components/app/service-spec";
 
-/** What sets the traffic weights in the cluster. */
-export const ROUTER_KINDS = ["gatewayApi", "ingressNginx"] as const;
-/** One of {@link ROUTER_KINDS}. */
-export type RouterKind = (typeof ROUTER_KINDS)[number];
+export { ROUTER_KINDS, STRATEGIES, type DeliveryConfig, type MigrationConfig, type RouterKind, type SmokeTestConfig, type Strategy, type StrategyConfig } from "../../components/app/service-spec";
 
 /** Canary steps used when a canary strategy names none: percent of traffic on the new colour. */
 export const DEFAULT_CANARY_STEPS: readonly number[] = [10, 50, 100];
@@ -92,47 +86,6 @@ export const smokeTestSchema = z.strictObject({
   /** Seconds each request may take. @default 10 */
   timeoutSeconds: z.int32().min(1).max(300).optional(),
 });
-
-/** Resolved `strategy` of a service. */
-export interface StrategyConfig {
-  readonly type: Strategy;
-  readonly steps: readonly number[];
-  readonly dwellSeconds: number;
-  readonly analysis: {
-    readonly maxErrorRatio?: number;
-    readonly maxLatencySeconds?: number;
-    readonly latencyQuantile?: number;
-    readonly minRequests?: number;
-    readonly window?: string;
-  };
-  readonly router?: {
-    readonly kind: RouterKind;
-    readonly gateway?: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
-    readonly hostnames?: readonly string[];
-  };
-}
-
-/** Resolved `migration` of a service. */
-export interface MigrationConfig {
-  readonly name: string;
-  readonly image?: string;
-  readonly command: readonly string[];
-  readonly timeoutSeconds: number;
-}
-
-/** Resolved `smokeTest` of a service. */
-export interface SmokeTestConfig {
-  readonly baseUrl?: string;
-  readonly requests: readonly { readonly path: string; readonly status: number }[];
-  readonly timeoutSeconds: number;
-}
-
-/** The delivery part of a service with every default applied. */
-export interface DeliveryConfig {
-  readonly strategy: StrategyConfig;
-  readonly migration?: MigrationConfig;
-  readonly smokeTest?: SmokeTestConfig;
-}
 
 /** Default seconds per canary step: short where nobody waits, longer where real users are. */
 export function defaultDwellSeconds(env: Environment): number {

@@ -1,6 +1,6 @@
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { PlatformConfig } from "../../../stacks/config";
-import type { ServiceConfig } from "../../../stacks/resolve";
+import type { ServiceConfig } from "../../app/service-spec";
 import { APP_METRICS } from "../contract";
 import { BUDGET_WINDOW_RATIO, budgetWindow } from "../rules/slo";
 import { note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";

@@ -1,4 +1,5 @@
-import type { PlatformConfig, ServiceConfig } from "../../../stacks/resolve";
+import type { PlatformConfig } from "../../../stacks/resolve";
+import type { ServiceConfig } from "../../app/service-spec";
 import { durationSeconds } from "../../../lib/duration";
 import { APP_METRICS } from "../contract";
 import { appSelector, requestSeries } from "./services";

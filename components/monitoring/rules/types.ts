@@ -1,5 +1,6 @@
-import type { PlatformConfig, ServiceConfig } from "../../../stacks/resolve";
-import type { AlertThresholds, ThresholdName } from "../../../stacks/schema/alerting";
+import type { PlatformConfig } from "../../../stacks/resolve";
+import type { ServiceConfig } from "../../app/service-spec";
+import type { AlertThresholds, ThresholdName } from "./thresholds";
 import { durationSeconds, scaleDuration, scaleSeconds } from "../../../lib/duration";
 
 /** Severity of an alert; decides its route (critical pages, warning goes to chat, info nowhere). */
