@@ -16,6 +16,7 @@ export const BENCH_SECTIONS: BenchSection[] = [
   { name: "alert-latency", run: async () => (await import("./alert-latency")).run() },
   { name: "policy", run: async () => (await import("./policy")).run() },
   { name: "diff", run: async () => (await import("./diff")).run() },
+  { name: "cli", run: async () => (await import("./cli")).run() },
   { name: "delivery", run: async () => (await import("./delivery")).run() },
   { name: "commands", run: async () => (await import("./commands")).run() },
   { name: "scale", run: async () => (await import("./scale")).run() },
