@@ -7,7 +7,7 @@ import { checkPlatform } from "./rules";
 import { escapeNonAscii, nonAsciiNote } from "./validate/text";
 import { PROJECT, didYouMean, formatPath, formatValue, problem, type ConfigProblem } from "./validate/problem";
 import { unknownConfigKeys } from "./validate/config-keys";
-import { checkInputs } from "./validate";
+import { checkInputs, type InputCheckContext } from "./validate";
 
 export { PROJECT, didYouMean, editDistance, formatPath, formatValue, problem, type ConfigProblem } from "./validate/problem";
 
@@ -188,6 +188,7 @@ export function loadPlatformConfig(
   raw: Readonly<Record<string, string>>,
   secretKeys: ReadonlySet<string>,
   stack?: string,
+  opts: { /** Folder holding `policy/config/<stack>.json`; @default the working directory. */ readonly rootDir?: string } = {},
 ): PlatformConfig {
   const input = decodeRawConfig(raw);
   const problems: ConfigProblem[] = [];
@@ -210,19 +211,19 @@ export function loadPlatformConfig(
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) if (!underSecure(issue.path)) problems.push(...issueToProblems(issue, input));
-    problems.push(...rulesDespiteSchemaProblems(input, problems, stack));
+    problems.push(...rulesDespiteSchemaProblems(input, problems, { stack, rootDir: opts.rootDir }));
     throw new ConfigError(dedupe(problems), stack);
   }
 
   const resolved = resolvePlatform(parsed.data, ENVIRONMENT_DEFAULTS[parsed.data.environment as Environment]);
-  problems.push(...allRules(resolved, parsed.data, stack));
+  problems.push(...allRules(resolved, parsed.data, { stack, rootDir: opts.rootDir }));
   if (problems.length > 0) throw new ConfigError(dedupe(problems), stack);
   return resolved;
 }
 
 /** The rules that run on a config the schema accepted: cross-field, per-environment and input checks. */
-function allRules(resolved: PlatformConfig, input: ConfigInput, stack: string | undefined): ConfigProblem[] {
-  return [...checkPlatform(resolved, input), ...checkInputs(resolved, { stack })];
+function allRules(resolved: PlatformConfig, input: ConfigInput, ctx: InputCheckContext): ConfigProblem[] {
+  return [...checkPlatform(resolved, input), ...checkInputs(resolved, ctx)];
 }
 
 /**
@@ -287,10 +288,10 @@ const SERVICE_STAND_INS: Readonly<Record<string, (index: number) => unknown>> = 
 function rulesDespiteSchemaProblems(
   input: Record<string, unknown>,
   reported: readonly ConfigProblem[],
-  stack: string | undefined,
+  ctx: InputCheckContext,
 ): ConfigProblem[] {
   if (!(ENVIRONMENTS as readonly unknown[]).includes(input.environment)) {
-    const perEnvironment = ENVIRONMENTS.map((environment) => rulesDespiteSchemaProblems({ ...input, environment }, reported, stack));
+    const perEnvironment = ENVIRONMENTS.map((environment) => rulesDespiteSchemaProblems({ ...input, environment }, reported, ctx));
     return perEnvironment[0].filter((p) => perEnvironment.every((list) => list.some((q) => q.message === p.message)));
   }
   const candidate = structuredClone(input);
@@ -313,7 +314,7 @@ function rulesDespiteSchemaProblems(
         if (!fields) return p.message.includes("invalid-service-") || p.message.includes("stand-in.invalid");
         return [...fields].some((f) => new RegExp(`\\b${f}\\b`).test(p.message.slice(PROJECT.length + 1))) || p.message.includes("stand-in.invalid");
       };
-      return allRules(resolved, parsed.data, stack)
+      return allRules(resolved, parsed.data, ctx)
         .map((p) => ({ path: renumber(p.path), message: renumber(p.message) }))
         .filter((p) => !seen.some((s) => overlaps(p, s)) && !removed.some((s) => names(p, s)) && !aboutStandIn(p));
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostNameProblem, timeZone, webUrl } from "./network";
 import { promDuration, type Environment } from "./common";
 import { ALERT_THRESHOLD_DEFAULTS } from "./defaults";
 import { ALERT_THRESHOLDS, type AlertThresholds, type ThresholdSpec } from "../../components/monitoring/rules/thresholds";
@@ -23,12 +24,19 @@ export const alertingSchema = z.strictObject({
         .strictObject({
           to: z.array(z.email()).min(1),
           from: z.email(),
-          smarthost: z.string().regex(/^[\w.-]+:\d+$/, { error: 'must be "host:port"' }),
+          smarthost: z
+            .string()
+            .regex(/^[\w.-]+:\d+$/, { error: 'must be "host:port"' })
+            .superRefine((hp, ctx) => {
+              const host = hp.replace(/:\d+$/, "");
+              const why = /^[\w.-]+:\d+$/.test(hp) ? hostNameProblem(host, { ip: true }) : undefined;
+              if (why) ctx.addIssue({ code: "custom", message: `has the host "${host}", which ${why}`, input: hp });
+            }),
           username: z.string().optional(),
         })
         .optional(),
       /** Plain webhook receiver (dev only): a local endpoint with no credentials. */
-      webhook: z.strictObject({ url: z.url() }).optional(),
+      webhook: z.strictObject({ url: webUrl() }).optional(),
     })
     .optional(),
   /** Dead-man's-switch heartbeat for Watchdog; its URL is the secret key `heartbeatUrl`. */
@@ -49,13 +57,15 @@ export const alertingSchema = z.strictObject({
         .min(1),
       startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be "HH:MM"' }),
       endTime: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, { error: 'must be "HH:MM"' }),
-      location: z.string().optional(),
+      /** IANA time zone of startTime and endTime; @default "UTC". */
+      location: timeZone.optional(),
     })
     .optional(),
   /** Overrides of alert thresholds and `for:` durations, by name (see {@link ALERT_THRESHOLDS}). */
-  thresholds: z.record(z.string(), z.union([z.number(), promDuration])).optional(),
+  // Durations are checked by checkAlertThresholds, which knows which ones are `for:` durations.
+  thresholds: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
   /** Where runbooks live; every alert's `runbook_url` is `<runbookBaseUrl>/<AlertName>.md`. */
-  runbookBaseUrl: z.url().optional(),
+  runbookBaseUrl: webUrl().optional(),
 });
 
 // The catalogue of thresholds belongs to the alert rules that use them (components/monitoring/rules).
@@ -83,6 +93,29 @@ export interface ThresholdProblem {
 }
 
 /**
+ * Longest `for:` duration an alert threshold may have. `platform check` tests every alert with
+ * promtool on both sides of its `for:`, one sample a minute: measured here, one group's tests take
+ * 1.4 s with a 10m `for:`, 7 s with 1d and 26 s with 7d, and promtool runs are stopped after 120 s.
+ */
+export const MAX_FOR_SECONDS = 86400;
+
+/**
+ * Why a threshold duration is unusable, or undefined: Prometheus notation and above zero; a
+ * `for:` duration (names ending in "For") also whole minutes, which the generated promtool tests
+ * step through, and at most {@link MAX_FOR_SECONDS}.
+ */
+export function thresholdDurationProblem(key: string, value: string): string | undefined {
+  const m = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(value);
+  if (!m) return 'must be a duration such as "5m"';
+  const seconds = Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 }[m[2] as "s"];
+  if (seconds <= 0) return 'must be greater than zero: write a duration such as "5m"';
+  if (!key.endsWith("For")) return undefined;
+  if (seconds % 60 !== 0) return `must be whole minutes: alerts are tested minute by minute on both sides of their \`for:\`; write e.g. "${Math.max(1, Math.round(seconds / 60))}m"`;
+  if (seconds > MAX_FOR_SECONDS) return "must be at most 1d: `platform check` tests every alert minute by minute on both sides of its `for:`, and a longer one cannot be tested in bounded time";
+  return undefined;
+}
+
+/**
  * Checks threshold overrides: known names (with a did-you-mean for misspellings), the kind of
  * value each name takes, and ranges (ratios in (0, 1], seconds > 0, counts whole and >= 1).
  */
@@ -100,7 +133,8 @@ export function checkAlertThresholds(
       continue;
     }
     if (spec.kind === "duration") {
-      if (typeof value !== "string") out.push({ key, value, rule: `must be a duration such as "5m" (${spec.description})` });
+      const why = typeof value === "string" ? thresholdDurationProblem(key, value) : `must be a duration such as "5m"`;
+      if (why) out.push({ key, value, rule: `${why} (${spec.description})` });
       continue;
     }
     if (typeof value !== "number") {

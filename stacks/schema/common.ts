@@ -35,7 +35,10 @@ export const bytesQuantity = z
 /** A duration in Prometheus notation: "30s", "5m", "1h", "7d". */
 export const promDuration = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d|w|y)$/, { error: 'must be a duration such as "30s", "5m" or "1h"' });
+  .regex(/^\d+(ms|s|m|h|d|w|y)$/, { error: 'must be a duration such as "30s", "5m" or "1h"' })
+  .refine((d) => !/^\d+(ms|s|m|h|d|w|y)$/.test(d) || Number(/^\d+/.exec(d)![0]) > 0, {
+    error: 'must be greater than zero: write a duration such as "30s", "5m" or "1h"',
+  });
 
 /** DNS-1123 label (namespaces, Kubernetes object names). */
 export const dnsLabel = (maxLength: number) =>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostName } from "./network";
 import { bytesQuantity } from "./common";
 import { rotationKeeper } from "./backup";
 
@@ -6,7 +7,7 @@ const endpoint = (defaultPort: number) =>
   z.strictObject({
     /** "in-cluster": a throwaway instance for dev; "external": an endpoint managed elsewhere. */
     mode: z.enum(["in-cluster", "external"]),
-    host: z.string().min(1).optional(),
+    host: hostName({ ip: true }).optional(),
     port: z.int32().min(1).max(65535).optional().describe(`@default ${defaultPort}`),
     /** Regenerates the generated password (in-cluster mode) when changed. */
     rotation: rotationKeeper.optional(),

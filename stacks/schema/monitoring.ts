@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostName, webUrl } from "./network";
 import { bytesQuantity, dnsLabel, promDuration } from "./common";
 
 /**
@@ -38,7 +39,7 @@ export const monitoringSchema = z.strictObject({
         .array(
           z.strictObject({
             name: z.string().min(1),
-            url: z.url({ error: "must be an https URL" }),
+            url: webUrl(),
             /** SigV4 region for Amazon Managed Prometheus; signs every request. */
             sigv4Region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as "eu-west-1"' }).optional(),
             /** Role assumed for SigV4 signing (Amazon Managed Prometheus); @default the pod's IRSA role. */
@@ -59,7 +60,7 @@ export const monitoringSchema = z.strictObject({
   grafana: z
     .strictObject({
       replicas: z.int32().min(1).max(5).optional(),
-      host: z.string().optional(),
+      host: hostName({ lowercase: true }).optional(),
     })
     .optional(),
   /** Endpoints probed by the blackbox exporter. */
@@ -67,7 +68,7 @@ export const monitoringSchema = z.strictObject({
     .array(
       z.strictObject({
         name: dnsLabel(40),
-        url: z.url({ error: "must be an http(s) URL" }),
+        url: webUrl(),
         module: z.enum(["http_2xx", "http_2xx_tls"]).optional(),
       }),
     )

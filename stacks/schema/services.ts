@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostName } from "./network";
 import { cpuQuantity, bytesQuantity, dnsLabel } from "./common";
 import { migrationSchema, smokeTestSchema, strategySchema } from "./delivery";
 
@@ -126,8 +127,8 @@ export const serviceSchema = z.strictObject({
   ingress: z
     .strictObject({
       className: z.string().min(1).optional(),
-      host: z.string().regex(/^[a-z0-9.-]+$/, { error: "must be a host name" }),
-      previewHost: z.string().regex(/^[a-z0-9.-]+$/, { error: "must be a host name" }).optional(),
+      host: hostName({ lowercase: true, wildcard: true }),
+      previewHost: hostName({ lowercase: true, wildcard: true }).optional(),
       tlsSecretName: z.string().optional(),
     })
     .optional(),

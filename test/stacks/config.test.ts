@@ -219,7 +219,7 @@ const schemaCases = cases([
     }),
     expected: [
       `${P}alerting.thresholds.errorRate (true) must be a number or a string`,
-      `${P}alerting.thresholds.latencyFor ("5 minutes") must be a duration such as "30s", "5m" or "1h"`,
+      `${P}alerting.thresholds.latencyFor ("5 minutes") must be a duration such as "5m" (how long p95 latency must stay above its threshold)`,
     ],
   },
   {
@@ -693,7 +693,7 @@ describe("loadPlatformConfig", () => {
   it("returns the resolved config for a valid stack", () => {
     const config = load(baseValues("production"));
     expect(config.environment).toBe("production");
-    expect([...config.secretsPresent].sort()).toEqual(["pagerdutyRoutingKey", "postgresBackupPassword", "postgresMonitoringPassword", "postgresPassword", "redisPassword", "slackWebhookUrl"]);
+    expect([...config.secretsPresent].sort()).toEqual(["heartbeatUrl", "pagerdutyRoutingKey", "postgresBackupPassword", "postgresMonitoringPassword", "postgresPassword", "redisPassword", "slackWebhookUrl"]);
   });
 });
 

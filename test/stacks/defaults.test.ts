@@ -230,7 +230,7 @@ describe("resolvePlatform defaults", () => {
 
   it("records which credentials are present, never their values", () => {
     const c = resolved("production");
-    expect([...c.secretsPresent].sort()).toEqual(["pagerdutyRoutingKey", "postgresBackupPassword", "postgresMonitoringPassword", "postgresPassword", "redisPassword", "slackWebhookUrl"]);
+    expect([...c.secretsPresent].sort()).toEqual(["heartbeatUrl", "pagerdutyRoutingKey", "postgresBackupPassword", "postgresMonitoringPassword", "postgresPassword", "redisPassword", "slackWebhookUrl"]);
     expect(JSON.stringify(c)).not.toContain("pg-password");
   });
 

@@ -43,6 +43,9 @@ export function baseValues(env: Environment): StackValues {
   if (env === "production") {
     shared.backup = { objectLock: { mode: "COMPLIANCE", days: 30 }, drill: { verifyTables: ["public.orders"] } };
     shared.pagerdutyRoutingKey = "routing-key";
+    // Production refuses a stack without the dead man's switch.
+    (shared.alerting as Record<string, unknown>).heartbeat = {};
+    shared.heartbeatUrl = "https://heartbeat.example/ping";
   }
   return shared;
 }

@@ -2,6 +2,7 @@
 // registered, with `app-platform:<path> (<value>) <rule and fix>`. Where a rule comes from outside
 // this project (Kubernetes limits, RFC 1123, cron semantics, IANA), the case says where.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadPlatformConfig } from "../../stacks/config";
@@ -11,6 +12,15 @@ import { stackFolder } from "../../tools/render/subprocess";
 import { edited, problemsOf, rawConfig, secretKeysOf, stackYaml, type StackValues } from "./fixtures";
 
 const P = "app-platform:";
+const REPO = path.resolve(__dirname, "../..");
+
+/** A folder with one policy config, `policy/config/<stack>.json`. */
+function policyFolder(stack: string, config: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-"));
+  fs.mkdirSync(path.join(dir, "policy", "config"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "policy", "config", `${stack}.json`), JSON.stringify(config));
+  return dir;
+}
 
 /** One hostile input and every message it must produce, in order. */
 export interface HostileCase {
@@ -20,6 +30,9 @@ export interface HostileCase {
   readonly extraRaw?: Record<string, string>;
   /** Full keys marked secret besides the credentials (as `pulumi config set --secret` would). */
   readonly extraSecret?: readonly string[];
+  /** Stack name (selects policy/config/<stack>.json) and the folder holding policy/; @default "hostile", the repository. */
+  readonly stack?: string;
+  readonly rootDir?: string;
   readonly expected: readonly string[];
 }
 
@@ -27,7 +40,7 @@ function problemsOfCase(c: HostileCase): string[] {
   const raw = { ...rawConfig(c.values), ...c.extraRaw };
   const secret = new Set([...secretKeysOf(c.values), ...(c.extraSecret ?? [])]);
   try {
-    loadPlatformConfig(raw, secret, "hostile");
+    loadPlatformConfig(raw, secret, c.stack ?? "hostile", { rootDir: c.rootDir ?? REPO });
     return [];
   } catch (e) {
     if (e instanceof ConfigError) return e.problems.map((p) => p.message);
@@ -205,6 +218,243 @@ export const HOSTILE: Record<string, HostileCase[]> = {
       expected: [`kubernets:kubeconfig ("[secret]") is in namespace "kubernets", which nothing defines: did you mean "kubernetes:kubeconfig"? Rename it`],
     },
   ],
+  // Prometheus durations: zero is no interval at all; the 5m lookback delta is Prometheus' own
+  // default (--query.lookback-delta); promtool run times were measured (see MAX_FOR_SECONDS).
+  durations: [
+    {
+      name: "zero scrape interval and zero heartbeat repeat",
+      values: edited("dev", (v) => {
+        v.monitoring = { scrapeInterval: "0s" };
+        v.alerting = { heartbeat: { repeatInterval: "0m" } };
+      }),
+      expected: [
+        `${P}monitoring.scrapeInterval ("0s") must be greater than zero: write a duration such as "30s", "5m" or "1h"`,
+        `${P}alerting.heartbeat.repeatInterval ("0m") must be greater than zero: write a duration such as "30s", "5m" or "1h"`,
+      ],
+    },
+    {
+      name: "scrape and evaluation intervals beyond the lookback delta",
+      values: edited("dev", (v) => {
+        v.monitoring = { scrapeInterval: "10m", evaluationInterval: "1h" };
+      }),
+      expected: [
+        `${P}monitoring.scrapeInterval ("10m") must be at most 5m, Prometheus' lookback delta: series older than that look absent to queries, so alerts would flap between samples; use e.g. "30s"`,
+        `${P}monitoring.evaluationInterval ("1h") must be at most 5m, Prometheus' lookback delta: series older than that look absent to queries, so alerts would flap between samples; use e.g. "30s"`,
+      ],
+    },
+    {
+      name: "alert for: durations too long to test, not whole minutes, or zero",
+      values: edited("dev", (v) => {
+        v.alerting = { thresholds: { crashLoopFor: "30d", latencyFor: "90s", errorRatioFor: "0m", tlsExpiryWarning: "0d" } };
+      }),
+      expected: [
+        `${P}alerting.thresholds.crashLoopFor ("30d") must be at most 1d: \`platform check\` tests every alert minute by minute on both sides of its \`for:\`, and a longer one cannot be tested in bounded time (how long a container may sit in CrashLoopBackOff)`,
+        `${P}alerting.thresholds.latencyFor ("90s") must be whole minutes: alerts are tested minute by minute on both sides of their \`for:\`; write e.g. "2m" (how long p95 latency must stay above its threshold)`,
+        `${P}alerting.thresholds.errorRatioFor ("0m") must be greater than zero: write a duration such as "5m" (how long the 5xx ratio must stay above its threshold)`,
+        `${P}alerting.thresholds.tlsExpiryWarning ("0d") must be greater than zero: write a duration such as "5m" (certificate lifetime left that raises TLSCertificateExpiringSoon)`,
+      ],
+    },
+  ],
+  // Thresholds the schema accepts that would make the generated promtool tests fail.
+  thresholds: [
+    {
+      name: "warnings at or above their critical thresholds",
+      values: edited("dev", (v) => {
+        v.alerting = { thresholds: { errorRatioWarning: 0.1, errorRatioCritical: 0.05, nodeMemoryWarning: 0.9, tlsExpiryCritical: "30d" } };
+      }),
+      // Defaults: nodeMemoryCritical 0.9, tlsExpiryWarning 14d.
+      expected: [
+        `${P}alerting.thresholds.errorRatioWarning (0.1) must be below alerting.thresholds.errorRatioCritical (0.05): the warning must come before the critical alert, and the generated alert tests assume it`,
+        `${P}alerting.thresholds.nodeMemoryWarning (0.9) must be below alerting.thresholds.nodeMemoryCritical (0.9): the warning must come before the critical alert, and the generated alert tests assume it`,
+        `${P}alerting.thresholds.tlsExpiryCritical ("30d") must be below alerting.thresholds.tlsExpiryWarning (14d): the warning must come before the critical alert, and the generated alert tests assume it`,
+      ],
+    },
+  ],
+  // Kubernetes CronJob schedules are parsed by robfig/cron: a backwards range is refused by the
+  // API server; when only day of month is restricted, 31 February never comes.
+  cron: [
+    {
+      name: "31 February never fires",
+      values: edited("dev", (v) => {
+        v.backup = { schedule: "0 3 31 2 *", drill: { verifyTables: ["public.orders"] } };
+      }),
+      expected: [`${P}backup.schedule ("0 3 31 2 *") never fires: day 31 does not occur in February: write a cron expression such as "0 3 * * *" (daily at 03:00 UTC)`],
+    },
+    {
+      name: "30 April and June never fire (the drill)",
+      values: edited("dev", (v) => {
+        v.backup = { drill: { schedule: "0 5 31 apr,jun *", verifyTables: ["public.orders"] } };
+      }),
+      expected: [`${P}backup.drill.schedule ("0 5 31 apr,jun *") never fires: day 31 does not occur in April, June: write a cron expression such as "0 3 * * *" (daily at 03:00 UTC)`],
+    },
+    {
+      name: "backwards ranges (weekday and minute)",
+      values: edited("dev", (v) => {
+        v.backup = { schedule: "0 3 * * 5-1", drill: { schedule: "50-10 * * * *", verifyTables: ["public.orders"] } };
+      }),
+      expected: [
+        `${P}backup.schedule ("0 3 * * 5-1") has a backwards range "5-1" in the day of week field (Kubernetes refuses a range whose start is after its end): write "1-5", or "5-6,0-1" for a range that wraps: write a cron expression such as "0 3 * * *" (daily at 03:00 UTC)`,
+        `${P}backup.drill.schedule ("50-10 * * * *") has a backwards range "50-10" in the minute field (Kubernetes refuses a range whose start is after its end): write "10-50", or "50-59,0-10" for a range that wraps: write a cron expression such as "0 3 * * *" (daily at 03:00 UTC)`,
+      ],
+    },
+  ],
+  // RFC 1123 host names: labels of letters, digits and "-", not starting or ending with "-",
+  // 1-63 characters, 253 in all; Kubernetes Ingress hosts are lowercase.
+  "host names and URLs": [
+    {
+      name: "ingress hosts with a leading dash, double dots, a URL and uppercase",
+      values: edited("dev", (v) => {
+        v.services[0].ingress = { host: "-web.example.com", previewHost: "web..example.com" };
+        v.monitoring = { grafana: { host: "https://grafana.example.com" } };
+        const second = { ...structuredClone(v.services[0]), name: "api", ingress: { host: "API.example.com" } };
+        v.services.push(second);
+      }),
+      expected: [
+        `${P}services[0].ingress.host ("-web.example.com") has the label "-web", which starts or ends with "-" (RFC 1123)`,
+        `${P}services[0].ingress.previewHost ("web..example.com") has an empty label (a leading, trailing or double "."): write e.g. "app.example.com" (RFC 1123)`,
+        `${P}services[1].ingress.host ("API.example.com") must be lowercase: Kubernetes accepts only lowercase host names; write "api.example.com"`,
+        `${P}monitoring.grafana.host ("https://grafana.example.com") is a URL where a host name is expected: write the host alone, e.g. "db.example.com"`,
+      ],
+    },
+    {
+      name: "a database host given as a URL, and one with a port",
+      values: edited("staging", (v) => {
+        v.postgres.host = "postgres://db.example.com:5432/app";
+        v.redis.host = "cache.example.com:6379";
+      }),
+      expected: [
+        `${P}postgres.host ("postgres://db.example.com:5432/app") is a URL where a host name is expected: write the host alone, e.g. "db.example.com"`,
+        `${P}redis.host ("cache.example.com:6379") has a port: write the host alone and set the port in its own field`,
+      ],
+    },
+    {
+      name: "a probe URL with an ftp scheme, a javascript: runbook base, a file: webhook",
+      values: edited("dev", (v) => {
+        v.monitoring = { probes: [{ name: "files", url: "ftp://files.example.com/health" }] };
+        v.alerting = { runbookBaseUrl: "javascript:alert(document.cookie)//", receivers: { webhook: { url: "file:///etc/passwd" } } };
+      }),
+      expected: [
+        `${P}monitoring.probes[0].url ("ftp://files.example.com/health") has the scheme "ftp:", but only https: and http: are allowed here: write e.g. "https://example.com/path"`,
+        `${P}alerting.receivers.webhook.url ("file:///etc/passwd") has the scheme "file:", but only https: and http: are allowed here: write e.g. "https://example.com/path"`,
+        `${P}alerting.runbookBaseUrl ("javascript:alert(document.cookie)//") has the scheme "javascript:", but only https: and http: are allowed here: write e.g. "https://example.com/path"`,
+      ],
+    },
+    {
+      name: "a remote-write URL whose host has a bad label, and an SMTP smarthost with one",
+      values: edited("staging", (v) => {
+        v.monitoring = { prometheus: { remoteWrite: [{ name: "mimir", url: "https://mimir-.example.com/api/v1/push" }] } };
+        v.alerting.receivers.email = { to: ["oncall@example.com"], from: "alerts@example.com", smarthost: "smtp..example.com:587" };
+      }),
+      expected: [
+        `${P}monitoring.prometheus.remoteWrite[0].url ("https://mimir-.example.com/api/v1/push") has the host "mimir-.example.com", which has the label "mimir-", which starts or ends with "-" (RFC 1123)`,
+        `${P}alerting.receivers.email.smarthost ("smtp..example.com:587") has the host "smtp..example.com", which has an empty label (a leading, trailing or double "."): write e.g. "app.example.com" (RFC 1123)`,
+      ],
+    },
+  ],
+  // IANA tz database names, case-sensitive as Alertmanager (Go's time.LoadLocation) reads them.
+  "time zones": [
+    {
+      name: "an unknown zone, a misspelt one, and wrong case",
+      values: edited("dev", (v) => {
+        v.alerting = { maintenance: { weekdays: ["sunday"], startTime: "02:00", endTime: "04:00", location: "Mars/Olympus_Mons" } };
+      }),
+      expected: [`${P}alerting.maintenance.location ("Mars/Olympus_Mons") is not an IANA time zone: use a tz database name such as "Europe/Berlin" or "UTC"`],
+    },
+    {
+      name: "a misspelt zone",
+      values: edited("dev", (v) => {
+        v.alerting = { maintenance: { weekdays: ["sunday"], startTime: "02:00", endTime: "04:00", location: "Europe/Berln" } };
+      }),
+      expected: [`${P}alerting.maintenance.location ("Europe/Berln") is not an IANA time zone: did you mean "Europe/Berlin"?`],
+    },
+    {
+      name: "a zone in the wrong case",
+      values: edited("dev", (v) => {
+        v.alerting = { maintenance: { weekdays: ["sunday"], startTime: "02:00", endTime: "04:00", location: "europe/berlin" } };
+      }),
+      expected: [`${P}alerting.maintenance.location ("europe/berlin") is not an IANA time zone as written: names are case-sensitive; write "Europe/Berlin"`],
+    },
+  ],
+  "namespace roles": [
+    {
+      name: "monitoring and backup mapped onto the apps namespace; kube-system taken",
+      values: edited("dev", (v) => {
+        v.namespaces = { apps: "shop", monitoring: "shop", backup: "kube-system" };
+      }),
+      expected: [
+        `${P}namespaces.monitoring ("shop") is also namespaces.apps: each role needs its own namespace (the platform creates one Namespace per role, each with its own Pod Security level, and two would conflict); choose another name`,
+        `${P}namespaces.backup ("kube-system") is a namespace Kubernetes manages itself (default, kube-system, kube-public, kube-node-lease): the platform would take it over and relabel it; choose another name`,
+      ],
+    },
+  ],
+  // The allowed registries are those of the stack's own policy config (policy/config/production.json).
+  "image registries": [
+    {
+      name: "production images from Docker Hub, which production's policy does not allow",
+      stack: "production",
+      values: edited("production", (v) => {
+        v.services[0].image = { blue: "nginx:1.27.3", green: "docker.io/bitnami/nginx:1.27.3" };
+        v.backup.image = "quay.io/org/backup:1.0.0";
+      }),
+      expected: [
+        `${P}services[0].image.blue ("nginx:1.27.3") comes from docker.io, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add docker.io to allowed-registries.registries`,
+        `${P}services[0].image.green ("docker.io/bitnami/nginx:1.27.3") comes from docker.io, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add docker.io to allowed-registries.registries`,
+      ],
+    },
+  ],
+  "risky production edits": [
+    {
+      name: "a maintenance window that mutes warnings around the clock",
+      values: edited("production", (v) => {
+        v.alerting.maintenance = { weekdays: ["monday:saturday", "sunday"], startTime: "00:00", endTime: "24:00" };
+      }),
+      expected: [
+        `${P}alerting.maintenance ({"weekdays":["monday:saturday","sunday"],"startTime":"00:...) mutes warnings around the clock (every day, 00:00-24:00), so production warnings would never notify anyone: limit the window to the hours work is done, e.g. sunday 02:00-04:00`,
+      ],
+    },
+    {
+      name: "the heartbeat (dead man's switch) removed",
+      values: edited("production", (v) => {
+        delete v.alerting.heartbeat;
+        delete v.heartbeatUrl;
+      }),
+      expected: [
+        `${P}alerting.heartbeat (unset) is required in production: without the dead man's switch nobody learns that Prometheus or Alertmanager stopped alerting; add \`heartbeat: {}\` and set the secret \`heartbeatUrl\``,
+      ],
+    },
+    {
+      name: "egress to 0.0.0.0/0 and to a /4",
+      values: edited("production", (v) => {
+        v.services[0].egress = [{ cidr: "0.0.0.0/0", ports: [443] }, { cidr: "10.0.0.0/16", ports: [5432] }, { cidr: "64.0.0.0/4", ports: [443] }];
+      }),
+      expected: [
+        `${P}services[0].egress[0].cidr ("0.0.0.0/0") opens egress to every address on the internet: production pods may reach only what they need; declare the endpoints' own ranges (a /8 or narrower)`,
+        `${P}services[0].egress[2].cidr ("64.0.0.0/4") opens egress to 2^28 addresses: production pods may reach only what they need; declare the endpoints' own ranges (a /8 or narrower)`,
+      ],
+    },
+    {
+      name: "Postgres without TLS and Redis without TLS",
+      values: edited("production", (v) => {
+        v.postgres.sslMode = "disable";
+        v.redis.tls = false;
+      }),
+      expected: [
+        `${P}postgres.sslMode ("disable") must not be "disable" in production: credentials and data would cross the network in clear text; use "verify-full"`,
+        `${P}redis.tls (false) must be true in production: without TLS the Redis password and data cross the network in clear text; enable TLS on the endpoint and remove \`tls: false\``,
+      ],
+    },
+    {
+      name: "a policy config that makes production advisory-only",
+      stack: "prod-eu",
+      rootDir: policyFolder("prod-eu", { all: "advisory", "allowed-registries": { enforcementLevel: "disabled" }, "no-latest-image": "advisory" }),
+      values: edited("production", () => {}),
+      expected: [
+        `policy/config/prod-eu.json:all ("advisory") must be "mandatory" for production: advisory policies only warn, so nothing would stop an unsafe deployment; set "all": "mandatory"`,
+        `policy/config/prod-eu.json:allowed-registries ("disabled") turns a policy off in production: keep it mandatory, or exempt the one workload that needs it with allowedWorkloads and a reason`,
+        `policy/config/prod-eu.json:no-latest-image ("advisory") turns a policy into a warning in production: keep it mandatory, or exempt the one workload that needs it with allowedWorkloads and a reason`,
+      ],
+    },
+  ],
 };
 
 describe("hostile stack files are refused at load with every problem named", () => {
@@ -221,7 +471,7 @@ describe("hostile stack files are refused at load with every problem named", () 
   it("every case is refused as a whole stack file too (what `platform render` reads)", () => {
     for (const list of Object.values(HOSTILE)) {
       for (const c of list) {
-        if (c.extraRaw || c.extraSecret) continue;
+        if (c.extraRaw || c.extraSecret || c.stack) continue;
         expect(problemsOf(c.values).length, c.name).toBeGreaterThan(0);
       }
     }

@@ -16,7 +16,7 @@ import { CommandError } from "./args";
 export function validateStack(stack: string, rootDir = REPO_ROOT): PlatformConfig {
   try {
     const sc = readStackConfig(rootDir, stack);
-    return loadPlatformConfig(sc.config, new Set(sc.secretKeys), stack);
+    return loadPlatformConfig(sc.config, new Set(sc.secretKeys), stack, { rootDir });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof StackFileError) throw new CommandError(e.message);
     throw e;
