@@ -100,10 +100,10 @@ describe("thresholds and for: durations from config", () => {
   });
 
   it("applies overrides of numbers and durations", () => {
-    const config = load(edited("production", (v) => (v.alerting.thresholds = { errorRatioCritical: 0.1, errorRatioFor: "3m", serviceDownFor: "30s" })));
+    const config = load(edited("production", (v) => (v.alerting.thresholds = { errorRatioCritical: 0.1, errorRatioFor: "3m", serviceDownFor: "1m" })));
     expect(rule(config, "ServiceHighErrorRatio").expr).toMatch(/> 0\.1$/);
     expect(rule(config, "ServiceHighErrorRatio").for).toBe("3m");
-    expect(rule(config, "ServiceDown").for).toBe("30s");
+    expect(rule(config, "ServiceDown").for).toBe("1m");
     expect(rule(config, "ServiceElevatedErrorRatio").expr).toMatch(/> 0\.02$/);
   });
 
@@ -111,7 +111,11 @@ describe("thresholds and for: durations from config", () => {
     const t = stackConfig("production").alerting.thresholds;
     const text = JSON.stringify(buildRuleGroups(stackConfig("production")).map((g) => g.group));
     for (const name of Object.keys(ALERT_THRESHOLDS) as (keyof typeof t)[]) {
-      const config = load(edited("production", (v) => (v.alerting.thresholds = { [name]: typeof t[name] === "string" ? "7h" : name === "sloMinFailures" ? 17 : 0.123 })));
+      // Values the loader accepts: warnings stay below their critical thresholds (defaults 0.02/0.05,
+      // 0.85/0.9, 0.8/0.95; TLS expiry 14d/3d).
+      const ratio = name.endsWith("Critical") ? 0.97 : name.endsWith("Warning") ? 0.0123 : 0.123;
+      const value = typeof t[name] === "string" ? (name === "tlsExpiryWarning" ? "20d" : "7h") : name === "sloMinFailures" ? 17 : ratio;
+      const config = load(edited("production", (v) => (v.alerting.thresholds = { [name]: value })));
       const changed = JSON.stringify(buildRuleGroups(config).map((g) => g.group));
       expect(changed, `${name} changes no rule`).not.toBe(text);
     }
