@@ -342,7 +342,7 @@ export const HOSTILE: Record<string, HostileCase[]> = {
     {
       name: "a remote-write URL whose host has a bad label, and an SMTP smarthost with one",
       values: edited("staging", (v) => {
-        v.monitoring = { prometheus: { remoteWrite: [{ name: "mimir", url: "https://mimir-.example.com/api/v1/push" }] } };
+        v.monitoring.prometheus.remoteWrite = [{ name: "mimir", url: "https://mimir-.example.com/api/v1/push" }];
         v.alerting.receivers.email = { to: ["oncall@example.com"], from: "alerts@example.com", smarthost: "smtp..example.com:587" };
       }),
       expected: [
