@@ -1,7 +1,7 @@
 // Bench section "scale": stacks of 1, 10, 50 and 100 services generated from production
 // (tools/bench/scale-stack.ts), each measured with the commands as a user types them, in fresh
 // processes: `platform render` (median of 3), `platform check` and `platform diff` (one run
-// each), wall clock, CPU and peak memory, beside the targets of issue #18.
+// each; the diff without its base cache: both renders, concurrently), wall clock, CPU and peak memory, beside the targets of issue #18.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -30,7 +30,9 @@ function scaledWorktree(count: number): { dir: string; remove(): void } {
   const dir = path.join(tempDir("scale-diff"), "tree");
   const git = (args: string[], cwd: string) => execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   git(["worktree", "add", "--detach", "--quiet", dir, "HEAD"], REPO_ROOT);
-  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  for (const ignored of ["node_modules", ".tools"]) {
+    if (fs.existsSync(path.join(REPO_ROOT, ignored))) fs.symlinkSync(path.join(REPO_ROOT, ignored), path.join(dir, ignored), "dir");
+  }
   writeScaledStack(REPO_ROOT, STACK, count, dir);
   git(["-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "--quiet", "--no-verify", "-m", `bench: ${count} services`, `Pulumi.${STACK}.yaml`], dir);
   return {
@@ -61,7 +63,7 @@ export async function run(): Promise<string[]> {
       out.push(...lines(`scale.${n}.check`, [check], TARGETS.check[n]), `scale.${n}.check.alerts-tested: ${tested} alerts`);
       const tree = scaledWorktree(n);
       try {
-        const diff = await timed(process.execPath, [path.join(tree.dir, bin), "diff", STACK, "--base", "HEAD", "--repo", tree.dir], tree.dir, [0, 1]);
+        const diff = await timed(process.execPath, [path.join(tree.dir, bin), "diff", STACK, "--base", "HEAD", "--repo", tree.dir, "--no-cache"], tree.dir, [0, 1]);
         out.push(...lines(`scale.${n}.diff`, [diff]));
       } finally {
         tree.remove();

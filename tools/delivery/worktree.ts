@@ -5,6 +5,7 @@
  * symlinked in: dependencies come from the lockfile, which a pull request rarely changes.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RenderResult } from "../render/harness";
@@ -99,14 +100,71 @@ export async function renderCheckout(checkout: string, stack: string, label: str
   return relativizePaths(await renderWithChild(checkout, stack, label), checkout);
 }
 
+/** Where `platform diff` keeps base renders, under the repository's git-ignored out/. */
+export const RENDER_CACHE_DIR = path.join("out", ".render-cache");
+/** Base renders kept; the oldest beyond this are removed. */
+const RENDER_CACHE_ENTRIES = 30;
+
+/**
+ * The cache file of a base render. A commit fixes the program and the stack file; what else
+ * the render depends on is in the key too: the dependencies (`package-lock.json`, which
+ * node_modules follows), the Helm binary and the chart folder, and the Node.js version.
+ */
+export function renderCacheFile(repoDir: string, commit: string, stack: string, env: NodeJS.ProcessEnv = process.env): string {
+  const hash = createHash("sha256");
+  for (const f of ["package-lock.json", path.join(".tools", "bin", "helm")]) {
+    const p = path.join(repoDir, f);
+    const st = fs.existsSync(p) ? fs.statSync(p) : undefined;
+    hash.update(`${f}\0${f.endsWith(".json") && st ? fs.readFileSync(p, "utf8") : st ? `${st.size}:${st.mtimeMs}` : "-"}\0`);
+  }
+  hash.update(`${env.PLATFORM_CHART_DIR ?? "-"}\0${process.version}`);
+  return path.join(repoDir, RENDER_CACHE_DIR, `${commit}-${stack}-${hash.digest("hex").slice(0, 16)}.json`);
+}
+
+function readCached(file: string): RenderResult | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as RenderResult;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCached(file: string, result: RenderResult): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(result));
+    fs.renameSync(tmp, file);
+    const entries = fs
+      .readdirSync(path.dirname(file))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => ({ f: path.join(path.dirname(file), f), at: fs.statSync(path.join(path.dirname(file), f)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const e of entries.slice(RENDER_CACHE_ENTRIES)) fs.rmSync(e.f, { force: true });
+  } catch {
+    // A cache that cannot be written only costs the next diff a render.
+  }
+}
+
 /**
  * Renders `stack` at `commit` in a temporary worktree of `repoDir`, which is removed
  * afterwards whatever happens. A stack that does not exist at that commit renders as empty
- * (every resource is then an addition).
+ * (every resource is then an addition). A commit's render is kept under
+ * {@link RENDER_CACHE_DIR} (see {@link renderCacheFile}) unless `cache` is false: the next diff
+ * against the same base (every push to a pull request) renders only the working tree.
  */
-export async function renderAtCommit(repoDir: string, commit: string, stack: string): Promise<RenderResult> {
+export async function renderAtCommit(repoDir: string, commit: string, stack: string, cache = true): Promise<RenderResult> {
   const hasStack = ["yaml", "yml"].some((ext) => fileAtRef(repoDir, commit, `Pulumi.${stack}.${ext}`) !== undefined);
   if (!hasStack) return { stack, project: "", resources: [], outputs: {}, secretValues: [] };
+  const cacheFile = cache ? renderCacheFile(repoDir, commit, stack) : undefined;
+  const cached = cacheFile && readCached(cacheFile);
+  if (cached) return cached;
+  const result = await renderAtCommitUncached(repoDir, commit, stack);
+  if (cacheFile) writeCached(cacheFile, result);
+  return result;
+}
+
+async function renderAtCommitUncached(repoDir: string, commit: string, stack: string): Promise<RenderResult> {
   const dir = path.join(tempDir("base"), "tree");
   execFileSync("git", ["worktree", "add", "--detach", "--quiet", dir, commit], { cwd: repoDir, stdio: ["ignore", "ignore", "pipe"] });
   try {

@@ -1,0 +1,54 @@
+// platform diff keeps the base render of a commit: the next diff against the same base renders
+// only the working tree. The cache key must change with everything else a render depends on.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../../tools/harness/processes";
+import type { RenderResult } from "../../tools/render/harness";
+import { REPO_ROOT } from "../../tools/render/paths";
+import { renderAtCommit, renderCacheFile } from "../../tools/delivery/worktree";
+
+const HEAD = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+const cleanup: string[] = [];
+afterAll(() => {
+  for (const f of cleanup) fs.rmSync(f, { force: true });
+});
+
+describe("base render cache", () => {
+  it("keys on commit, stack, lockfile, chart folder and Node version", () => {
+    const a = tempDir("cache-key");
+    const b = tempDir("cache-key");
+    fs.writeFileSync(path.join(a, "package-lock.json"), '{"lockfileVersion":3}');
+    fs.writeFileSync(path.join(b, "package-lock.json"), '{"lockfileVersion":3,"packages":{}}');
+    const key = (dir: string, commit = HEAD, stack = "dev", env: NodeJS.ProcessEnv = {}) => path.basename(renderCacheFile(dir, commit, stack, env));
+    expect(key(a)).toBe(key(a));
+    expect(key(a)).toMatch(new RegExp(`^${HEAD}-dev-[0-9a-f]{16}\\.json$`));
+    expect(key(a, "0".repeat(40))).not.toBe(key(a));
+    expect(key(a, HEAD, "production")).not.toBe(key(a));
+    expect(key(b)).not.toBe(key(a));
+    expect(key(a, HEAD, "dev", { PLATFORM_CHART_DIR: "/charts" })).not.toBe(key(a));
+    expect(path.dirname(renderCacheFile(a, HEAD, "dev"))).toBe(path.join(a, "out", ".render-cache"));
+  });
+
+  it("serves a commit's render from the cache, and writes what it rendered", async () => {
+    const file = renderCacheFile(REPO_ROOT, HEAD, "dev");
+    cleanup.push(file);
+    fs.rmSync(file, { force: true });
+    // A stand-in in the cache is returned as it is: no render happened.
+    const standIn: RenderResult = { stack: "dev", project: "cached", resources: [], outputs: {}, secretValues: [] };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(standIn));
+    expect(await renderAtCommit(REPO_ROOT, HEAD, "dev")).toEqual(standIn);
+    // Without the cache the commit is rendered.
+    const fresh = await renderAtCommit(REPO_ROOT, HEAD, "dev", false);
+    expect(fresh.project).toBe("app-platform");
+    expect(fresh.resources.length).toBeGreaterThan(50);
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(standIn);
+    // A miss renders and stores the render.
+    fs.rmSync(file);
+    const stored = await renderAtCommit(REPO_ROOT, HEAD, "dev");
+    expect(stored).toEqual(fresh);
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(fresh);
+  }, 180_000);
+});
