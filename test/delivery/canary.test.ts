@@ -175,3 +175,16 @@ describe("smoke test", () => {
     ]);
   });
 });
+
+describe("rollback of a canary stopped half-way", () => {
+  it("takes the weight away in one update and keeps the active colour", async () => {
+    const { rollback } = await import("../../tools/delivery/promotion");
+    const w = world();
+    w.stack.services[0].promotion = { canaryWeight: 50, migrate: true };
+    const r = await rollback(w.deps, { service: "orders-api", namespace: "apps", settings: DEFAULT_ANALYSIS });
+    expect(r.outcome).toBe("switched-back");
+    expect(r.to).toBe("blue");
+    expect(w.events).toEqual(["up w=0 migrate=false active=blue"]);
+    expect(w.stack.services[0]).toEqual(entry());
+  });
+});

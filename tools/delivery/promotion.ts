@@ -298,7 +298,8 @@ export async function gatedSwitch(deps: PromotionDeps, req: PromotionRequest, st
 
 /**
  * Switches a service back to its idle colour (the previous release) without an analysis
- * gate: a rollback goes to the colour that was known good. The idle colour is pre-scaled
+ * gate: a rollback goes to the colour that was known good. A canary in progress
+ * (`promotion.canaryWeight` set) is rolled back by removing its weight instead. The idle colour is pre-scaled
  * and waited for first, so the switch never lands on a cold set.
  */
 export async function rollback(deps: PromotionDeps, req: PromotionRequest): Promise<PromotionResult> {
@@ -306,6 +307,22 @@ export async function rollback(deps: PromotionDeps, req: PromotionRequest): Prom
   const { index, entry } = await findService(deps.stack, req.service);
   const from = entry.activeColor;
   const to = other(from);
+  if ((entry.promotion?.canaryWeight ?? 0) > 0) {
+    // A canary stopped half-way (the promoting process was killed): the previous release is
+    // still the active colour, so the rollback is taking the weight away, in one update.
+    await step(deps, steps, `all traffic back to ${from}: remove the canary weight ${entry.promotion?.canaryWeight} % (pulumi up)`, async () => {
+      const rest = Object.keys(entry.promotion ?? {}).filter((k) => k !== "canaryWeight" && k !== "migrate");
+      if (rest.length === 0) {
+        // Leave no empty `promotion: {}` behind in the stack file.
+        await deps.stack.removeConfig(`services[${index}].promotion`, true);
+      } else {
+        await deps.stack.removeConfig(`services[${index}].promotion.canaryWeight`, true);
+        if (entry.promotion?.migrate !== undefined) await deps.stack.removeConfig(`services[${index}].promotion.migrate`, true);
+      }
+      await up(deps, `${req.service}: rollback of a canary, all traffic to ${from}`);
+    });
+    return { outcome: "switched-back", from: to, to: from, steps };
+  }
   requireStaged(index, entry, from, to, "roll back");
   const scaled = await prescale(deps, req, steps, index, entry, from, to);
   await switchTo(deps, steps, index, req.service, to);
