@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PlatformConfig } from "../../stacks/resolve";
-import type { CheckStage } from "./stage";
+import { runStageTool, type CheckStage } from "./stage";
 import { intendedReceivers } from "../../components/monitoring/alertmanager/config";
 import { MissingProgramError, PROGRAMS, requireProgram, tempDir } from "../programs";
 import type { ToolRun } from "./promtool";
@@ -10,11 +9,8 @@ import type { ToolRun } from "./promtool";
 /** Runs amtool. Throws {@link MissingProgramError} when it is not installed. */
 export function amtool(args: readonly string[]): Promise<ToolRun> {
   const bin = requireProgram(PROGRAMS.amtool);
-  return new Promise((resolve) => {
-    execFile(bin, [...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, output: `${stdout}${stderr}`.trim() });
-    });
-  });
+  const file = args.find((a) => a.startsWith("--config.file="))?.slice("--config.file=".length) ?? args[args.length - 1];
+  return runStageTool(bin, args, { stage: "amtool config", file, timeoutMs: 60_000 });
 }
 
 /** One routing expectation: a label set and the receivers it must reach, in order. */

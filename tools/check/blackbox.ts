@@ -1,6 +1,5 @@
-import { execFile } from "node:child_process";
 import * as path from "node:path";
-import type { CheckStage } from "./stage";
+import { runStageTool, type CheckStage } from "./stage";
 import { BLACKBOX_CONFIG_FILE } from "../../components/exporters/blackbox";
 import { MissingProgramError, PROGRAMS, requireProgram } from "../programs";
 
@@ -14,11 +13,7 @@ export interface BlackboxCheck {
 /** Runs `prometheus-blackbox-exporter --config.check` on a module file. Throws when the program is missing. */
 export function checkBlackboxConfig(file: string): Promise<BlackboxCheck> {
   const bin = requireProgram(PROGRAMS.blackboxExporter);
-  return new Promise((resolve) => {
-    execFile(bin, ["--config.check", `--config.file=${file}`], { timeout: 20_000 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, output: `${stdout}${stderr}`.trim() });
-    });
-  });
+  return runStageTool(bin, ["--config.check", `--config.file=${file}`], { stage: "blackbox config", file, timeoutMs: 20_000 });
 }
 
 /** `platform check` stage: the rendered blackbox module file passes the real exporter's own check. */

@@ -1,11 +1,10 @@
-import { execFile } from "node:child_process";
 import YAML from "yaml";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { PlatformConfig } from "../../stacks/resolve";
 import type { Artifact } from "../render/artifacts";
-import type { CheckStage } from "./stage";
+import { runStageTool, type CheckStage } from "./stage";
 import { buildRuleGroups, duplicateAlertNames } from "../../components/monitoring/rules/catalogue";
 import { ruleFilePath, testFileTexts } from "../../components/monitoring/rules/files";
 import { testedAlerts } from "../../components/monitoring/rules/promtool-tests";
@@ -21,11 +20,8 @@ export interface ToolRun {
 /** Runs promtool with arguments in a folder. Throws {@link MissingProgramError} when it is not installed. */
 export function promtool(args: readonly string[], cwd: string): Promise<ToolRun> {
   const bin = requireProgram(PROGRAMS.promtool);
-  return new Promise((resolve) => {
-    execFile(bin, [...args], { cwd, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, output: `${stdout}${stderr}`.trim() });
-    });
-  });
+  const files = args.filter((a) => a.endsWith(".yaml")).map((f) => path.join(cwd, f));
+  return runStageTool(bin, args, { stage: "promtool rules", file: files.join(", ") || cwd, cwd, timeoutMs: 120_000, maxBuffer: 64 * 1024 * 1024 });
 }
 
 /** The outcome of `promtool check rules` and `promtool test rules` on a stack's rendered rules. */
