@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
+import { awsSdk } from "../aws-sdk";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
@@ -81,8 +82,9 @@ export class ServiceImage extends pulumi.ComponentResource {
     let imageName: pulumi.Input<string>;
     let registry: docker.types.input.Registry;
     if (args.registry.kind === "ecr") {
+      const sdk = awsSdk();
       const repoName = `${args.environment}/${args.service}`;
-      this.repository = new aws.ecr.Repository(
+      this.repository = new sdk.ecr.Repository(
         `${name}-repository`,
         {
           name: repoName,
@@ -95,17 +97,17 @@ export class ServiceImage extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.ecr.LifecyclePolicy(
+      new sdk.ecr.LifecyclePolicy(
         `${name}-lifecycle`,
         { repository: this.repository.name, region: args.registry.region, policy: ecrLifecyclePolicy(args.registry.keepImages) },
         { parent: this.repository },
       );
       // The registry host follows from account, region and partition; reading it from the
       // repository would make it unknown until the repository exists.
-      const identity = aws.getCallerIdentityOutput({}, { parent: this });
-      const partition = aws.getPartitionOutput({}, { parent: this });
+      const identity = sdk.getCallerIdentityOutput({}, { parent: this });
+      const partition = sdk.getPartitionOutput({}, { parent: this });
       const host = pulumi.interpolate`${identity.accountId}.dkr.ecr.${args.registry.region}.${partition.dnsSuffix}`;
-      const token = aws.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId, region: args.registry.region }, { parent: this });
+      const token = sdk.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId, region: args.registry.region }, { parent: this });
       imageName = pulumi.interpolate`${host}/${repoName}:${args.tag}`;
       registry = { server: host, username: token.userName, password: pulumi.secret(token.password) };
     } else {

@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
+import { awsSdk } from "../aws-sdk";
 import * as pulumi from "@pulumi/pulumi";
 import { backupRolePolicy, bucketPolicyDocument, irsaTrustPolicy, lifecycleRules, type BackupRoleKind } from "./aws-policies";
 
@@ -46,40 +47,41 @@ export class BackupBucket extends pulumi.ComponentResource {
     const tags = { "app-platform/environment": args.environment, "app-platform/component": "backup" };
     const region = args.region;
     const protect = args.protect ?? true;
+    const sdk = awsSdk();
 
-    const key = new aws.kms.Key(
+    const key = new sdk.kms.Key(
       `${name}-kms`,
       { description: `app-platform ${args.environment}: encrypts database backups`, enableKeyRotation: true, deletionWindowInDays: 30, region, tags },
       { parent: this, protect },
     );
-    new aws.kms.Alias(`${name}-kms-alias`, { name: `alias/app-platform-${args.environment}-backups`, targetKeyId: key.keyId, region }, { parent: key });
+    new sdk.kms.Alias(`${name}-kms-alias`, { name: `alias/app-platform-${args.environment}-backups`, targetKeyId: key.keyId, region }, { parent: key });
 
-    const bucket = new aws.s3.Bucket(
+    const bucket = new sdk.s3.Bucket(
       `${name}-bucket`,
       // Object Lock can only be switched on when the bucket is created.
       { objectLockEnabled: args.objectLock !== undefined, forceDestroy: false, region, tags },
       { parent: this, protect },
     );
     const child = { parent: bucket };
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, region, versioningConfiguration: { status: "Enabled" } }, child);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
+    const versioning = new sdk.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, region, versioningConfiguration: { status: "Enabled" } }, child);
+    new sdk.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       { bucket: bucket.id, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
       child,
     );
-    const publicBlock = new aws.s3.BucketPublicAccessBlock(
+    const publicBlock = new sdk.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
       { bucket: bucket.id, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
       child,
     );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    new aws.s3.BucketPolicy(
+    new sdk.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    new sdk.s3.BucketPolicy(
       `${name}-policy`,
       { bucket: bucket.id, region, policy: bucket.arn.apply(bucketPolicyDocument) },
       // A policy put before the public access block can be refused as "public"; order them.
       { ...child, dependsOn: [publicBlock] },
     );
-    new aws.s3.BucketLifecycleConfiguration(
+    new sdk.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
         bucket: bucket.id,
@@ -90,7 +92,7 @@ export class BackupBucket extends pulumi.ComponentResource {
       { ...child, dependsOn: [versioning] },
     );
     if (args.objectLock) {
-      new aws.s3.BucketObjectLockConfiguration(
+      new sdk.s3.BucketObjectLockConfiguration(
         `${name}-object-lock`,
         { bucket: bucket.id, region, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } } },
         { ...child, dependsOn: [versioning] },
@@ -100,7 +102,7 @@ export class BackupBucket extends pulumi.ComponentResource {
     const roleArns = {} as Record<BackupRoleKind, pulumi.Output<string>>;
     for (const kind of ["backup", "drill"] as const) {
       const sa = args.serviceAccounts[kind];
-      const role = new aws.iam.Role(
+      const role = new sdk.iam.Role(
         `${name}-${kind}-role`,
         {
           description: `app-platform ${args.environment}: ${kind} job (${sa.namespace}/${sa.name}) via IRSA`,
@@ -110,7 +112,7 @@ export class BackupBucket extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.iam.RolePolicy(
+      new sdk.iam.RolePolicy(
         `${name}-${kind}-policy`,
         { role: role.id, policy: pulumi.all([bucket.arn, key.arn]).apply(([b, k]) => backupRolePolicy(kind, b, args.prefix, k)) },
         { parent: role },

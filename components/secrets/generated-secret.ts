@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import { awsSdk } from "../aws-sdk";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -115,7 +115,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     );
 
     if (sm) {
-      const secret = new aws.secretsmanager.Secret(
+      const sdk = awsSdk();
+      const secret = new sdk.secretsmanager.Secret(
         `${name}-sm`,
         {
           name: sm.name,
@@ -126,7 +127,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.secretsmanager.SecretVersion(
+      new sdk.secretsmanager.SecretVersion(
         `${name}-sm-version`,
         {
           secretId: secret.id,

@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
+import { awsSdk } from "../aws-sdk";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../stacks/config";
@@ -92,7 +93,8 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     }
 
     if (args.aws) {
-      this.kmsKey = new aws.kms.Key(
+      const sdk = awsSdk();
+      this.kmsKey = new sdk.kms.Key(
         `${name}-kms`,
         {
           description: `app-platform ${env}: encrypts platform credentials in Secrets Manager`,
@@ -102,7 +104,7 @@ export class PlatformSecrets extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.kms.Alias(`${name}-kms-alias`, { name: `alias/app-platform-${env}-secrets`, targetKeyId: this.kmsKey.keyId }, { parent: this.kmsKey });
+      new sdk.kms.Alias(`${name}-kms-alias`, { name: `alias/app-platform-${env}-secrets`, targetKeyId: this.kmsKey.keyId }, { parent: this.kmsKey });
     }
 
     // Postgres.
