@@ -25,6 +25,11 @@ import { noLatestImage } from "./no-latest-image";
 import { noPrivilegeEscalation } from "./no-privilege-escalation";
 import { noSecretLiteralEnv } from "./no-secret-literal-env";
 import { noServiceAccountToken } from "./no-service-account-token";
+import { noClusterAdminBinding } from "./no-cluster-admin-binding";
+import { noClusterSecretRead } from "./no-cluster-secret-read";
+import { noRbacWildcards } from "./no-rbac-wildcards";
+import { prometheusRetentionWithinVolume } from "./prometheus-retention-within-volume";
+import { pvcStorageClass } from "./pvc-storage-class";
 import { pinnedImages } from "./pinned-images";
 import { readOnlyRootFilesystem } from "./read-only-root-filesystem";
 import { readinessDiffersFromLiveness } from "./readiness-differs-from-liveness";
@@ -67,6 +72,10 @@ export const POLICY_FACTORIES = {
     noSecretLiteralEnv,
     cronjobDeadlines,
     cronjobForbidConcurrency,
+    noClusterSecretRead,
+    noRbacWildcards,
+    noClusterAdminBinding,
+    pvcStorageClass,
   ],
   aws: [
     s3BucketKmsEncryption,
@@ -81,7 +90,7 @@ export const POLICY_FACTORIES = {
     iamNoWildcardAdmin,
     kmsKeyRotation,
   ],
-  monitoring: [alertRuleMetadata, criticalAlertsPage, serviceMonitoring, grafanaAdminPassword],
+  monitoring: [alertRuleMetadata, criticalAlertsPage, serviceMonitoring, grafanaAdminPassword, prometheusRetentionWithinVolume],
 } as const;
 
 /**
@@ -120,6 +129,11 @@ export * from "./no-latest-image";
 export * from "./no-privilege-escalation";
 export * from "./no-secret-literal-env";
 export * from "./no-service-account-token";
+export * from "./no-cluster-admin-binding";
+export * from "./no-cluster-secret-read";
+export * from "./no-rbac-wildcards";
+export * from "./prometheus-retention-within-volume";
+export * from "./pvc-storage-class";
 export * from "./pinned-images";
 export * from "./read-only-root-filesystem";
 export * from "./readiness-differs-from-liveness";

@@ -176,6 +176,39 @@ export function compliantStack(): RenderedResource[] {
       inlinePolicies: [{ name: "backups", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: "arn:aws:s3:::backups-prod/*" }] }) }],
     }),
     rec("aws:iam/policy:Policy", "read-secrets", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] }) }),
+    // RBAC: reads ConfigMaps cluster-wide, one named Secret in its namespace, bound without cluster-admin.
+    rec("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "dashboards-reader", {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "dashboards-reader" },
+      rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }],
+    }),
+    rec("kubernetes:rbac.authorization.k8s.io/v1:Role", "web-secret-reader", {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "web-secret-reader", namespace: "apps" },
+      rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["web-db"], verbs: ["get"] }],
+    }),
+    rec("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "dashboards-reader", {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "dashboards-reader" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "dashboards-reader" },
+      subjects: [{ kind: "ServiceAccount", name: "grafana", namespace: "monitoring" }],
+    }),
+    // Storage: a claim and a Prometheus that name their class; 80GB of a 100Gi volume (80%).
+    rec("kubernetes:core/v1:PersistentVolumeClaim", "scratch", {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "scratch", namespace: "backup" },
+      spec: { accessModes: ["ReadWriteOnce"], storageClassName: "gp3", resources: { requests: { storage: "10Gi" } } },
+    }),
+    rec("kubernetes:monitoring.coreos.com/v1:Prometheus", "prometheus", {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "Prometheus",
+      metadata: { name: "prometheus", namespace: "monitoring" },
+      spec: { retention: "15d", retentionSize: "80GB", storage: { volumeClaimTemplate: { spec: { storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } } } } },
+    }),
   ];
 }
 

@@ -44,6 +44,9 @@ describe("policy metadata", () => {
       },
       "service-monitoring": { nameLabel: "app.kubernetes.io/name", roleLabel: "app-platform/role", roleValue: "active", sloRecordPattern: "^slo:" },
       "grafana-admin-password": { charts: ["kube-prometheus-stack", "grafana"] },
+      "no-cluster-secret-read": { allowedRoles: [] },
+      "no-rbac-wildcards": { allowedRoles: [] },
+      "prometheus-retention-within-volume": { maxShare: 0.85 },
     });
   });
 
@@ -70,9 +73,9 @@ describe("config branches", () => {
     pod.containers[0].ports = [{ name: "metrics", containerPort: 9100, hostPort: 9100 }];
     const chart = urn("kubernetes:helm.sh/v4:Chart", "monitoring-chart");
     const ds = (resource: string, name: string, parent?: string) =>
-      rec("kubernetes:apps/v1:DaemonSet", resource, { metadata: { name, namespace: "monitoring" }, spec: { selector: { matchLabels: { app: "node-exporter" } }, template: { metadata: { labels: { app: "node-exporter" } }, spec: pod } } }, { parent });
+      rec("kubernetes:apps/v1:DaemonSet", resource, { metadata: { name, namespace: "host-agents" }, spec: { selector: { matchLabels: { app: "node-exporter" } }, template: { metadata: { labels: { app: "node-exporter" } }, spec: pod } } }, { parent });
     rs.push(
-      ds("monitoring-chart:monitoring/kube-prometheus-stack-prometheus-node-exporter", "kube-prometheus-stack-prometheus-node-exporter", chart),
+      ds("monitoring-chart:host-agents/kube-prometheus-stack-prometheus-node-exporter", "kube-prometheus-stack-prometheus-node-exporter", chart),
       ds("rogue-agent", "rogue-agent", chart),
       ds("impostor", "kube-prometheus-stack-prometheus-node-exporter"),
     );

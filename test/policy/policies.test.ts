@@ -368,7 +368,83 @@ const CASES: Case[] = [
     messages: ["Secret grafana-admin, Grafana's admin secret, is not derived from a generated password: its value is written in the program (and so in source control); fill it from a random.RandomPassword."],
     urn: urn("kubernetes:core/v1:Secret", "grafana-admin"),
   },
+  {
+    policy: P.noClusterSecretRead(),
+    fault: "a ClusterRole that lists Secrets (Grafana's subchart with rbac.namespaced: false)",
+    mutate: (rs) => (find(rs, "dashboards-reader").rules = [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "watch", "list"] }]),
+    messages: [
+      "ClusterRole/dashboards-reader grants get/list/watch on Secrets in every namespace: whoever is bound to it can read every credential of the cluster; grant the Secrets a workload needs in a Role of their namespace (with resourceNames), or add a reviewed exemption to no-cluster-secret-read.allowedRoles.",
+    ],
+    urn: urn("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "dashboards-reader"),
+  },
+  {
+    policy: P.noRbacWildcards(),
+    fault: "a Role with every verb on every resource",
+    mutate: (rs) => (find(rs, "web-secret-reader").rules = [{ apiGroups: [""], resources: ["*"], verbs: ["*"] }]),
+    messages: [
+      'Role/apps/web-secret-reader rules[0] uses "*" for resources, verbs: a wildcard also grants whatever the API adds later (new resources, subresources, verbs such as escalate and impersonate); list what the workload uses, or add a reviewed exemption to no-rbac-wildcards.allowedRoles.',
+    ],
+    urn: urn("kubernetes:rbac.authorization.k8s.io/v1:Role", "web-secret-reader"),
+  },
+  {
+    policy: P.noClusterAdminBinding(),
+    fault: "a ClusterRoleBinding to cluster-admin",
+    mutate: (rs) => (find(rs, "dashboards-reader", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").roleRef.name = "cluster-admin"),
+    messages: [
+      "ClusterRoleBinding dashboards-reader gives ServiceAccount/monitoring/grafana cluster-admin: full control of every object of the cluster, Secrets and RBAC included; bind a role that lists what the subject needs.",
+    ],
+    urn: urn("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "dashboards-reader"),
+  },
+  {
+    policy: P.pvcStorageClass(),
+    fault: "a claim and a Prometheus volume without a StorageClass",
+    mutate: (rs) => {
+      delete find(rs, "scratch").spec.storageClassName;
+      delete find(rs, "prometheus").spec.storage.volumeClaimTemplate.spec.storageClassName;
+    },
+    messages: [
+      "PersistentVolumeClaim backup/scratch names no storageClassName: on a cluster without a default StorageClass (EKS since 1.30) the volume stays Pending and the pod never starts; set the stack's storageClass.",
+      "Prometheus monitoring/prometheus spec.storage.volumeClaimTemplate names no storageClassName: on a cluster without a default StorageClass (EKS since 1.30) the volume stays Pending and the pod never starts; set the stack's storageClass.",
+    ],
+    urn: urn("kubernetes:core/v1:PersistentVolumeClaim", "scratch"),
+  },
+  {
+    policy: P.prometheusRetentionWithinVolume(),
+    // 90GB = 90 * 2^30 bytes of 100Gi = 100 * 2^30 bytes: 90%, above 85% (worked by hand).
+    fault: "retentionSize 90GB on a 100Gi volume",
+    mutate: (rs) => (find(rs, "prometheus").spec.retentionSize = "90GB"),
+    messages: [
+      "Prometheus monitoring/prometheus retentionSize 90GB is 90% of its 100Gi volume (Prometheus counts GB as 2^30 bytes): the WAL and compaction need the rest, or Prometheus stops when the volume fills; keep it at most 85%.",
+    ],
+    urn: urn("kubernetes:monitoring.coreos.com/v1:Prometheus", "prometheus"),
+  },
+  {
+    policy: P.prometheusRetentionWithinVolume(),
+    fault: "a volume and no retentionSize",
+    mutate: (rs) => delete find(rs, "prometheus").spec.retentionSize,
+    messages: [
+      "Prometheus monitoring/prometheus has a 100Gi volume and no retentionSize: only the time limit bounds its data, so the volume fills and Prometheus stops; set retentionSize to at most 85% of the volume.",
+    ],
+  },
 ];
+
+describe("RBAC exemptions", () => {
+  const operatorRole = () => {
+    const rs = compliantStack();
+    find(rs, "dashboards-reader").rules = [{ apiGroups: [""], resources: ["secrets"], verbs: ["*"] }];
+    return rs;
+  };
+  it("an allowedRoles entry with a reason covers exactly that role", async () => {
+    const allowed = { "no-cluster-secret-read": { properties: { allowedRoles: [{ role: "ClusterRole/dashboards-reader", reason: "reconciles the Secrets of the objects it manages" }] } } };
+    expect(await messagesOf(P.noClusterSecretRead(), operatorRole(), allowed)).toEqual([]);
+    const other = { "no-cluster-secret-read": { properties: { allowedRoles: [{ role: "ClusterRole/someone-else", reason: "reconciles the Secrets of the objects it manages" }] } } };
+    expect(await messagesOf(P.noClusterSecretRead(), operatorRole(), other)).toHaveLength(1);
+  });
+  it("a chart-scoped entry does not cover a role of the same name outside that chart", async () => {
+    const chartOnly = { "no-cluster-secret-read": { properties: { allowedRoles: [{ role: "ClusterRole/dashboards-reader", chart: "monitoring-chart", reason: "reconciles the Secrets of the objects it manages" }] } } };
+    expect(await messagesOf(P.noClusterSecretRead(), operatorRole(), chartOnly)).toHaveLength(1);
+  });
+});
 
 describe("every policy on the compliant fixture stack", () => {
   it("reports nothing with the whole pack at mandatory", async () => {

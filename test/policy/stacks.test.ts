@@ -38,11 +38,13 @@ describe("per-stack policy config", () => {
     const dev = levels("dev");
     expect(dev.mandatory).toEqual([]);
     // dev pages nobody by design (DESIGN.md: paging "none"), so routing critical alerts is not checked there.
-    expect(dev.disabled).toEqual(["critical-alerts-page", "pinned-images", "s3-bucket-object-lock", "topology-spread"]);
+    // kind has a default StorageClass, so dev's claims need not name one.
+    expect(dev.disabled).toEqual(["critical-alerts-page", "pinned-images", "pvc-storage-class", "s3-bucket-object-lock", "topology-spread"]);
     const staging = levels("staging");
     expect(staging.mandatory).toEqual(
       [
         "allowed-registries", "drop-all-capabilities", "grafana-admin-password", "iam-no-wildcard-admin", "namespace-default-deny", "no-external-service-types",
+        "no-cluster-admin-binding", "no-cluster-secret-read", "no-rbac-wildcards",
         "no-host-namespaces", "no-host-path-volumes", "no-host-ports", "no-latest-image", "no-privilege-escalation", "no-secret-literal-env",
         "no-service-account-token", "read-only-root-filesystem", "run-as-non-root", "s3-bucket-kms-encryption", "s3-bucket-public-access-block",
         "s3-bucket-tls-only", "seccomp-runtime-default", "secretsmanager-customer-kms",
