@@ -77,8 +77,7 @@ describe("a deliberately broken copy of production", () => {
     const doc = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.production.yaml"), "utf8"));
     const services = doc.config["app-platform:services"];
     const orders = services.find((s: { name: string }) => s.name === "orders-api");
-    // Three faults the config schema accepts but the policies reject.
-    orders.image.blue = "docker.io/library/nginx:1.27.0"; // an unallowed registry
+    // Faults the config accepts but the policies reject (an unallowed registry is now refused at load).
     orders.settings = { ...(orders.settings ?? {}), PAYMENT_API_TOKEN: "tok_live_123" }; // a credential in a ConfigMap
     orders.automountServiceAccountToken = true; // an API token in every pod
     const [base, broken] = await Promise.all([policyReport("production"), policyReport("production", stackFolder("production", stringify(doc)))]);
@@ -88,12 +87,11 @@ describe("a deliberately broken copy of production", () => {
     const at = (type: string, name: string) => `urn:pulumi:production::app-platform::app-platform:app:BlueGreenService$${type}::${name}`;
     expect(added).toEqual(
       [
-        `mandatory allowed-registries ${at("kubernetes:apps/v1:Deployment", "app-orders-api-blue")}: container "app" pulls "docker.io/library/nginx:1.27.0" from docker.io, which is not an allowed registry (ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): unvetted registries are a supply-chain risk; mirror the image or add the registry to allowed-registries.registries.`,
         `mandatory no-secret-literal-env ${at("kubernetes:core/v1:ConfigMap", "app-orders-api-settings")}: ConfigMap apps/orders-api-settings holds PAYMENT_API_TOKEN: ConfigMaps are not encrypted and are readable by anyone with view rights; move it into a Secret.`,
         `mandatory no-service-account-token ${at("kubernetes:apps/v1:Deployment", "app-orders-api-blue")}: Deployment apps/orders-api-blue mounts the API token of service account apps/orders-api: a compromised container could call the Kubernetes API with it; set automountServiceAccountToken: false on the pod, or exempt the workload in no-service-account-token.allowedWorkloads if it calls the API.`,
         `mandatory no-service-account-token ${at("kubernetes:apps/v1:Deployment", "app-orders-api-green")}: Deployment apps/orders-api-green mounts the API token of service account apps/orders-api: a compromised container could call the Kubernetes API with it; set automountServiceAccountToken: false on the pod, or exempt the workload in no-service-account-token.allowedWorkloads if it calls the API.`,
       ].sort(),
     );
-    expect(countViolations(broken).mandatory).toBe(countViolations(base).mandatory + 4);
+    expect(countViolations(broken).mandatory).toBe(countViolations(base).mandatory + 3);
   });
 });
