@@ -223,7 +223,7 @@ export function loadPlatformConfig(
 
 /** The rules that run on a config the schema accepted: cross-field, per-environment and input checks. */
 function allRules(resolved: PlatformConfig, input: ConfigInput, ctx: InputCheckContext): ConfigProblem[] {
-  return [...checkPlatform(resolved, input), ...checkInputs(resolved, ctx)];
+  return [...checkPlatform(resolved, input), ...checkInputs(resolved, { ...ctx, thresholdOverrides: input.alerting?.thresholds })];
 }
 
 /**

@@ -16,6 +16,8 @@ export interface InputCheckContext {
   readonly stack?: string;
   /** Folder holding `policy/`; @default the working directory (the project, under Pulumi). */
   readonly rootDir?: string;
+  /** `alerting.thresholds` as the stack wrote them, so that a problem names the value it set. */
+  readonly thresholdOverrides?: Readonly<Record<string, unknown>>;
 }
 
 /** The part of the resolved config that the input checks read. */
@@ -27,7 +29,7 @@ export function checkInputs(config: InputView, ctx: InputCheckContext = {}): Con
   return [
     ...checkNamespaces(config),
     ...checkQuantities(config),
-    ...checkMonitoringValues(config),
+    ...checkMonitoringValues(config, ctx.thresholdOverrides),
     ...(policy ? checkRegistries(config, policy) : []),
     ...checkProduction(config, policy),
   ];

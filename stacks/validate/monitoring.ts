@@ -27,7 +27,7 @@ const ORDERED_PAIRS: readonly (readonly [string, string, "number" | "duration"])
 ];
 
 /** Scrape and evaluation intervals within the lookback delta; warning thresholds below their critical ones. */
-export function checkMonitoringValues(config: MonitoringView): ConfigProblem[] {
+export function checkMonitoringValues(config: MonitoringView, overrides: Readonly<Record<string, unknown>> = {}): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const key of ["scrapeInterval", "evaluationInterval"] as const) {
     const value = config.monitoring[key];
@@ -45,7 +45,13 @@ export function checkMonitoringValues(config: MonitoringView): ConfigProblem[] {
     // A value of the wrong kind or range is reported by the threshold check itself.
     if (Number.isNaN(va) || Number.isNaN(vb) || checkAlertThresholds({ [low]: a, [high]: b }, () => undefined).length > 0) continue;
     if (!(va < vb)) {
-      out.push(problem(["alerting", "thresholds", low], a, `must be below alerting.thresholds.${high} (${b}): the warning must come before the critical alert, and the generated alert tests assume it`));
+      // Name the value the stack set; when it set both, the first of the pair.
+      const why = "the warning must come before the critical alert, and the generated alert tests assume it";
+      if (high in overrides && !(low in overrides)) {
+        out.push(problem(["alerting", "thresholds", high], b, `must be above alerting.thresholds.${low} (${a}, its default): ${why}`));
+      } else {
+        out.push(problem(["alerting", "thresholds", low], a, `must be below alerting.thresholds.${high} (${b}${high in overrides ? "" : ", its default"}): ${why}`));
+      }
     }
   }
   return out;

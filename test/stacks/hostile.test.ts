@@ -265,8 +265,18 @@ export const HOSTILE: Record<string, HostileCase[]> = {
       // Defaults: nodeMemoryCritical 0.9, tlsExpiryWarning 14d.
       expected: [
         `${P}alerting.thresholds.errorRatioWarning (0.1) must be below alerting.thresholds.errorRatioCritical (0.05): the warning must come before the critical alert, and the generated alert tests assume it`,
-        `${P}alerting.thresholds.nodeMemoryWarning (0.9) must be below alerting.thresholds.nodeMemoryCritical (0.9): the warning must come before the critical alert, and the generated alert tests assume it`,
-        `${P}alerting.thresholds.tlsExpiryCritical ("30d") must be below alerting.thresholds.tlsExpiryWarning (14d): the warning must come before the critical alert, and the generated alert tests assume it`,
+        `${P}alerting.thresholds.nodeMemoryWarning (0.9) must be below alerting.thresholds.nodeMemoryCritical (0.9, its default): the warning must come before the critical alert, and the generated alert tests assume it`,
+        `${P}alerting.thresholds.tlsExpiryCritical ("30d") must be below alerting.thresholds.tlsExpiryWarning (14d, its default): the warning must come before the critical alert, and the generated alert tests assume it`,
+      ],
+    },
+    {
+      name: "a critical threshold set below its default warning names the value that was set",
+      values: edited("dev", (v) => {
+        v.alerting = { thresholds: { postgresConnectionsCritical: 0.5 } };
+      }),
+      // Default postgresConnectionsWarning: 0.8.
+      expected: [
+        `${P}alerting.thresholds.postgresConnectionsCritical (0.5) must be above alerting.thresholds.postgresConnectionsWarning (0.8, its default): the warning must come before the critical alert, and the generated alert tests assume it`,
       ],
     },
   ],
