@@ -148,9 +148,13 @@ export function replaceOwnedFiles(dir: string, writer: string, files: readonly O
   }
 
   const emptied = new Set<string>();
+  const rewritten = new Set(files.map((f) => f.path));
   for (const rel of mine) {
     const full = path.join(dir, rel);
     const st = lstat(full);
+    // A plain file written again is overwritten in place (deleting first cost a 100-service
+    // render about a second); links are removed, never written through.
+    if (st?.isFile() && rewritten.has(rel)) continue;
     // Only files and links are removed (a link itself, never what it points at).
     if (st && !st.isDirectory()) {
       fs.unlinkSync(full);
@@ -163,9 +167,14 @@ export function replaceOwnedFiles(dir: string, writer: string, files: readonly O
   }
 
   fs.mkdirSync(dir, { recursive: true });
+  const made = new Set<string>();
   for (const f of files) {
     const full = path.join(dir, f.path);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
+    const parent = path.dirname(full);
+    if (!made.has(parent)) {
+      fs.mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
     fs.writeFileSync(full, f.content);
   }
   const marker: Marker = { writtenBy: "app-platform", files: { ...owned, [writer]: files.map((f) => f.path).sort() } };
