@@ -1,98 +1,31 @@
 import { SECRET_KEYS, type ConfigInput, type SecretKey } from "./schema/stack-config";
 import type { Environment } from "./schema/common";
 import type { EnvironmentDefaults } from "./schema/defaults";
-import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds, type AlertThresholds } from "./schema/alerting";
+import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds } from "./schema/alerting";
 import type { ServiceConfigInput } from "./schema/services";
 import { resolveDelivery } from "./schema/delivery";
 import type { ResolvedProbe, ScalingRules, ServiceConfig } from "../components/app/service-spec";
+import type { AwsSpec, BackupSpec } from "../components/backup/backup-spec";
+import type { PostgresSpec, RedisSpec } from "../components/datastores/datastore-spec";
+import type { NamespacesSpec } from "../components/foundation/namespaces-spec";
+import type { AlertingSpec, MonitoringSpec } from "../components/monitoring/monitoring-spec";
+import type { ClusterPlatform } from "../lib/environment";
+
 
 export type { ResolvedProbe, ScalingRules, ServiceConfig } from "../components/app/service-spec";
 
-/** Where a datastore lives and how to reach it. */
-export interface EndpointConfig {
-  readonly mode: "in-cluster" | "external";
-  /** Host name; for in-cluster mode the in-cluster Service's DNS name. */
-  readonly host: string;
-  readonly port: number;
-}
-
-/** The whole platform config of one stack, every default applied. */
+/** The whole platform config of one stack, every default applied: the sections each component takes. */
 export interface PlatformConfig {
   readonly environment: Environment;
-  readonly clusterPlatform: "eks" | "gke" | "aks" | "kind" | "generic";
-  readonly namespaces: {
-    readonly apps: string;
-    readonly monitoring: string;
-    readonly backup: string;
-    /** Namespace of host-level agents (node-exporter), Pod Security privileged. */
-    readonly hostAgents: string;
-    readonly ingressController: string;
-    readonly podSecurity: "baseline" | "restricted";
-    readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
-    readonly containerDefaults: { readonly cpuRequest: string; readonly memoryRequest: string; readonly cpuLimit: string; readonly memoryLimit: string };
-  };
+  readonly clusterPlatform: ClusterPlatform;
+  readonly namespaces: NamespacesSpec;
   readonly services: readonly ServiceConfig[];
-  readonly monitoring: {
-    readonly chartVersion: string;
-    readonly scrapeInterval: string;
-    readonly evaluationInterval: string;
-    readonly prometheus: {
-      readonly replicas: number;
-      readonly retention: string;
-      readonly retentionSize: string;
-      readonly storage: { readonly size: string; readonly storageClass?: string };
-      readonly remoteWrite: readonly { readonly name: string; readonly url: string; readonly sigv4Region?: string; readonly sigv4RoleArn?: string; readonly tenant?: string }[];
-    };
-    readonly alertmanager: { readonly replicas: number; readonly storage: { readonly size: string; readonly storageClass?: string } };
-    readonly grafana: { readonly replicas: number; readonly host?: string };
-    readonly probes: readonly { readonly name: string; readonly url: string; readonly module: "http_2xx" | "http_2xx_tls" }[];
-  };
-  readonly alerting: {
-    readonly receivers: NonNullable<NonNullable<ConfigInput["alerting"]>["receivers"]>;
-    readonly heartbeat?: { readonly repeatInterval: string };
-    readonly maintenance?: NonNullable<ConfigInput["alerting"]>["maintenance"];
-    /** Every alert threshold and `for:` duration: the environment's defaults with the stack's overrides. */
-    readonly thresholds: AlertThresholds;
-    /** Base URL of the runbooks; an alert's runbook is `<runbookBaseUrl>/<AlertName>.md`. */
-    readonly runbookBaseUrl: string;
-  };
-  readonly postgres: EndpointConfig & {
-    readonly database: string;
-    readonly user: string;
-    /** Role of the Postgres exporter (pg_monitor), external mode. */
-    readonly monitoringUser: string;
-    /** Read-only role of the backup jobs (pg_read_all_data), external mode. */
-    readonly backupUser: string;
-    readonly sslMode: "disable" | "require" | "verify-ca" | "verify-full";
-    readonly maxConnections: number;
-    /** Keeper of the generated password (in-cluster); changing it rotates the password. */
-    readonly rotation: string;
-    /** Volume size of the in-cluster instance. */
-    readonly storageSize: string;
-  };
-  readonly redis: EndpointConfig & { readonly tls: boolean; readonly rotation: string; readonly storageSize: string };
-  readonly backup: {
-    readonly enabled: boolean;
-    readonly schedule: string;
-    readonly retentionDays: number;
-    readonly transitionDays: number;
-    readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
-    readonly drill: { readonly schedule: string; readonly verifyTables: readonly string[] };
-    /** Image with pg_dump and the aws CLI; undefined: built from components/backup/image. */
-    readonly image?: string;
-    readonly compressLevel: number;
-    readonly scratchSize: string;
-    readonly timeoutMinutes: number;
-    readonly resources: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
-    /** Keeper of the dev object store's generated keys. */
-    readonly rotation: string;
-  };
-  readonly aws?: {
-    readonly region: string;
-    readonly oidcProviderArn?: string;
-    readonly ecr: { readonly keepImages: number };
-    readonly secretRecoveryDays: number;
-  };
+  readonly monitoring: MonitoringSpec;
+  readonly alerting: AlertingSpec;
+  readonly postgres: PostgresSpec;
+  readonly redis: RedisSpec;
+  readonly backup: BackupSpec;
+  readonly aws?: AwsSpec;
   /** Secrets in the apps namespace created outside the program, which services may reference. */
   readonly providedSecrets: readonly { readonly name: string; readonly keys: readonly string[]; readonly description: string }[];
   /** Factor applied to alerting durations for end-to-end tests; 1 in real stacks. */

@@ -1,6 +1,8 @@
+import type { Environment } from "../../lib/environment";
+import type { NamespacesSpec } from "../foundation/namespaces-spec";
+import type { PostgresSpec, RedisSpec } from "./datastore-spec";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../foundation/labels";
 import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../monitoring/contract";
 import { BACKUP_DB_USER, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_KEYS, POSTGRES_BACKUP_USER_SECRET } from "../secrets/platform-secrets";
@@ -28,13 +30,13 @@ export function objectStoreEndpoint(backupNamespace: string): string {
 /** Arguments of {@link DevDatastores}. */
 export interface DevDatastoresArgs {
   /** Environment, for labels. */
-  readonly environment: PlatformConfig["environment"];
+  readonly environment: Environment;
   /** Namespace names by role (already created by the foundation). */
-  readonly namespaces: Pick<PlatformConfig["namespaces"], "apps" | "monitoring" | "backup">;
+  readonly namespaces: Pick<NamespacesSpec, "apps" | "monitoring" | "backup">;
   /** Resolved Postgres config; an instance is created only in "in-cluster" mode. */
-  readonly postgres: PlatformConfig["postgres"];
+  readonly postgres: PostgresSpec;
   /** Resolved Redis config; an instance is created only in "in-cluster" mode. */
-  readonly redis: PlatformConfig["redis"];
+  readonly redis: RedisSpec;
   /** Run the S3-compatible object store for backups. @default false */
   readonly objectStore?: boolean;
   /** Volume size of the object store. @default "10Gi" */

@@ -1,6 +1,7 @@
+import type { Environment } from "../../lib/environment";
+import type { NamespacesSpec } from "./namespaces-spec";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "./labels";
 
 /** The roles of the platform's namespaces. */
@@ -9,9 +10,9 @@ export type NamespaceRole = "apps" | "monitoring" | "backup" | "hostAgents";
 /** Arguments of {@link Foundation}. */
 export interface FoundationArgs {
   /** Environment; labels every namespace and picks the Pod Security level. */
-  readonly environment: PlatformConfig["environment"];
+  readonly environment: Environment;
   /** Namespace names, quota and container defaults. */
-  readonly namespaces: PlatformConfig["namespaces"];
+  readonly namespaces: NamespacesSpec;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ClusterPlatform } from "../../lib/environment";
 import type * as k8s from "@pulumi/kubernetes";
 import type { PlatformConfig } from "../../stacks/config";
 import { STACK_NAMES, STACK_PORTS } from "./values";
@@ -18,7 +19,7 @@ const byName = (name: string) => ({ matchLabels: { "app.kubernetes.io/name": nam
  * and, where the platform exposes them, etcd (2379), controller manager (10257),
  * scheduler (10259) and kube-proxy (10249). Remote write goes out on 443 as well.
  */
-export function prometheusHostPorts(platform: PlatformConfig["clusterPlatform"]): number[] {
+export function prometheusHostPorts(platform: ClusterPlatform): number[] {
   const base = [443, 6443, 10250, 9100];
   return platform === "generic" ? [...base, 2379, 10257, 10259, 10249] : base;
 }

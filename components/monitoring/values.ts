@@ -1,3 +1,4 @@
+import type { ClusterPlatform, Environment } from "../../lib/environment";
 import type { PlatformConfig } from "../../stacks/config";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import {
@@ -134,7 +135,7 @@ export interface PlatformLimits {
  * their metrics to 127.0.0.1 unless the cluster config is patched. Only a "generic"
  * (self-managed) cluster keeps everything.
  */
-export function platformLimits(platform: PlatformConfig["clusterPlatform"]): PlatformLimits {
+export function platformLimits(platform: ClusterPlatform): PlatformLimits {
   const controlPlane: DefaultRuleGroup[] = ["etcd", "kubeControllerManager", "kubeSchedulerAlerting", "kubeSchedulerRecording", "kubeProxy"];
   const targets: ControlPlaneTarget[] = ["kubeEtcd", "kubeControllerManager", "kubeScheduler", "kubeProxy"];
   switch (platform) {
@@ -205,7 +206,7 @@ export function disruptionBudget(replicas: number): { enabled: boolean; minAvail
  * node loss cannot take out every replica; "soft" elsewhere, where small clusters may not
  * have a node per replica; "" with one replica.
  */
-export function antiAffinity(environment: PlatformConfig["environment"], replicas: number): "hard" | "soft" | "" {
+export function antiAffinity(environment: Environment, replicas: number): "hard" | "soft" | "" {
   if (replicas < 2) return "";
   return environment === "production" ? "hard" : "soft";
 }

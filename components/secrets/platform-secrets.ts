@@ -1,8 +1,10 @@
+import type { Environment } from "../../lib/environment";
+import type { PostgresSpec, RedisSpec } from "../datastores/datastore-spec";
+import type { AwsSpec } from "../backup/backup-spec";
 import type * as aws from "@pulumi/aws";
 import { awsSdk } from "../aws-sdk";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../foundation/labels";
 import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../monitoring/contract";
 import { BACKUP_DB_USER, POSTGRES_BACKUP_USER_SECRET } from "./catalog";
@@ -20,19 +22,19 @@ export const OBJECT_STORE_ACCESS_KEY_ID = "app-platform-backup";
 /** Arguments of {@link PlatformSecrets}. */
 export interface PlatformSecretsArgs {
   /** Environment; names Secrets Manager secrets and labels everything. */
-  readonly environment: PlatformConfig["environment"];
+  readonly environment: Environment;
   /** Namespace names by role (the foundation's outputs, so that they are created first). */
   readonly namespaces: { readonly apps: pulumi.Input<string>; readonly monitoring: pulumi.Input<string>; readonly backup: pulumi.Input<string> };
   /** The resolved Postgres endpoint; in-cluster mode gets generated passwords. */
-  readonly postgres: PlatformConfig["postgres"];
+  readonly postgres: PostgresSpec;
   /** The resolved Redis endpoint; in-cluster mode gets a generated password. */
-  readonly redis: PlatformConfig["redis"];
+  readonly redis: RedisSpec;
   /** Rotation keeper of the dev object store's keys. @default "initial" */
   readonly objectStoreRotation?: string;
   /** Create the dev object store's keys (dev backups). @default false */
   readonly objectStore?: boolean;
   /** AWS settings; when set, generated credentials are also stored in Secrets Manager. @default undefined */
-  readonly aws?: PlatformConfig["aws"];
+  readonly aws?: AwsSpec;
   /** `postgresPassword` from `--secret` config; required when Postgres is external. @default undefined */
   readonly postgresPassword?: pulumi.Input<string>;
   /** `redisPassword` from `--secret` config; required when Redis is external. @default undefined */

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { bytesQuantity, cpuQuantity, dnsLabel } from "./common";
 
-/** Cluster platforms; managed ones hide the control plane from Prometheus. */
-export const CLUSTER_PLATFORMS = ["eks", "gke", "aks", "kind", "generic"] as const;
+export { CLUSTER_PLATFORMS } from "../../lib/environment";
 
 const quota = z.strictObject({
   /** Sum of CPU requests allowed in the namespace. */

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { ENVIRONMENTS } from "./common";
-import { CLUSTER_PLATFORMS } from "./namespaces";
+import { CLUSTER_PLATFORMS, ENVIRONMENTS } from "../../lib/environment";
 import { alertingSchema } from "./alerting";
 import { awsSchema } from "./aws";
 import { backupSchema } from "./backup";

@@ -1,0 +1,25 @@
+/** Postgres backups and restore drills, every default applied (stack config `backup`). */
+export interface BackupSpec {
+  readonly enabled: boolean;
+  readonly schedule: string;
+  readonly retentionDays: number;
+  readonly transitionDays: number;
+  readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
+  readonly drill: { readonly schedule: string; readonly verifyTables: readonly string[] };
+  /** Image with pg_dump and the aws CLI; undefined: built from components/backup/image. */
+  readonly image?: string;
+  readonly compressLevel: number;
+  readonly scratchSize: string;
+  readonly timeoutMinutes: number;
+  readonly resources: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
+  /** Keeper of the dev object store's generated keys. */
+  readonly rotation: string;
+}
+
+/** The AWS account side of a stack (stack config `aws`); absent in dev. */
+export interface AwsSpec {
+  readonly region: string;
+  readonly oidcProviderArn?: string;
+  readonly ecr: { readonly keepImages: number };
+  readonly secretRecoveryDays: number;
+}
