@@ -55,41 +55,6 @@ export function violations(edges: readonly ImportEdge[]): string[] {
   return [...out].sort();
 }
 
-/**
- * Violations present when this test was written, each to be removed as it is fixed (the test
- * fails when one is fixed but still listed, and on any new one).
- */
-const KNOWN_VIOLATIONS: readonly string[] = [
-  "components/backup/backups.ts -> stacks/config.ts",
-  "components/datastores/dev-datastores.ts -> stacks/config.ts",
-  "components/exporters/exporters.ts -> stacks/config.ts",
-  "components/exporters/workloads.ts -> stacks/config.ts",
-  "components/foundation/foundation.ts -> stacks/config.ts",
-  "components/monitoring/alertmanager/component.ts -> stacks/config.ts",
-  "components/monitoring/alertmanager/component.ts -> stacks/resolve.ts",
-  "components/monitoring/alertmanager/config.ts -> stacks/resolve.ts",
-  "components/monitoring/dashboards/backups.ts -> stacks/config.ts",
-  "components/monitoring/dashboards/index.ts -> stacks/config.ts",
-  "components/monitoring/dashboards/postgres.ts -> stacks/config.ts",
-  "components/monitoring/dashboards/redis.ts -> stacks/config.ts",
-  "components/monitoring/dashboards/release.ts -> stacks/config.ts",
-  "components/monitoring/dashboards/service-red.ts -> stacks/config.ts",
-  "components/monitoring/dashboards/slo.ts -> stacks/config.ts",
-  "components/monitoring/monitors.ts -> stacks/config.ts",
-  "components/monitoring/network-policies.ts -> stacks/config.ts",
-  "components/monitoring/rules/catalogue.ts -> stacks/config.ts",
-  "components/monitoring/rules/component.ts -> stacks/resolve.ts",
-  "components/monitoring/rules/slo.ts -> stacks/resolve.ts",
-  "components/monitoring/rules/types.ts -> stacks/resolve.ts",
-  "components/monitoring/stack.ts -> stacks/config.ts",
-  "components/monitoring/values.ts -> stacks/config.ts",
-  "components/secrets/platform-secrets.ts -> stacks/config.ts",
-];
-
-/** Import cycles present when this test was written (same ratchet as above). */
-const KNOWN_CYCLES: readonly string[] = [
-];
-
 const PRODUCT_DIRS = ["lib", "components", "stacks", "policy", "tools"];
 
 describe("the import scanner", () => {
@@ -139,11 +104,11 @@ describe("layers point one way (DESIGN.md)", () => {
   });
 
   it("stacks -> components -> lib; tools -> stacks/components/lib/policy; the platform command not on tools/harness or tools/bench; nothing imports test/", () => {
-    expect(violations(edges)).toEqual([...KNOWN_VIOLATIONS].sort());
+    expect(violations(edges)).toEqual([]);
   });
 
   it("no import cycles among product files", () => {
     const product = edges.filter((e) => layerOf(e.from) !== "test" && layerOf(e.to) !== "test");
-    expect(cycles(product).map((c) => c.join(" <-> "))).toEqual([...KNOWN_CYCLES].sort());
+    expect(cycles(product).map((c) => c.join(" <-> "))).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
+import type { Environment } from "../../lib/environment";
+import type { NamespacesSpec } from "../foundation/namespaces-spec";
+import type { PostgresSpec } from "../datastores/datastore-spec";
+import type { AwsSpec, BackupSpec } from "./backup-spec";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
 import { ServiceImage, type ImageRegistry } from "../app/service-image";
 import { BACKUP_POD_LABELS, OBJECT_STORE_PORT, OBJECT_STORE_SERVICE, objectStoreEndpoint } from "../datastores/dev-datastores";
 import { standardLabels } from "../foundation/labels";
@@ -25,10 +28,19 @@ import { BackupBucket } from "./storage";
 /** Bucket of the dev object store (created by the first backup run). */
 export const DEV_BUCKET = "app-platform-backups";
 
+/** What {@link PostgresBackups} reads of the stack config. */
+export interface BackupsConfig {
+  readonly environment: Environment;
+  readonly namespaces: Pick<NamespacesSpec, "apps" | "backup">;
+  readonly postgres: PostgresSpec;
+  readonly backup: BackupSpec;
+  readonly aws?: AwsSpec;
+}
+
 /** Arguments of {@link PostgresBackups}. */
 export interface PostgresBackupsArgs {
-  /** The whole resolved config: environment, namespaces, postgres, backup and aws sections. */
-  readonly config: PlatformConfig;
+  /** The slices of stack config the backups read: environment, namespaces, postgres, backup and aws. */
+  readonly config: BackupsConfig;
   /**
    * Where the backup tools image is pushed when it is built here (ignored when
    * `config.backup.image` names an image). @default undefined: requires `config.backup.image`

@@ -1,6 +1,6 @@
+import type { ExportersConfig } from "./workloads";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../foundation/labels";
 import { monitoringResource } from "../monitoring/stack";
 import { BLACKBOX_CONFIG_FILE, blackboxConfigYaml } from "./blackbox";
@@ -25,8 +25,8 @@ import {
 
 /** Arguments of {@link Exporters}. */
 export interface ExportersArgs {
-  /** The stack's resolved config: datastore endpoints, probes, scrape interval. */
-  readonly config: PlatformConfig;
+  /** The slice of stack config the exporters read: datastore endpoints, probes, scrape interval. */
+  readonly config: ExportersConfig;
   /** Namespace the exporters run in. @default config.namespaces.monitoring */
   readonly namespace?: pulumi.Input<string>;
   /**

@@ -1,7 +1,10 @@
+import type { Environment } from "../../lib/environment";
+import type { NamespacesSpec } from "../foundation/namespaces-spec";
+import type { MonitoringSpec } from "../monitoring/monitoring-spec";
+import type { PostgresSpec, RedisSpec } from "../datastores/datastore-spec";
 import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
 import {
   METRICS_PORT_NAME,
   MONITORING_LABEL,
@@ -78,13 +81,22 @@ function datastoreEgress(ep: { mode: string; host: string; port: number }): k8s.
 /** Name of the ConfigMap with postgres_exporter's extra queries (postgres-queries.ts). */
 export const POSTGRES_QUERIES_CONFIGMAP = "postgres-exporter-queries";
 
+/** The slice of stack config the exporters are built from. */
+export interface ExportersConfig {
+  readonly environment: Environment;
+  readonly namespaces: Pick<NamespacesSpec, "monitoring">;
+  readonly monitoring: Pick<MonitoringSpec, "probes" | "scrapeInterval">;
+  readonly postgres: PostgresSpec;
+  readonly redis: RedisSpec;
+}
+
 /**
  * postgres_exporter against config.postgres. The user and password come from the credentials
  * Secret by reference; only the address and options are plain. The extra queries
  * (transactions by application_name, replica lag seen from the writer) come from the
  * `configMap`, mounted at /config.
  */
-export function postgresExporterSpec(config: PlatformConfig, configMap: string = POSTGRES_QUERIES_CONFIGMAP): ExporterSpec {
+export function postgresExporterSpec(config: ExportersConfig, configMap: string = POSTGRES_QUERIES_CONFIGMAP): ExporterSpec {
   const pg = config.postgres;
   return {
     kind: "postgres",
@@ -100,7 +112,7 @@ export function postgresExporterSpec(config: PlatformConfig, configMap: string =
 }
 
 /** redis_exporter against config.redis (TLS when the endpoint uses it). */
-export function redisExporterSpec(config: PlatformConfig): ExporterSpec {
+export function redisExporterSpec(config: ExportersConfig): ExporterSpec {
   const r = config.redis;
   return {
     kind: "redis",
@@ -114,7 +126,7 @@ export function redisExporterSpec(config: PlatformConfig): ExporterSpec {
 }
 
 /** Ports the blackbox exporter may probe: 80, 443 and any explicit port of a probe URL. */
-export function probePorts(config: PlatformConfig): number[] {
+export function probePorts(config: ExportersConfig): number[] {
   const ports = new Set([80, 443]);
   for (const p of config.monitoring.probes) {
     const u = new URL(p.url);
@@ -124,7 +136,7 @@ export function probePorts(config: PlatformConfig): number[] {
 }
 
 /** blackbox_exporter with the module file from its ConfigMap. */
-export function blackboxExporterSpec(config: PlatformConfig, configMap: string): ExporterSpec {
+export function blackboxExporterSpec(config: ExportersConfig, configMap: string): ExporterSpec {
   return {
     kind: "blackbox",
     args: [`--config.file=/config/${BLACKBOX_CONFIG_FILE}`, `--web.listen-address=:${EXPORTER_PORTS.blackbox}`],
@@ -229,7 +241,7 @@ export function exporterServiceMonitor(kind: ExporterKind, namespace: string, la
  * One Probe per `config.monitoring.probes` entry, run by the blackbox exporter's Service.
  * The `probe` label names the endpoint in alerts and dashboards.
  */
-export function probeObjects(config: PlatformConfig, labels: Record<string, string>): MonitoringObject[] {
+export function probeObjects(config: ExportersConfig, labels: Record<string, string>): MonitoringObject[] {
   const ns = config.namespaces.monitoring;
   return config.monitoring.probes.map((p) => ({
     apiVersion: "monitoring.coreos.com/v1",

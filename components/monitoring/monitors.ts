@@ -1,4 +1,5 @@
-import type { PlatformConfig } from "../../stacks/config";
+import type { NamespacesSpec } from "../foundation/namespaces-spec";
+import type { MonitoringSpec } from "./monitoring-spec";
 import type { ServiceConfig } from "../app/service-spec";
 import { APP_LABELS, METRICS_PORT_NAME, MONITORING_LABEL } from "./contract";
 
@@ -18,13 +19,20 @@ export function metaLabel(key: string): string {
   return key.replace(/[^a-zA-Z0-9_]/g, "_");
 }
 
+/** The slice of stack config the services' ServiceMonitors depend on. */
+export interface ServiceMonitorsConfig {
+  readonly services: readonly ServiceConfig[];
+  readonly namespaces: Pick<NamespacesSpec, "apps" | "monitoring">;
+  readonly monitoring: Pick<MonitoringSpec, "scrapeInterval">;
+}
+
 /**
  * The ServiceMonitor of one app service. It selects both the active and the preview
  * Service (by name and role) in the apps namespace, and writes the labels rules and
  * dashboards select on: `service` (the name from config, replacing the operator's
  * Kubernetes Service name), `role` (from the Service) and `color` (from the pod).
  */
-export function appServiceMonitor(service: ServiceConfig, config: PlatformConfig, labels: Record<string, string>): MonitoringObject {
+export function appServiceMonitor(service: ServiceConfig, config: ServiceMonitorsConfig, labels: Record<string, string>): MonitoringObject {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
@@ -52,6 +60,6 @@ export function appServiceMonitor(service: ServiceConfig, config: PlatformConfig
 }
 
 /** One ServiceMonitor per app service of the stack. */
-export function appServiceMonitors(config: PlatformConfig, labels: Record<string, string>): MonitoringObject[] {
+export function appServiceMonitors(config: ServiceMonitorsConfig, labels: Record<string, string>): MonitoringObject[] {
   return config.services.map((s) => appServiceMonitor(s, config, labels));
 }

@@ -1,6 +1,7 @@
+import type { NamespacesSpec } from "../foundation/namespaces-spec";
+import type { MonitoringSpec } from "./monitoring-spec";
 import type { ClusterPlatform } from "../../lib/environment";
 import type * as k8s from "@pulumi/kubernetes";
-import type { PlatformConfig } from "../../stacks/config";
 import { STACK_NAMES, STACK_PORTS } from "./values";
 
 /** A NetworkPolicy as plain data: its name and spec. */
@@ -31,7 +32,14 @@ export function prometheusHostPorts(platform: ClusterPlatform): number[] {
  * differ per cluster, so flows to them are allowed by port to any address; flows between
  * pods are allowed by label.
  */
-export function monitoringNetworkPolicies(config: PlatformConfig): NetworkPolicySpec[] {
+/** The slice of stack config the monitoring NetworkPolicies depend on. */
+export interface MonitoringNetworkConfig {
+  readonly clusterPlatform: ClusterPlatform;
+  readonly namespaces: Pick<NamespacesSpec, "ingressController">;
+  readonly monitoring: Pick<MonitoringSpec, "grafana">;
+}
+
+export function monitoringNetworkPolicies(config: MonitoringNetworkConfig): NetworkPolicySpec[] {
   const policies: NetworkPolicySpec[] = [
     {
       // Grafana -> Prometheus/Alertmanager, Prometheus -> Alertmanager, exporters and

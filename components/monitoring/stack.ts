@@ -1,6 +1,9 @@
+import type { MonitoringValuesConfig } from "./values";
+import type { MonitoringNetworkConfig } from "./network-policies";
+import type { ServiceMonitorsConfig } from "./monitors";
+import type { DashboardsConfig } from "./dashboards/inputs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../stacks/config";
 import { standardLabels } from "../foundation/labels";
 import { GeneratedSecret, type SecretsManagerTarget } from "../secrets/generated-secret";
 import { MONITORING_RELEASE } from "./contract";
@@ -9,10 +12,13 @@ import { appServiceMonitors, type MonitoringObject } from "./monitors";
 import { monitoringNetworkPolicies } from "./network-policies";
 import { CHART_NAME, CHART_REPOSITORY, DASHBOARD_FOLDER, DASHBOARD_LABEL, GRAFANA_ADMIN_KEYS, GRAFANA_SIDECAR_ROLE, grafanaSidecarRules, kubePrometheusStackValues } from "./values";
 
+/** What {@link MonitoringStack} reads of the stack config. */
+export type MonitoringStackConfig = MonitoringValuesConfig & MonitoringNetworkConfig & ServiceMonitorsConfig & DashboardsConfig;
+
 /** Arguments of {@link MonitoringStack}. */
 export interface MonitoringStackArgs {
-  /** The stack's resolved config: sizing, retention, platform, services, probes. */
-  readonly config: PlatformConfig;
+  /** The slices of stack config the chart values, NetworkPolicies, ServiceMonitors and dashboards are built from. */
+  readonly config: MonitoringStackConfig;
   /**
    * Namespace the stack runs in; pass the foundation's Namespace output so that everything
    * waits for it. @default config.namespaces.monitoring

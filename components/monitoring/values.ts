@@ -1,11 +1,20 @@
+import type { NamespacesSpec } from "../foundation/namespaces-spec";
+import type { MonitoringSpec } from "./monitoring-spec";
 import type { ClusterPlatform, Environment } from "../../lib/environment";
-import type { PlatformConfig } from "../../stacks/config";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import {
   ALERTMANAGER_CONFIG_SECRET,
   ALERTMANAGER_RECEIVERS_SECRET,
   MONITORING_RELEASE,
 } from "./contract";
+
+/** The slice of stack config the chart values are computed from. */
+export interface MonitoringValuesConfig {
+  readonly environment: Environment;
+  readonly clusterPlatform: ClusterPlatform;
+  readonly namespaces: Pick<NamespacesSpec, "monitoring" | "hostAgents">;
+  readonly monitoring: MonitoringSpec;
+}
 
 /** Where the chart comes from; the version is pinned by `config.monitoring.chartVersion`. */
 export const CHART_REPOSITORY = "https://prometheus-community.github.io/helm-charts";
@@ -224,7 +233,7 @@ function volumeClaim(storage: { size: string; storageClass?: string }): Record<s
 }
 
 /** Remote-write entries of `prometheusSpec.remoteWrite` (Thanos receive, Mimir, Amazon Managed Prometheus). */
-export function remoteWriteValues(config: PlatformConfig): Record<string, unknown>[] {
+export function remoteWriteValues(config: MonitoringValuesConfig): Record<string, unknown>[] {
   return config.monitoring.prometheus.remoteWrite.map((rw) => ({
     name: rw.name,
     url: rw.url,
@@ -240,7 +249,7 @@ export function remoteWriteValues(config: PlatformConfig): Record<string, unknow
  * Amazon Managed Prometheus keep one replica's samples per `cluster` by the `__replica__`
  * label (the operator drops it from alerts, so Alertmanager still deduplicates them).
  */
-export function remoteWriteDedup(config: PlatformConfig): { externalLabels: Record<string, string>; replicaExternalLabelName?: string } {
+export function remoteWriteDedup(config: MonitoringValuesConfig): { externalLabels: Record<string, string>; replicaExternalLabelName?: string } {
   const env = config.environment;
   const prom = config.monitoring.prometheus;
   if (prom.remoteWrite.length === 0 || prom.replicas < 2) return { externalLabels: { environment: env } };
@@ -251,7 +260,7 @@ export function remoteWriteDedup(config: PlatformConfig): { externalLabels: Reco
  * The role Prometheus' service account assumes through IRSA for SigV4 remote write, if any
  * entry sets one (rules.ts rejects two different roles).
  */
-export function remoteWriteRole(config: PlatformConfig): string | undefined {
+export function remoteWriteRole(config: MonitoringValuesConfig): string | undefined {
   return config.monitoring.prometheus.remoteWrite.find((rw) => rw.sigv4RoleArn)?.sigv4RoleArn;
 }
 
@@ -268,7 +277,7 @@ export function remoteWriteRole(config: PlatformConfig): string | undefined {
  * - Alertmanager's config comes from the alerting component's Secret; Grafana's admin password
  *   from a Secret as well, so no credential is ever part of these values.
  */
-export function kubePrometheusStackValues(config: PlatformConfig, refs: ValuesRefs): Record<string, unknown> {
+export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: ValuesRefs): Record<string, unknown> {
   const env = config.environment;
   const mon = config.monitoring;
   const limits = platformLimits(config.clusterPlatform);

@@ -3,8 +3,9 @@
 // of the loader, so that no validator joins an import cycle with it.
 import { escapeNonAscii } from "./text";
 
-/** The Pulumi project name; every config key of ours is `app-platform:<key>`. */
-export const PROJECT = "app-platform";
+import { PROJECT } from "../../lib/project";
+
+export { PROJECT } from "../../lib/project";
 
 /** One problem found in a stack's config. */
 export interface ConfigProblem {

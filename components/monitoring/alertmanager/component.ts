@@ -1,12 +1,12 @@
+import type { NamespacesSpec } from "../../foundation/namespaces-spec";
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
-import { PROJECT } from "../../../stacks/config";
-import type { PlatformConfig } from "../../../stacks/resolve";
+import { PROJECT } from "../../../lib/project";
 import { standardLabels } from "../../foundation/labels";
 import { ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_RECEIVERS_SECRET, RECEIVER_SECRET_KEYS } from "../contract";
-import { buildAlertmanagerConfig } from "./config";
+import { buildAlertmanagerConfig, type AlertmanagerSettings } from "./config";
 
 /** Annotation of the configuration Secret with the SHA-256 of alertmanager.yaml (visible in diffs). */
 export const CONFIG_HASH_ANNOTATION = "app-platform/config-sha256";
@@ -20,14 +20,14 @@ export function sha256(text: string): string {
 export const RECEIVER_CREDENTIALS = ["slackWebhookUrl", "pagerdutyRoutingKey", "smtpPassword", "heartbeatUrl"] as const satisfies readonly (keyof typeof RECEIVER_SECRET_KEYS)[];
 
 /** The Alertmanager configuration file text of a stack (pure; no credential in it). */
-export function alertmanagerConfigText(config: PlatformConfig): string {
+export function alertmanagerConfigText(config: AlertmanagerSettings): string {
   return YAML.stringify(buildAlertmanagerConfig(config), { lineWidth: 0 });
 }
 
 /** Arguments of {@link AlertmanagerConfig}. */
 export interface AlertmanagerConfigArgs {
-  /** The stack's resolved config: receivers, heartbeat, maintenance window, timeScale. */
-  readonly config: PlatformConfig;
+  /** The slice of stack config it reads: receivers, heartbeat, maintenance window, timers, timeScale. */
+  readonly config: AlertmanagerSettings & { readonly namespaces: Pick<NamespacesSpec, "monitoring"> };
   /** Namespace of the two Secrets (Alertmanager's namespace). @default config.namespaces.monitoring */
   readonly namespace?: pulumi.Input<string>;
   /**

@@ -1,4 +1,5 @@
-import type { PlatformConfig } from "../../../stacks/resolve";
+import type { Environment } from "../../../lib/environment";
+import type { AlertingSpec, MonitoringSpec } from "../monitoring-spec";
 import { receiverSecretFile } from "../contract";
 import { durationSeconds, scaleDuration } from "../../../lib/duration";
 
@@ -72,8 +73,17 @@ export interface Route {
   readonly routes?: readonly Route[];
 }
 
+/** The slice of stack config the Alertmanager configuration is built from. */
+export interface AlertmanagerSettings {
+  readonly environment: Environment;
+  readonly alerting: AlertingSpec;
+  readonly monitoring: Pick<MonitoringSpec, "scrapeInterval" | "evaluationInterval">;
+  /** Factor applied to every timer for end-to-end tests; 1 in real stacks. */
+  readonly timeScale: number;
+}
+
 /** The receivers each severity (and Watchdog) reaches in a stack: the routing intent. */
-export function intendedReceivers(config: PlatformConfig): Record<"critical" | "warning" | "info" | "watchdog" | "unmatched", string[]> {
+export function intendedReceivers(config: AlertmanagerSettings): Record<"critical" | "warning" | "info" | "watchdog" | "unmatched", string[]> {
   const r = config.alerting.receivers;
   const orNull = (xs: (string | false | undefined)[]) => {
     const out = xs.filter((x): x is string => typeof x === "string");
@@ -144,7 +154,7 @@ export function pagerDutySource(environment: string): string {
  * (whose URL is a credential) is sent with a Slack-compatible POST through `api_url_file`,
  * which every dead-man's-switch service that accepts a POST understands.
  */
-export function buildAlertmanagerConfig(config: PlatformConfig): Record<string, unknown> {
+export function buildAlertmanagerConfig(config: AlertmanagerSettings): Record<string, unknown> {
   const scale = (d: string) => scaleDuration(d, config.timeScale);
   const timers = TIMERS[config.environment];
   const r = config.alerting.receivers;
@@ -278,7 +288,7 @@ export interface TimeToPage {
  * (Prometheus sends a firing alert to Alertmanager at once; `for:` is a multiple of the
  * evaluation interval in every stack, so it adds no rounding.)
  */
-export function timeToPage(config: PlatformConfig): TimeToPage {
+export function timeToPage(config: AlertmanagerSettings): TimeToPage {
   const s = (d: string) => durationSeconds(scaleDuration(d, config.timeScale));
   const parts = {
     scrape: s(config.monitoring.scrapeInterval),

@@ -1,5 +1,5 @@
+import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { PlatformConfig } from "../../../stacks/config";
 import { BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB } from "../contract";
 import { note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
@@ -7,7 +7,7 @@ import { note, numberPanels, platformDashboard, stat, timeseries, type BuiltDash
  * Backups and restore drills, from kube-state-metrics' CronJob and Job series: how old the
  * last success is, failures, and run durations.
  */
-export function backupsDashboard(config: PlatformConfig): BuiltDashboard {
+export function backupsDashboard(config: DashboardsConfig): BuiltDashboard {
   const ns = config.namespaces.backup;
   let d = platformDashboard("app-platform-backups", "Backups and restore drills", ["backups"]).time({ from: "now-7d", to: "now" });
   if (!config.backup.enabled) {

@@ -1,4 +1,4 @@
-import type { PlatformConfig } from "../../../stacks/config";
+import type { DashboardsConfig } from "./inputs";
 import { backupsDashboard } from "./backups";
 import type { BuiltDashboard } from "./panels";
 import { postgresDashboard } from "./postgres";
@@ -8,11 +8,12 @@ import { serviceRedDashboard } from "./service-red";
 import { sloDashboard } from "./slo";
 
 export * from "./panels";
+export type { DashboardsConfig } from "./inputs";
 export { backupsDashboard, postgresDashboard, redisDashboard, releaseDashboard, serviceRedDashboard, sloDashboard };
 export { errorBudget, sloQueries } from "./slo";
 
 /** Every dashboard of the platform for one stack, in a stable order. */
-export function buildDashboards(config: PlatformConfig): BuiltDashboard[] {
+export function buildDashboards(config: DashboardsConfig): BuiltDashboard[] {
   return [serviceRedDashboard, sloDashboard, releaseDashboard, postgresDashboard, redisDashboard, backupsDashboard].map((f) => f(config));
 }
 

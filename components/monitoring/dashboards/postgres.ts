@@ -1,9 +1,9 @@
+import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { PlatformConfig } from "../../../stacks/config";
 import { numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
 /** Postgres as postgres_exporter sees it: availability, connections, throughput, cache, size. */
-export function postgresDashboard(config: PlatformConfig): BuiltDashboard {
+export function postgresDashboard(config: DashboardsConfig): BuiltDashboard {
   const db = `datname="${config.postgres.database}"`;
   const d = platformDashboard("app-platform-postgres", "Postgres", ["postgres", "datastores"])
     .withRow(new RowBuilder(`${config.postgres.host}:${config.postgres.port} (${config.postgres.mode})`))

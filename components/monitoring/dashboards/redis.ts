@@ -1,9 +1,9 @@
+import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { PlatformConfig } from "../../../stacks/config";
 import { numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
 /** Redis as redis_exporter sees it: availability, memory, clients, commands, hits, evictions. */
-export function redisDashboard(config: PlatformConfig): BuiltDashboard {
+export function redisDashboard(config: DashboardsConfig): BuiltDashboard {
   const hits = "sum(rate(redis_keyspace_hits_total[$__rate_interval]))";
   const misses = "sum(rate(redis_keyspace_misses_total[$__rate_interval]))";
   const d = platformDashboard("app-platform-redis", "Redis", ["redis", "datastores"])

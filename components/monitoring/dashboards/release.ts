@@ -1,5 +1,5 @@
+import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { PlatformConfig } from "../../../stacks/config";
 import { APP_METRICS } from "../contract";
 import { labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
@@ -11,7 +11,7 @@ const S = APP_METRICS.statusLabel;
  * A release seen side by side: which colour is active, the pods of each colour, and their
  * traffic, error ratio and latency, so a promotion (or rollback) can be judged at a glance.
  */
-export function releaseDashboard(_config: PlatformConfig): BuiltDashboard {
+export function releaseDashboard(_config: DashboardsConfig): BuiltDashboard {
   const svc = `service="$service"`;
   const ratio = (color: string) =>
     `sum(rate(${R}{${svc},color="${color}",${S}=~"5.."}[$__rate_interval])) / sum(rate(${R}{${svc},color="${color}"}[$__rate_interval]))`;

@@ -1,5 +1,5 @@
+import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { PlatformConfig } from "../../../stacks/config";
 import { APP_METRICS } from "../contract";
 import { labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
@@ -12,7 +12,7 @@ const sel = (extra = "") => `service="$service"${extra}`;
  * Rate, errors and duration of one service (picked by the `service` variable), split by
  * colour so that a bad release shows up as one colour diverging from the other.
  */
-export function serviceRedDashboard(_config: PlatformConfig): BuiltDashboard {
+export function serviceRedDashboard(_config: DashboardsConfig): BuiltDashboard {
   const errors = `sum by (color) (rate(${R}{${sel(`,${S}=~"5.."`)}}[$__rate_interval]))`;
   const total = `sum by (color) (rate(${R}{${sel()}}[$__rate_interval]))`;
   const quantile = (q: number) => ({

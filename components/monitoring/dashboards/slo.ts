@@ -1,5 +1,5 @@
+import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { PlatformConfig } from "../../../stacks/config";
 import type { ServiceConfig } from "../../app/service-spec";
 import { APP_METRICS } from "../contract";
 import { BUDGET_WINDOW_RATIO, budgetWindow } from "../rules/slo";
@@ -32,7 +32,7 @@ export function errorBudget(objective: number): number {
  * budget panels read the SLO recording rules, so the dashboard shows exactly what
  * SLOErrorBudgetLow alerts on.
  */
-export function sloDashboard(config: PlatformConfig): BuiltDashboard {
+export function sloDashboard(config: DashboardsConfig): BuiltDashboard {
   const window = budgetWindow(config);
   let d = platformDashboard("app-platform-slo", "SLOs and error budgets", ["slo"]).time({ from: `now-${window}`, to: "now" });
   if (config.services.length === 0) {

@@ -1,4 +1,3 @@
-import type { PlatformConfig } from "../../../stacks/config";
 import { backupsGroup } from "./backups";
 import { blackboxGroup } from "./blackbox";
 import { monitoringGroup } from "./monitoring";
@@ -9,7 +8,7 @@ import { releasesGroup } from "./releases";
 import { servicesGroup } from "./services";
 import { sloGroup } from "./slo";
 import { workloadsGroup } from "./workloads";
-import { RuleContext, type BuiltGroup, type RuleGroupModule } from "./types";
+import { RuleContext, type AlertRulesConfig, type BuiltGroup, type RuleGroupModule } from "./types";
 
 /** Every rule group module of the platform, in file order. */
 export const RULE_GROUP_MODULES: readonly RuleGroupModule[] = [
@@ -26,7 +25,7 @@ export const RULE_GROUP_MODULES: readonly RuleGroupModule[] = [
 ];
 
 /** Builds every rule group of a stack from its config (pure). */
-export function buildRuleGroups(config: PlatformConfig): BuiltGroup[] {
+export function buildRuleGroups(config: AlertRulesConfig): BuiltGroup[] {
   const ctx = new RuleContext(config);
   return RULE_GROUP_MODULES.filter((m) => m.enabled?.(config) ?? true).map((m) => m.build(ctx));
 }

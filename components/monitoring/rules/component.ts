@@ -1,15 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../../stacks/resolve";
 import { standardLabels } from "../../foundation/labels";
 import { MONITORING_LABEL } from "../contract";
 import { buildRuleGroups, duplicateAlertNames } from "./catalogue";
-import type { RuleGroup } from "./types";
+import type { AlertRulesConfig, RuleGroup } from "./types";
 
 /** Arguments of {@link AlertRules}. */
 export interface AlertRulesArgs {
-  /** The stack's resolved config: services and their SLOs, thresholds, backups, timeScale. */
-  readonly config: PlatformConfig;
+  /** The slice of stack config the rules read: services and their SLOs, thresholds, backups, timeScale. */
+  readonly config: AlertRulesConfig;
   /** Namespace of the PrometheusRule objects. @default config.namespaces.monitoring */
   readonly namespace?: pulumi.Input<string>;
   /**

@@ -1,4 +1,4 @@
-import type { PlatformConfig } from "../../../stacks/resolve";
+import type { MonitoringSpec } from "../monitoring-spec";
 import type { ServiceConfig } from "../../app/service-spec";
 import { durationSeconds } from "../../../lib/duration";
 import { APP_METRICS } from "../contract";
@@ -37,7 +37,7 @@ export const SLO_PERIOD = "30d";
  * A range longer than the retention silently covers only what is kept, so the period's name
  * would lie; the window is named after what it really covers (e.g. "15d").
  */
-export function budgetWindow(config: PlatformConfig): string {
+export function budgetWindow(config: { readonly monitoring: Pick<MonitoringSpec, "prometheus"> }): string {
   const retention = durationSeconds(config.monitoring.prometheus.retention);
   const period = durationSeconds(SLO_PERIOD);
   const seconds = Math.min(period, retention);

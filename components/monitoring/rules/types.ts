@@ -1,4 +1,7 @@
-import type { PlatformConfig } from "../../../stacks/resolve";
+import type { Environment } from "../../../lib/environment";
+import type { BackupSpec } from "../../backup/backup-spec";
+import type { NamespacesSpec } from "../../foundation/namespaces-spec";
+import type { AlertingSpec, MonitoringSpec } from "../monitoring-spec";
 import type { ServiceConfig } from "../../app/service-spec";
 import type { AlertThresholds, ThresholdName } from "./thresholds";
 import { durationSeconds, scaleDuration, scaleSeconds } from "../../../lib/duration";
@@ -87,12 +90,27 @@ export interface BuiltGroup {
   readonly exprCases: readonly ExprCase[];
 }
 
+/** The slice of stack config the alert rules are built from. */
+export interface AlertRulesConfig {
+  readonly environment: Environment;
+  /** Services with their SLOs: per-service alerts and burn-rate rules. */
+  readonly services: readonly ServiceConfig[];
+  readonly namespaces: Pick<NamespacesSpec, "apps" | "monitoring" | "backup">;
+  readonly alerting: Pick<AlertingSpec, "thresholds" | "runbookBaseUrl">;
+  /** Prometheus retention bounds the SLO budget window. */
+  readonly monitoring: Pick<MonitoringSpec, "prometheus">;
+  /** Backup schedules decide when a backup is stale; disabled backups drop the group. */
+  readonly backup: BackupSpec;
+  /** Factor applied to every rule duration for end-to-end tests; 1 in real stacks. */
+  readonly timeScale: number;
+}
+
 /** A rule group module: a pure function of the rule context. */
 export interface RuleGroupModule {
   /** Group name; also the rule file name (`<name>.yaml`) and the PrometheusRule suffix. */
   readonly name: string;
   /** Whether the stack has what the group watches (e.g. backups enabled); @default true */
-  enabled?(config: PlatformConfig): boolean;
+  enabled?(config: AlertRulesConfig): boolean;
   build(ctx: RuleContext): BuiltGroup;
 }
 
@@ -100,7 +118,7 @@ export interface RuleGroupModule {
 export class RuleContext {
   readonly thresholds: AlertThresholds;
 
-  constructor(readonly config: PlatformConfig) {
+  constructor(readonly config: AlertRulesConfig) {
     this.thresholds = config.alerting.thresholds;
   }
 
