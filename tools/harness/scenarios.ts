@@ -232,7 +232,7 @@ async function sameFlush(chain: MonitoringChain, am: string, receiver: string, k
     chain.recorder
       .find({ alertmanager: am, receiver, kind, since: shadow.at - 2000 })
       .find((n) => Math.abs(n.at - shadow.at) <= 2000 && JSON.stringify(n.body).includes(alertname));
-  await waitUntil(`${kind} notification of ${alertname} at ${receiver} beside the one at ${new Date(shadow.at).toISOString()}`, () => near() !== undefined, 3000).catch((e) => {
+  await waitUntil(`${kind} notification of ${alertname} at ${receiver} beside the one at ${new Date(shadow.at).toISOString()}`, () => near() !== undefined, 20_000).catch((e) => {
     throw new Error(`${(e as Error).message}; received:\n${chain.recorder.summary({ alertmanager: am, receiver })}`);
   });
   const real = near()!;
