@@ -4,8 +4,9 @@
 // smoke test, then 10 → 50 → 100 with an analysis each, and one update back on any failure.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ANALYSIS, type InstantQuery } from "../../tools/delivery/analysis";
-import { release, releaseSummary, runSmokeTest, type ReleaseOps, type ReleaseRequest } from "../../tools/delivery/canary";
+import { release, releaseSlackMessage, releaseSummary, runSmokeTest, SLACK_TEXT_LIMIT, type ReleaseOps, type ReleaseRequest } from "../../tools/delivery/canary";
 import type { PromotionDeps, StackOps } from "../../tools/delivery/promotion";
+import { slackViolations } from "../../tools/harness/contracts";
 
 class RecordingStack implements StackOps {
   readonly ups: { message?: string; services: any[] }[] = [];
@@ -186,5 +187,20 @@ describe("rollback of a canary stopped half-way", () => {
     expect(r.to).toBe("blue");
     expect(w.events).toEqual(["up w=0 migrate=false active=blue"]);
     expect(w.stack.services[0]).toEqual(entry());
+  });
+});
+
+describe("the Slack message of a release", () => {
+  it("is a payload Slack's incoming webhooks accept, naming the failed step", async () => {
+    const w = world({ errorRatioAt: (weight) => (weight >= 50 ? 0.2 : 0), smoke: { "https://orders-preview.example.com/nope": 404 } });
+    const r = await release(w.deps, w.ops, request());
+    const msg = releaseSlackMessage(r, "production");
+    expect(slackViolations(msg)).toEqual([]);
+    expect(msg.text.split("\n")[0]).toBe(":x: *orders-api* on `production`: step 2/3 (50 %) failed; all traffic back on blue");
+  });
+  it("is cut to Slack's text limit", () => {
+    const msg = releaseSlackMessage({ outcome: "aborted", service: "s", strategy: "canary", from: "blue", to: "green", steps: [], trafficSteps: [], failedAt: "migration", reason: "x".repeat(50_000) }, "staging");
+    expect(msg.text.length).toBe(SLACK_TEXT_LIMIT);
+    expect(slackViolations(msg)).toEqual([]);
   });
 });

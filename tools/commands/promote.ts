@@ -7,7 +7,7 @@ import { sleep } from "../programs";
 import { ANALYSIS_CONFIG_KEY, AnalysisConfigError, analysisSettings, prometheusQuery, PrometheusQueryError } from "../delivery/analysis";
 import { BACKUP_CRONJOB } from "../../components/monitoring/contract";
 import { formatResult, PromotionError, rollback, type PromotionDeps, type PromotionRequest, type PromotionResult, type StackOps } from "../delivery/promotion";
-import { release, releaseRequestFromConfig, releaseSummary, type ReleaseOps, type ReleaseRequest, type ReleaseResult } from "../delivery/canary";
+import { release, releaseRequestFromConfig, releaseSlackMessage, releaseSummary, type ReleaseOps, type ReleaseRequest, type ReleaseResult } from "../delivery/canary";
 import { kubectlReleaseOps } from "../delivery/kube-ops";
 import { CommandError, parseArgs, validateStack } from "./shared";
 
@@ -124,7 +124,7 @@ export async function runPromotion(
 ): Promise<number> {
   const { positional, flags } = parseArgs(argv);
   const [stack, service] = positional;
-  if (!stack || !service) throw new CommandError(`usage: platform ${kind} <stack> <service> [--prometheus URL]${kind === "promote" ? " [--preview-url URL] [--summary FILE]" : ""}`);
+  if (!stack || !service) throw new CommandError(`usage: platform ${kind} <stack> <service> [--prometheus URL]${kind === "promote" ? " [--preview-url URL] [--summary FILE] [--slack FILE]" : ""}`);
   const { req: full, prometheusUrl } = releaseRequest(stack, service, flags, rootDir);
   const { monitoringNamespace } = promotionRequest(stack, service, flags, rootDir);
   const req: PromotionRequest = { service: full.service, namespace: full.namespace, settings: full.settings };
@@ -154,7 +154,11 @@ export async function runPromotion(
     throw new CommandError(`platform ${kind}: ${(e as Error).message}\nThe stack is as the last successful step left it; check \`pulumi config\` and \`pulumi stack\` before retrying.`);
   }
   console.log(formatResult(result as PromotionResult).join("\n"));
-  if (kind === "promote") writeSummary(releaseSummary(result as ReleaseResult, stack), flags);
+  if (kind === "promote") {
+    writeSummary(releaseSummary(result as ReleaseResult, stack), flags);
+    // A Slack incoming-webhook payload for the pipeline to post (`--slack FILE`).
+    if (typeof flags.slack === "string") fs.writeFileSync(flags.slack, JSON.stringify(releaseSlackMessage(result as ReleaseResult, stack)));
+  }
   return result.outcome === "promoted" || result.outcome === "switched-back" ? PROMOTE_EXIT.promoted : PROMOTE_EXIT.notPromoted;
 }
 

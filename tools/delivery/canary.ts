@@ -280,3 +280,23 @@ export function releaseRequestFromConfig(config: PlatformConfig, service: string
     smokeTest: s.smokeTest && baseUrl !== undefined ? { ...s.smokeTest, baseUrl } : undefined,
   };
 }
+
+/** Slack's documented limit of a message's `text` (chat.postMessage: truncated beyond 40,000). */
+export const SLACK_TEXT_LIMIT = 40_000;
+
+/**
+ * The end summary as a Slack incoming-webhook payload: `text` in Slack's mrkdwn (no tables:
+ * one line per stage and per traffic step), cut to {@link SLACK_TEXT_LIMIT}.
+ */
+export function releaseSlackMessage(r: ReleaseResult, stack: string): { text: string } {
+  const head = {
+    promoted: `:white_check_mark: *${r.service}* on \`${stack}\`: ${r.to} is active (was ${r.from})`,
+    aborted: `:x: *${r.service}* on \`${stack}\`: aborted at the ${r.failedAt}; no traffic moved, ${r.from} stays active`,
+    "rolled-back": `:x: *${r.service}* on \`${stack}\`: ${r.failedAt} failed; all traffic back on ${r.from}`,
+  }[r.outcome];
+  const lines = [head, ...r.steps.map((s) => `• ${s.ok ? "ok" : "FAILED"} ${s.name} (${(s.ms / 1000).toFixed(1)} s)`)];
+  for (const t of r.trafficSteps) lines.push(`• step ${t.index + 1}: ${t.weight} % → ${t.verdict ? formatVerdict(t.verdict) : ""}`);
+  if (r.reason) lines.push("```" + r.reason + "```");
+  const text = lines.join("\n");
+  return { text: text.length > SLACK_TEXT_LIMIT ? `${text.slice(0, SLACK_TEXT_LIMIT - 1)}…` : text };
+}
