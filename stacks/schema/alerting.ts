@@ -117,7 +117,7 @@ export function thresholdDurationProblem(key: string, value: string): string | u
 
 /**
  * Checks threshold overrides: known names (with a did-you-mean for misspellings), the kind of
- * value each name takes, and ranges (ratios in (0, 1], seconds > 0, counts whole and >= 1).
+ * value each name takes, and ranges (ratios in (0, 1), seconds > 0, counts whole and >= 1).
  */
 export function checkAlertThresholds(
   overrides: Readonly<Record<string, number | string>>,
@@ -139,8 +139,9 @@ export function checkAlertThresholds(
     }
     if (typeof value !== "number") {
       out.push({ key, value, rule: `must be a number, not a duration (${spec.description})` });
-    } else if (spec.kind === "ratio" && !(value > 0 && value <= 1)) {
-      out.push({ key, value, rule: `must be a fraction in (0, 1], e.g. 0.05 for 5% (${spec.description})` });
+    } else if (spec.kind === "ratio" && !(value > 0 && value < 1)) {
+      // A ratio is never above 1 nor below 0: at either end the alert would never fire (or always).
+      out.push({ key, value, rule: `must be a fraction in (0, 1), e.g. 0.05 for 5%: at 0 or 1 the alert fires always or never (${spec.description})` });
     } else if (spec.kind === "seconds" && !(value > 0)) {
       out.push({ key, value, rule: `must be a number of seconds > 0 (${spec.description})` });
     } else if (spec.kind === "count" && !(Number.isInteger(value) && value >= 1)) {

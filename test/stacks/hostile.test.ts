@@ -270,6 +270,16 @@ export const HOSTILE: Record<string, HostileCase[]> = {
       ],
     },
     {
+      // Measured: with errorRatioCritical 1 the generated ServiceHighErrorRatio test fails (a ratio is never above 1).
+      name: "a ratio of 1, which an alert can never exceed",
+      values: edited("dev", (v) => {
+        v.alerting = { thresholds: { errorRatioCritical: 1 } };
+      }),
+      expected: [
+        `${P}alerting.thresholds.errorRatioCritical (1) must be a fraction in (0, 1), e.g. 0.05 for 5%: at 0 or 1 the alert fires always or never (5xx ratio of a service that raises ServiceHighErrorRatio)`,
+      ],
+    },
+    {
       name: "a critical threshold set below its default warning names the value that was set",
       values: edited("dev", (v) => {
         v.alerting = { thresholds: { postgresConnectionsCritical: 0.5 } };

@@ -44,7 +44,7 @@ describe("alerting.thresholds", () => {
 
   it("rejects ratios outside (0, 1], non-positive seconds and fractional counts", () => {
     expect(problemsOf(edited("staging", (v) => (v.alerting.thresholds = { errorRatioCritical: 5, probeSlowSeconds: 0, sloMinFailures: 1.5 })))).toEqual([
-      "app-platform:alerting.thresholds.errorRatioCritical (5) must be a fraction in (0, 1], e.g. 0.05 for 5% (5xx ratio of a service that raises ServiceHighErrorRatio)",
+      "app-platform:alerting.thresholds.errorRatioCritical (5) must be a fraction in (0, 1), e.g. 0.05 for 5%: at 0 or 1 the alert fires always or never (5xx ratio of a service that raises ServiceHighErrorRatio)",
       "app-platform:alerting.thresholds.probeSlowSeconds (0) must be a number of seconds > 0 (probe duration that raises EndpointSlow)",
       "app-platform:alerting.thresholds.sloMinFailures (1.5) must be a whole number >= 1 (minimum-traffic guard: a burn-rate alert needs a window with enough requests that this many failures are needed to reach the burn rate)",
     ]);
