@@ -6,7 +6,7 @@ import type { PlatformConfig } from "../../stacks/resolve";
 import type { Artifact } from "../render/artifacts";
 import { runStageTool, type CheckStage } from "./stage";
 import { buildRuleGroups, duplicateAlertNames } from "../../components/monitoring/rules/catalogue";
-import { ruleFilePath, testFileTexts } from "../../components/monitoring/rules/files";
+import { ruleFilePath, ruleFileText, testFileTexts } from "../../components/monitoring/rules/files";
 import { testedAlerts } from "../../components/monitoring/rules/promtool-tests";
 import { isAlertingRule, type BuiltGroup } from "../../components/monitoring/rules/types";
 import { MissingProgramError, PROGRAMS, requireProgram, tempDir } from "../programs";
@@ -37,6 +37,8 @@ export interface RuleSuite {
   readonly testCases: number;
   /** Groups tested once on a representative service (see {@link templatePlans}). */
   readonly templates: readonly TemplatePlan[];
+  /** Groups tested on the first {@link SAMPLE_SERVICES} services (see {@link samplePlans}). */
+  readonly samples: readonly { readonly group: string; readonly services: number }[];
   readonly duplicates: readonly string[];
   /** Folder with the rule files and the generated test files. */
   readonly dir: string;
@@ -109,6 +111,44 @@ export function templatePlans(config: PlatformConfig, built: readonly BuiltGroup
   return plans;
 }
 
+/** Services a group that is not a per-service template is unit-tested with, at most. */
+export const SAMPLE_SERVICES = 3;
+
+/**
+ * A group that is not a per-service template but names every service (ServiceDown checks each
+ * configured service for absence), in a stack of more than {@link SAMPLE_SERVICES} services:
+ * when the shipped rules are exactly what the builder makes for all services, the unit tests
+ * run on what the same builder makes for the first {@link SAMPLE_SERVICES} (the tests' series
+ * cover the first service, with the others present), so their cost does not grow with the
+ * stack. Otherwise the shipped file is tested as it is.
+ */
+export interface SamplePlan {
+  readonly group: string;
+  readonly services: number;
+  /** The group built for the sample: its rule file text and its test cases. */
+  readonly built: BuiltGroup;
+  readonly ruleText: string;
+}
+
+/** The {@link SamplePlan}s of `built` (groups not in `templates`). */
+export function samplePlans(config: PlatformConfig, built: readonly BuiltGroup[], rendered: ReadonlyMap<string, string>, templates: readonly TemplatePlan[]): SamplePlan[] {
+  if (config.services.length <= SAMPLE_SERVICES) return [];
+  const sample = new Map(buildRuleGroups({ ...config, services: config.services.slice(0, SAMPLE_SERVICES) }).map((b) => [b.group.name, b]));
+  const plans: SamplePlan[] = [];
+  for (const b of built) {
+    const text = rendered.get(b.group.name);
+    const small = sample.get(b.group.name);
+    if (text === undefined || !small || templates.some((t) => t.group === b.group.name)) continue;
+    const full = b.group.rules.map(ruleKey);
+    // Nothing to gain when the group does not grow with the services.
+    if (ruleKey(small.group) === ruleKey(b.group)) continue;
+    const shipped = (YAML.parse(text) as { groups?: { rules?: AnyRule[] }[] })?.groups?.[0]?.rules;
+    if (!Array.isArray(shipped) || shipped.length !== full.length || shipped.some((r, i) => ruleKey(r) !== full[i])) continue;
+    plans.push({ group: b.group.name, services: config.services.length, built: small, ruleText: ruleFileText(small.group) });
+  }
+  return plans;
+}
+
 /**
  * Writes a stack's rendered rule files (exactly what ships) and the promtool test files
  * generated from the rule modules' typed cases into one folder, then checks and tests them.
@@ -132,11 +172,13 @@ export async function runRuleSuite(
   fs.mkdirSync(testDir, { recursive: true });
   const rendered = new Map(ruleFiles.map((f) => [path.basename(f.path, ".yaml"), f.content]));
   const templates = templatePlans(config, built, rendered);
+  const samples = samplePlans(config, built, rendered, templates);
   for (const [group, text] of rendered) {
-    fs.writeFileSync(path.join(testDir, `${group}.yaml`), templates.find((t) => t.group === group)?.reducedText ?? text);
+    fs.writeFileSync(path.join(testDir, `${group}.yaml`), templates.find((t) => t.group === group)?.reducedText ?? samples.find((x) => x.group === group)?.ruleText ?? text);
   }
   let testCases = 0;
-  const files = built.map((b) => (ruleFiles.some((f) => f.path === ruleFilePath(b.group.name)) ? testFileTexts(b) : []));
+  const tested = built.map((b) => samples.find((x) => x.group === b.group.name)?.built ?? b);
+  const files = tested.map((b) => (ruleFiles.some((f) => f.path === ruleFilePath(b.group.name)) ? testFileTexts(b) : []));
   const jobs = files.flat().map((f) => () => {
     fs.writeFileSync(path.join(testDir, f.name), f.text);
     return promtool(["test", "rules", f.name], testDir);
@@ -144,7 +186,7 @@ export async function runRuleSuite(
   // promtool waits on its temporary TSDB more than it computes: run more than one per CPU.
   const [check, runs] = await Promise.all([checking, inParallel(jobs, Math.max(4, os.cpus().length * 4))]);
   let at = 0;
-  const groups = built.map((b, i) => {
+  const groups = tested.map((b, i) => {
     const alerts = b.group.rules.filter(isAlertingRule).map((r) => r.alert);
     if (files[i].length === 0) return { group: b.group.name, run: { ok: false, output: `${ruleFilePath(b.group.name)} was not rendered` }, alerts, tested: [] as string[], cases: 0 };
     const mine = runs.slice(at, (at += files[i].length));
@@ -161,6 +203,7 @@ export async function runRuleSuite(
     testCases,
     duplicates: duplicateAlertNames(built),
     templates,
+    samples: samples.map((x) => ({ group: x.group, services: x.services })),
     dir,
   };
 }
@@ -202,7 +245,10 @@ export const promtoolStage: CheckStage = {
       }
       // Kept for inspection when something failed (the problems name the folder).
       if (problems.length === 0) fs.rmSync(s.dir, { recursive: true, force: true });
-      const templated = s.templates.map((t) => `${t.group} tested once on ${t.representative} for ${t.services} services`);
+      const templated = [
+        ...s.templates.map((t) => `${t.group} tested once on ${t.representative} for ${t.services} services`),
+        ...s.samples.map((x) => `${x.group} tested on ${SAMPLE_SERVICES} of ${x.services} services (shipped rules = the builder's for all)`),
+      ];
       return {
         ok: problems.length === 0,
         summary: `${files.length} rule files checked, ${s.groups.filter((g) => g.run.ok).length}/${s.groups.length} test files pass (${s.testCases} cases)`,

@@ -84,3 +84,48 @@ describe("promtool stage on a stack of three services", () => {
     expect(res.reportLines?.find((l) => l.startsWith("alerts tested:"))).toMatch(/^alerts tested: (\d+)\/\1$/);
   }, 180_000);
 });
+
+describe("promtool stage on a stack of five services", () => {
+  let five: { config: PlatformConfig; files: Artifact[] };
+  beforeAll(async () => {
+    const dir = stackFolder("production", scaledStackYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.production.yaml"), "utf8"), 5));
+    const sc = readStackConfig(dir, "production");
+    const r = await renderInChild({ stack: "production", rootDir: dir });
+    if (!r.ok) throw new Error(`render failed: ${r.stderr}`);
+    five = {
+      config: loadPlatformConfig(sc.config, new Set(sc.secretKeys), "production"),
+      files: ARTIFACT_EXTRACTORS.flatMap((x) => x.extract(r.result.resources)).filter((f) => f.path.startsWith("prometheus/rules/")),
+    };
+  }, 180_000);
+
+  it("tests the services group on the first three services when the shipped rules are the builder's for all five", async () => {
+    const s = await runRuleSuite(five.files, five.config);
+    try {
+      expect(s.check.ok, s.check.output).toBe(true);
+      for (const g of s.groups) expect(g.run.ok, `${g.group}: ${g.run.output}`).toBe(true);
+      expect(s.testedAlerts).toBe(s.alerts);
+      expect(s.samples).toEqual([{ group: "app-platform-services", services: 5 }]);
+      // ServiceDown as shipped checks all five services for absence; as tested, the first three.
+      const serviceDown = (text: string) => rulesOf(text).find((r) => r.alert === "ServiceDown")!.expr;
+      const shipped = serviceDown(five.files.find((f) => f.path === "prometheus/rules/app-platform-services.yaml")!.content);
+      const tested = serviceDown(fs.readFileSync(path.join(s.dir, "tests", "app-platform-services.yaml"), "utf8"));
+      const absent = (expr: string) => [...expr.matchAll(/absent\(up\{[^}]*service="([^"]+)"/g)].map((m) => m[1]);
+      expect(absent(shipped)).toEqual(five.config.services.map((x) => x.name));
+      expect(absent(tested)).toEqual(five.config.services.slice(0, 3).map((x) => x.name));
+    } finally {
+      fs.rmSync(s.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("tests the shipped file itself when it differs from the builder's, and promtool catches the change", async () => {
+    const rel = "prometheus/rules/app-platform-services.yaml";
+    const files = five.files.map((f) => (f.path === rel ? { ...f, content: f.content.replace("> 0.05", "> 0.5") } : f));
+    expect(files.find((f) => f.path === rel)!.content).toContain("> 0.5");
+    const s = await runRuleSuite(files, five.config, { groups: ["app-platform-services"] });
+    expect(s.samples).toEqual([]);
+    const g = s.groups.find((x) => x.group === "app-platform-services")!;
+    expect(g.run.ok).toBe(false);
+    expect(g.run.output).toContain("ServiceHighErrorRatio");
+    fs.rmSync(s.dir, { recursive: true, force: true });
+  }, 180_000);
+});
