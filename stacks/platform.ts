@@ -80,7 +80,14 @@ export function createPlatform(config: PlatformConfig): Platform {
     const idle = app.deployments[otherColor(service.activeColor)];
     const namespace = config.namespaces.apps;
     const migration = service.migration && service.promotion.migrate
-      ? new MigrationJob(`app-${service.name}-migration`, { environment: config.environment, service, namespace, newColorImage: idle.spec.template.spec.containers[0].image, after: [idle] }, { parent: app })
+      ? new MigrationJob(
+          `app-${service.name}-migration`,
+          // The image from config, so that the Job does not wait for the new colour's rollout (a
+          // release whose pods need the migrated schema would never get there); a built image
+          // is only known from its Deployment.
+          { environment: config.environment, service, namespace, newColorImage: service.image[otherColor(service.activeColor)] ?? idle.spec.template.spec.containers[0].image },
+          { parent: app },
+        )
       : undefined;
     if (service.strategy.router) {
       new TrafficRouter(

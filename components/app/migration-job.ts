@@ -73,7 +73,7 @@ export interface MigrationJobArgs {
   readonly namespace: string;
   /** Image of the new colour; used unless `migration.image` is set. */
   readonly newColorImage: pulumi.Input<string>;
-  /** What the Job waits for (the new colour's Deployment, so that its image is pulled and runs). @default none */
+  /** What the Job waits for. @default none */
   readonly after?: pulumi.Input<pulumi.Resource>[];
 }
 

@@ -45,6 +45,9 @@ describe("a canary release in platform diff", () => {
     const job = migrating.resources.find((x) => x.type === "kubernetes:batch/v1:Job")!;
     expect((job.inputs as any).metadata.name).toMatch(/^orders-api-schema-[0-9a-f]{8}$/);
     expect((job.inputs as any).spec.template.spec.containers[0].image).toBe("registry.example.com/orders-api:9.9.9");
+    // It does not wait for the new colour's rollout (a release may need the migration to get Ready).
+    const byUrn = new Map(migrating.resources.map((x) => [x.urn, x]));
+    expect(job.dependsOn.map((u) => byUrn.get(u)?.type)).not.toContain("kubernetes:apps/v1:Deployment");
     // No traffic moved in that update: the route did not change.
     expect(d.changes.filter((c) => c.type.endsWith(":HTTPRoute"))).toEqual([]);
   });
