@@ -86,30 +86,7 @@ export function resourcesOfType(args: StackValidationArgs, ...tokens: string[]):
   return args.resources.filter((r) => tokens.includes(r.type));
 }
 
-/** A Kubernetes label selector. */
-export interface LabelSelector {
-  readonly matchLabels?: Record<string, string>;
-  readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] }[];
-}
-
-/**
- * True when `selector` selects an object with `labels`, with the API server's semantics:
- * every matchLabels pair and every matchExpression must hold; an empty selector selects all.
- */
-export function selects(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) {
-    if (l[k] !== v) return false;
-  }
-  for (const e of selector?.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = e.values ?? [];
-    if (e.operator === "In" && !(has && values.includes(l[e.key]))) return false;
-    if (e.operator === "NotIn" && has && values.includes(l[e.key])) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
-}
+/** Kubernetes label selectors: one implementation, in lib/label-selector.ts (a null selector selects nothing). */
+export { selectorMatches as selects, type LabelSelector } from "../../lib/label-selector";
 
 export type { EnforcementLevel, Severity };

@@ -1,4 +1,7 @@
 import type { CheckStage } from "./stage";
+import { selectorMatches } from "../../lib/label-selector";
+
+export { selectorMatches } from "../../lib/label-selector";
 import { isKubernetesObject, kubernetesObject } from "../render/artifacts";
 import type { RenderedResource } from "../render/harness";
 
@@ -12,29 +15,6 @@ interface Obj {
   metadata?: Meta;
   spec?: any;
 }
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** True when `labels` satisfy a Kubernetes label selector (an empty selector matches everything). */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> = {}): boolean {
-  if (!selector) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const value = labels[e.key];
-    const ok =
-      e.operator === "In" ? has && (e.values ?? []).includes(value) :
-      e.operator === "NotIn" ? !has || !(e.values ?? []).includes(value) :
-      e.operator === "Exists" ? has :
-      e.operator === "DoesNotExist" ? !has :
-      false;
-    if (!ok) return false;
-  }
-  return true;
-}
-
 /** What one ServiceMonitor or Probe selects among the rendered objects. */
 export interface MonitorTargets {
   readonly kind: "ServiceMonitor" | "Probe";

@@ -1,4 +1,5 @@
 import { durationSeconds } from "../../lib/duration";
+import { matchRoutes as matchRoutes_ } from "../../lib/alertmanager-routing";
 
 /** One Alertmanager route with the timers it inherited from its parents. */
 export interface ResolvedRoute {
@@ -10,41 +11,6 @@ export interface ResolvedRoute {
   readonly activeTimeIntervals: readonly string[];
 }
 
-type Matcher = (labels: Record<string, string>) => boolean;
-
-/**
- * Parses one Alertmanager matcher (`severity="critical"`, `service=~"a|b"`, `team!=ops`).
- * Regexes are anchored like Alertmanager's.
- */
-export function parseMatcher(text: string): Matcher {
-  const m = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/.exec(text);
-  if (!m) throw new Error(`"${text}" is not an Alertmanager matcher (e.g. severity="critical")`);
-  const [, name, op, raw] = m as unknown as [string, string, string, string];
-  const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
-  const re = new RegExp(`^(?:${value})$`);
-  switch (op) {
-    case "=":
-      return (l) => (l[name] ?? "") === value;
-    case "!=":
-      return (l) => (l[name] ?? "") !== value;
-    case "=~":
-      return (l) => re.test(l[name] ?? "");
-    default:
-      return (l) => !re.test(l[name] ?? "");
-  }
-}
-
-function routeMatchers(route: Record<string, any>): Matcher[] {
-  const out: Matcher[] = [];
-  for (const m of route.matchers ?? []) out.push(parseMatcher(m));
-  for (const [k, v] of Object.entries(route.match ?? {})) out.push((l) => (l[k] ?? "") === v);
-  for (const [k, v] of Object.entries(route.match_re ?? {})) {
-    const re = new RegExp(`^(?:${v as string})$`);
-    out.push((l) => re.test(l[k] ?? ""));
-  }
-  return out;
-}
-
 /**
  * The routes an alert with `labels` is notified through, as Alertmanager's dispatcher picks
  * them: depth first, the first matching child wins unless it has `continue: true`; a route
@@ -52,7 +18,6 @@ function routeMatchers(route: Record<string, any>): Matcher[] {
  * (group_wait 30s, group_interval 5m, repeat_interval 4h) and are inherited.
  */
 export function matchRoutes(config: Record<string, any>, labels: Record<string, string>): ResolvedRoute[] {
-  const root = config.route ?? {};
   const inherit = (route: Record<string, any>, parent?: ResolvedRoute): ResolvedRoute => ({
     receiver: route.receiver ?? parent?.receiver ?? "",
     groupWait: route.group_wait !== undefined ? durationSeconds(route.group_wait) : (parent?.groupWait ?? 30),
@@ -61,16 +26,7 @@ export function matchRoutes(config: Record<string, any>, labels: Record<string, 
     muteTimeIntervals: route.mute_time_intervals ?? [],
     activeTimeIntervals: route.active_time_intervals ?? [],
   });
-  const walk = (route: Record<string, any>, resolved: ResolvedRoute): ResolvedRoute[] => {
-    const out: ResolvedRoute[] = [];
-    for (const child of route.routes ?? []) {
-      if (!routeMatchers(child).every((m) => m(labels))) continue;
-      out.push(...walk(child, inherit(child, resolved)));
-      if (!child.continue) break;
-    }
-    return out.length > 0 ? out : [resolved];
-  };
-  return walk(root, inherit(root));
+  return matchRoutes_(config.route ?? {}, labels, inherit);
 }
 
 /** The terms of the fault-to-notification model of one alert. */
