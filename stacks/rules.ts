@@ -219,7 +219,7 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     const pg = config.postgres;
     for (const [key, secret, role] of [["monitoringUser", "postgresMonitoringPassword", "pg_monitor"], ["backupUser", "postgresBackupPassword", "pg_read_all_data"]] as const) {
       if (!has(secret)) {
-        out.push(problem([secret], undefined, `is required with an external Postgres: the ${key === "monitoringUser" ? "exporter logs" : "backup jobs log"} in as their own role postgres.${key} ("${pg[key]}", member of ${role}), never as the owner "${pg.user}"; create the role (README "Credentials per consumer") and run \`pulumi config set --secret ${secret} <value>\``));
+        out.push(problem([secret], undefined, `is required with an external Postgres: the ${key === "monitoringUser" ? "exporter logs in as its" : "backup jobs log in as their"} own role postgres.${key} ("${pg[key]}", member of ${role}), never as the owner "${pg.user}"; create the role (README "Credentials per consumer") and run \`pulumi config set --secret ${secret} <value>\``));
       }
       if (pg[key] === pg.user) {
         out.push(problem(["postgres", key], pg[key], `must differ from postgres.user ("${pg.user}"): the owner's credential is not shared; give the ${role} role its own name`));

@@ -7,6 +7,7 @@ import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { standardLabels } from "../foundation/labels";
 import { TMP_SIZE_LIMIT } from "./pod";
 import { secretEnv, settingsConfigMapName } from "./settings";
+import { priorityClassName } from "../foundation/priority";
 
 /** Name of the container of a migration Job. */
 export const MIGRATION_CONTAINER = "migrate";
@@ -44,6 +45,7 @@ export function migrationJob(s: ServiceConfig, image: string, namespace: string,
           restartPolicy: "Never",
           serviceAccountName: s.name,
           automountServiceAccountToken: false,
+          priorityClassName: priorityClassName("apps"),
           securityContext: restrictedPod(s.runAsUser),
           containers: [
             {

@@ -3,6 +3,7 @@ import type { Environment } from "../../lib/environment";
 import type { Color } from "../../lib/colors";
 import { METRICS_PORT_NAME } from "../monitoring/contract";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
+import { priorityClassName } from "../foundation/priority";
 import { colorLabels, colorSelector } from "./labels";
 import type { ColorPlan } from "./sizing";
 import { SETTINGS_CHECKSUM_ANNOTATION, secretEnv, settingsChecksum, settingsConfigMapName } from "./settings";
@@ -102,6 +103,7 @@ export function deploymentSpec<I>(input: DeploymentInput<I>): Record<string, unk
       spec: {
         serviceAccountName: input.serviceAccountName,
         automountServiceAccountToken: s.automountServiceAccountToken,
+        priorityClassName: priorityClassName("apps"),
         enableServiceLinks: false,
         securityContext: restrictedPod(s.runAsUser),
         terminationGracePeriodSeconds: s.shutdown.terminationGracePeriodSeconds,

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { cronPeriodSeconds } from "../../lib/cron";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { scratchVolume } from "../datastores/security";
+import { priorityClassName } from "../foundation/priority";
 
 /** Folder of the committed scripts (mounted into the jobs from a ConfigMap). */
 export const SCRIPTS_DIR = path.resolve(__dirname, "..", "..", "scripts", "backup");
@@ -111,6 +112,7 @@ export function backupJobPodSpec(i: JobPodInput): Record<string, unknown> {
     serviceAccountName: i.serviceAccountName,
     // IRSA's token is a projected volume of its own; the Kubernetes API token is not needed.
     automountServiceAccountToken: false,
+    priorityClassName: priorityClassName("platform"),
     securityContext: restrictedPod(BACKUP_UID),
     containers: [
       {

@@ -1,5 +1,6 @@
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { scratchVolume } from "./security";
+import { priorityClassName } from "../foundation/priority";
 
 /** Pinned images of the dev datastores (official images; UIDs are the images' own users). */
 export const DATASTORE_IMAGES = {
@@ -69,6 +70,7 @@ export function postgresPodSpec(i: PostgresPodInput): Record<string, unknown> {
   const { image, uid } = DATASTORE_IMAGES.postgres;
   return {
     automountServiceAccountToken: false,
+    priorityClassName: priorityClassName("platform"),
     securityContext: restrictedPod(uid),
     containers: [
       {
@@ -120,6 +122,7 @@ export function redisPodSpec(i: RedisPodInput): Record<string, unknown> {
   const { image, uid } = DATASTORE_IMAGES.redis;
   return {
     automountServiceAccountToken: false,
+    priorityClassName: priorityClassName("platform"),
     securityContext: restrictedPod(uid),
     containers: [
       {
@@ -165,6 +168,7 @@ export function objectStorePodSpec(i: ObjectStorePodInput): Record<string, unkno
   const { image, uid } = DATASTORE_IMAGES.objectStore;
   return {
     automountServiceAccountToken: false,
+    priorityClassName: priorityClassName("platform"),
     securityContext: restrictedPod(uid),
     containers: [
       {

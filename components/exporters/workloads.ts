@@ -16,6 +16,7 @@ import type { NetworkPolicySpec } from "../monitoring/network-policies";
 import { BLACKBOX_CONFIG_FILE } from "./blackbox";
 import { POSTGRES_QUERIES_FILE } from "./postgres-queries";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
+import { priorityClassName } from "../foundation/priority";
 
 /** Which exporter. */
 export type ExporterKind = "postgres" | "redis" | "blackbox";
@@ -179,6 +180,7 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
       metadata: { labels, ...(podAnnotations ? { annotations: podAnnotations } : {}) },
       spec: {
         automountServiceAccountToken: false,
+        priorityClassName: priorityClassName("platform"),
         securityContext: restrictedPod(EXPORTER_UID),
         containers: [
           {

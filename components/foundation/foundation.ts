@@ -3,6 +3,7 @@ import type { NamespacesSpec } from "./namespaces-spec";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "./labels";
+import { PRIORITY_CLASSES, type PriorityTier } from "./priority";
 
 /** The roles of the platform's namespaces. */
 export type NamespaceRole = "apps" | "monitoring" | "backup" | "hostAgents";
@@ -33,6 +34,8 @@ export function podSecurityLevel(role: NamespaceRole, level: "baseline" | "restr
 export class Foundation extends pulumi.ComponentResource {
   /** Namespace name by role. */
   readonly namespaceNames: Record<NamespaceRole, string>;
+  /** PriorityClasses by tier (see {@link PRIORITY_CLASSES}). */
+  readonly priorityClasses: Record<PriorityTier, k8s.scheduling.v1.PriorityClass>;
   /** Namespace resources by role, for `dependsOn`. */
   readonly namespaces: Record<NamespaceRole, k8s.core.v1.Namespace>;
 
@@ -139,6 +142,24 @@ export class Foundation extends pulumi.ComponentResource {
       },
       { parent: created.apps },
     );
+
+    // Pods naming a PriorityClass that does not exist are refused at admission: every other
+    // component depends on the foundation, so these exist before the first pod.
+    this.priorityClasses = {} as Record<PriorityTier, k8s.scheduling.v1.PriorityClass>;
+    for (const tier of Object.keys(PRIORITY_CLASSES) as PriorityTier[]) {
+      const pc = PRIORITY_CLASSES[tier];
+      this.priorityClasses[tier] = new k8s.scheduling.v1.PriorityClass(
+        `${name}-priority-${tier}`,
+        {
+          metadata: { name: pc.name, labels: standardLabels({ environment: args.environment, component: "foundation", name: pc.name }) },
+          value: pc.value,
+          globalDefault: false,
+          preemptionPolicy: "PreemptLowerPriority",
+          description: tier === "platform" ? "app-platform's own workloads: monitoring, alerting, exporters, backups" : "app-platform's application services and their jobs",
+        },
+        { parent: this },
+      );
+    }
 
     this.namespaces = created;
     this.registerOutputs({ namespaceNames: this.namespaceNames });

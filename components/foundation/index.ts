@@ -1,3 +1,4 @@
 export * from "./foundation";
 export * from "./labels";
 export * from "./security";
+export * from "./priority";

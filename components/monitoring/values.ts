@@ -1,12 +1,16 @@
 import type { NamespacesSpec } from "../foundation/namespaces-spec";
 import type { MonitoringSpec } from "./monitoring-spec";
 import type { ClusterPlatform, Environment } from "../../lib/environment";
+import { priorityClassName } from "../foundation/priority";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import {
   ALERTMANAGER_CONFIG_SECRET,
   ALERTMANAGER_RECEIVERS_SECRET,
   MONITORING_RELEASE,
 } from "./contract";
+
+/** Every chart workload is in the platform tier (components/foundation/priority.ts). */
+const PLATFORM_PRIORITY = priorityClassName("platform");
 
 /** The slice of stack config the chart values are computed from. */
 export interface MonitoringValuesConfig {
@@ -308,6 +312,7 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
     // (securityContext.enabled is dropped by the template before it becomes the pod's).
     "kube-state-metrics": {
       collectors: [...KUBE_STATE_METRICS_COLLECTORS],
+      priorityClassName: PLATFORM_PRIORITY,
       resources: CHART_WORKLOAD_RESOURCES.kubeStateMetrics,
       securityContext: { enabled: true, ...restrictedPod(CHART_UIDS.nobody) },
       containerSecurityContext: RESTRICTED_CONTAINER,
@@ -321,6 +326,7 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
       // Its own namespace, the only privileged one (components/foundation): monitoring enforces
       // the environment's Pod Security level.
       namespaceOverride: config.namespaces.hostAgents,
+      priorityClassName: PLATFORM_PRIORITY,
       resources: CHART_WORKLOAD_RESOURCES.nodeExporter,
       securityContext: restrictedPod(CHART_UIDS.nobody),
       containerSecurityContext: RESTRICTED_CONTAINER,
@@ -329,6 +335,8 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
       kubeRBACProxy: { enabled: false },
     },
     prometheusOperator: {
+      // Every chart workload is in the platform tier (components/foundation/priority.ts).
+      priorityClassName: PLATFORM_PRIORITY,
       // Keys from charts/kube-prometheus-stack/values.yaml (prometheusOperator.*).
       resources: CHART_WORKLOAD_RESOURCES.operator,
       securityContext: restrictedPod(CHART_UIDS.nobody),
@@ -348,6 +356,7 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
       ...(role ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": role } } } : {}),
       prometheusSpec: {
         replicas: promReplicas,
+        priorityClassName: PLATFORM_PRIORITY,
         retention: mon.prometheus.retention,
         retentionSize: mon.prometheus.retentionSize,
         scrapeInterval: mon.scrapeInterval,
@@ -379,6 +388,7 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
       podDisruptionBudget: disruptionBudget(amReplicas),
       alertmanagerSpec: {
         replicas: amReplicas,
+        priorityClassName: PLATFORM_PRIORITY,
         storage: volumeClaim(mon.alertmanager.storage),
         podAntiAffinity: antiAffinity(env, amReplicas),
         podAntiAffinityTopologyKey: "kubernetes.io/hostname",
@@ -392,6 +402,7 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
     // Keys from grafana/helm-charts charts/grafana/values.yaml (the grafana subchart).
     grafana: {
       replicas: grafanaReplicas,
+      priorityClassName: PLATFORM_PRIORITY,
       // Grafana publishes its image only on Docker Hub; pinned here so that the exemption in
       // policy/config/*.json (allowed-registries) names exactly what runs. The tag is the
       // chart's appVersion, fixed by the pinned chart version.

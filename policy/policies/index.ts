@@ -31,6 +31,7 @@ import { noRbacWildcards } from "./no-rbac-wildcards";
 import { prometheusRetentionWithinVolume } from "./prometheus-retention-within-volume";
 import { pvcStorageClass } from "./pvc-storage-class";
 import { pinnedImages } from "./pinned-images";
+import { priorityClass } from "./priority-class";
 import { readOnlyRootFilesystem } from "./read-only-root-filesystem";
 import { readinessDiffersFromLiveness } from "./readiness-differs-from-liveness";
 import { runAsNonRoot } from "./run-as-non-root";
@@ -76,6 +77,7 @@ export const POLICY_FACTORIES = {
     noRbacWildcards,
     noClusterAdminBinding,
     pvcStorageClass,
+    priorityClass,
   ],
   aws: [
     s3BucketKmsEncryption,
@@ -135,6 +137,7 @@ export * from "./no-rbac-wildcards";
 export * from "./prometheus-retention-within-volume";
 export * from "./pvc-storage-class";
 export * from "./pinned-images";
+export * from "./priority-class";
 export * from "./read-only-root-filesystem";
 export * from "./readiness-differs-from-liveness";
 export * from "./run-as-non-root";

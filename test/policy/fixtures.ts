@@ -33,6 +33,7 @@ export function compliantContainer(name = "app"): Record<string, any> {
 export function compliantPod(labels: Record<string, string>): Record<string, any> {
   return {
     automountServiceAccountToken: false,
+    priorityClassName: "app-platform-apps",
     securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
     containers: [compliantContainer()],
     topologySpreadConstraints: [{ topologyKey: "kubernetes.io/hostname", maxSkew: 1, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }],

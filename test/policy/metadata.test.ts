@@ -47,6 +47,7 @@ describe("policy metadata", () => {
       "no-cluster-secret-read": { allowedRoles: [] },
       "no-rbac-wildcards": { allowedRoles: [] },
       "prometheus-retention-within-volume": { maxShare: 0.85 },
+      "priority-class": { classes: ["app-platform-critical", "app-platform-apps"] },
     });
   });
 

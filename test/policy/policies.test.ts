@@ -227,6 +227,19 @@ const CASES: Case[] = [
     messages: ["CronJob apps/backup has concurrencyPolicy Allow (the default): a slow run overlaps the next one, which then competes for the same data; set spec.concurrencyPolicy: Forbid."],
   },
   {
+    policy: P.priorityClass(),
+    fault: "a Deployment without a priorityClassName",
+    mutate: (rs) => delete webPod(rs).priorityClassName,
+    messages: ['Deployment apps/web-blue sets no priorityClassName: its pods get priority 0 and are evicted first under node pressure, platform and application alike; set priorityClassName to "app-platform-critical" or "app-platform-apps".'],
+    urn: DEPLOY,
+  },
+  {
+    policy: P.priorityClass(),
+    fault: "a Deployment naming a class that is not the platform's",
+    mutate: (rs) => (webPod(rs).priorityClassName = "system-node-critical"),
+    messages: ['Deployment apps/web-blue uses priorityClassName "system-node-critical", which is not one of the platform\'s PriorityClasses: set it to "app-platform-critical" or "app-platform-apps".'],
+  },
+  {
     policy: P.s3BucketKmsEncryption(),
     fault: "SSE-S3 instead of KMS",
     mutate: (rs) => (find(rs, "backups-sse").rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]),

@@ -18,7 +18,7 @@ describe("per-consumer Postgres credentials", () => {
       delete x.postgresBackupPassword;
     });
     expect(problemsOf(v)).toEqual([
-      `${P}postgresMonitoringPassword (unset) is required with an external Postgres: the exporter logs in as their own role postgres.monitoringUser ("app_monitoring", member of pg_monitor), never as the owner "app"; create the role (README "Credentials per consumer") and run \`pulumi config set --secret postgresMonitoringPassword <value>\``,
+      `${P}postgresMonitoringPassword (unset) is required with an external Postgres: the exporter logs in as its own role postgres.monitoringUser ("app_monitoring", member of pg_monitor), never as the owner "app"; create the role (README "Credentials per consumer") and run \`pulumi config set --secret postgresMonitoringPassword <value>\``,
       `${P}postgresBackupPassword (unset) is required with an external Postgres: the backup jobs log in as their own role postgres.backupUser ("app_backup", member of pg_read_all_data), never as the owner "app"; create the role (README "Credentials per consumer") and run \`pulumi config set --secret postgresBackupPassword <value>\``,
     ]);
   });

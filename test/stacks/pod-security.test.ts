@@ -5,6 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderInChild } from "../../tools/render/subprocess";
 import type { RenderResult } from "../../tools/render/harness";
+import { PRIORITY_CLASSES } from "../../components/foundation/priority";
+import { priorityClass } from "../../policy/policies/priority-class";
 
 const BASELINE_CAPS = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
 const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
@@ -106,5 +108,36 @@ describe.each(STACKS)("%s", (stack) => {
     // node-exporter (the chart's) is the host agent, and the only workload in host-agents.
     expect(placed.filter((p) => p.includes("/host-agents/"))).toEqual(["DaemonSet/host-agents/kube-prometheus-stack-prometheus-node-exporter"]);
     expect(placed.filter((p) => p.startsWith("Deployment/monitoring/")).length).toBeGreaterThan(2);
+  });
+});
+
+describe.each(STACKS)("%s priority classes", (stack) => {
+  it("creates both PriorityClasses, below Kubernetes' system classes (2000000000), platform above apps", () => {
+    const pcs = renders[stack].resources.filter((r) => r.inputs.kind === "PriorityClass").map((r) => r.inputs as any);
+    expect(pcs.map((p) => [p.metadata.name, p.value, p.globalDefault]).sort()).toEqual([
+      ["app-platform-apps", 100000, false],
+      ["app-platform-critical", 1000000, false],
+    ]);
+  });
+
+  it("every workload, the chart's included, and the Prometheus and Alertmanager the operator runs, names a PriorityClass the render creates: apps tier in apps, platform tier elsewhere", () => {
+    const objects = renders[stack].resources.filter((r) => r.custom && typeof r.inputs.kind === "string").map((r) => r.inputs as any);
+    const created = new Set(objects.filter((o) => o.kind === "PriorityClass").map((o) => o.metadata.name));
+    const wrong: string[] = [];
+    let seen = 0;
+    for (const o of objects) {
+      const pod = podOf(o) ?? (["Prometheus", "Alertmanager"].includes(o.kind) ? o.spec : undefined);
+      if (!pod) continue;
+      seen++;
+      const want = o.metadata.namespace === "apps" && !/^(postgres|redis)$/.test(o.metadata.name) ? PRIORITY_CLASSES.apps.name : PRIORITY_CLASSES.platform.name;
+      if (pod.priorityClassName !== want || !created.has(pod.priorityClassName)) wrong.push(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}: ${pod.priorityClassName}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(seen).toBeGreaterThan(8);
+  });
+
+  it("the policy's default classes are the ones the foundation creates", () => {
+    const schema = (priorityClass() as any).configSchema.properties.classes.default;
+    expect(schema).toEqual([PRIORITY_CLASSES.platform.name, PRIORITY_CLASSES.apps.name]);
   });
 });

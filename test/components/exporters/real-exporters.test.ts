@@ -121,6 +121,9 @@ describe("postgres_exporter as deployed, against real Postgres", () => {
       edited("dev", (v) => {
         v.postgres = { mode: "external", host: "127.0.0.1", port: pg.port, database: "postgres", user: "postgres", sslMode: "disable" };
         v.postgresPassword = "test-password";
+        // Consumer credentials are required with an external Postgres; this test runs the exporter as the superuser.
+        v.postgresMonitoringPassword = "unused-monitoring-password";
+        v.postgresBackupPassword = "unused-backup-password";
       }),
     );
     // A streaming replica, so that the writer lists it in pg_stat_replication (as for RDS).

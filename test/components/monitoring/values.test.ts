@@ -277,6 +277,7 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
     expect(v.prometheusOperator).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.operator, securityContext: podOf(65534), containerSecurityContext: restricted, automountServiceAccountToken: true });
     expect(v["kube-state-metrics"]).toEqual({
       collectors: [...KUBE_STATE_METRICS_COLLECTORS],
+      priorityClassName: "app-platform-critical",
       resources: CHART_WORKLOAD_RESOURCES.kubeStateMetrics,
       securityContext: { enabled: true, ...podOf(65534) },
       containerSecurityContext: restricted,
@@ -285,6 +286,7 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
     expect(v["prometheus-node-exporter"]).toEqual({
       // node-exporter runs in the host-agents namespace, the only privileged one.
       namespaceOverride: "host-agents",
+      priorityClassName: "app-platform-critical",
       resources: CHART_WORKLOAD_RESOURCES.nodeExporter,
       securityContext: podOf(65534),
       containerSecurityContext: restricted,
