@@ -163,6 +163,35 @@ export function platformLimits(platform: ClusterPlatform): PlatformLimits {
   }
 }
 
+/**
+ * Alerts of the chart's default rules that our catalogue replaces, with the alert of ours that
+ * covers the same condition over the same scope (cluster-wide). They are disabled by name
+ * (`defaultRules.disabled`) so that one condition never pages twice: several are critical on
+ * both sides.
+ */
+export const CHART_ALERTS_REPLACED = {
+  PrometheusRuleFailures: "PrometheusRuleEvaluationFailures",
+  PrometheusNotConnectedToAlertmanagers: "PrometheusNotConnectedToAlertmanagers",
+  AlertmanagerFailedToSendAlerts: "AlertmanagerNotificationsFailing",
+  AlertmanagerClusterFailedToSendAlerts: "AlertmanagerNotificationsFailing",
+  NodeFilesystemAlmostOutOfSpace: "NodeDiskAlmostFull",
+  NodeFilesystemSpaceFillingUp: "NodeDiskFillingUp",
+  NodeCPUHighUsage: "NodeHighCPU",
+  NodeMemoryHighUtilization: "NodeHighMemory",
+  KubeNodeNotReady: "NodeNotReady",
+} as const;
+
+/**
+ * The namespaces our workloads and backups groups watch (crash loops, readiness, replicas,
+ * HPAs, PDBs, failed backup Jobs): the chart's kubernetes-apps alerts (KubePodCrashLooping,
+ * KubeJobFailed, ...) are kept for every other namespace and excluded from these
+ * (`defaultRules.appNamespacesOperator: "!~"`), so a pod of ours never alerts twice.
+ */
+export function ownNamespacesPattern(config: PlatformConfig): string {
+  const n = config.namespaces;
+  return [n.apps, n.monitoring, n.backup].join("|");
+}
+
 /** Sizing of the Prometheus container per environment (requests and memory limit). */
 export const PROMETHEUS_RESOURCES = {
   dev: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
@@ -301,7 +330,13 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
     fullnameOverride: MONITORING_RELEASE,
     commonLabels: { "app-platform/environment": env },
     crds: { enabled: true },
-    defaultRules: { create: true, rules: defaultRules },
+    defaultRules: {
+      create: true,
+      rules: defaultRules,
+      disabled: Object.fromEntries(Object.keys(CHART_ALERTS_REPLACED).map((a) => [a, true])),
+      appNamespacesOperator: "!~",
+      appNamespacesTarget: ownNamespacesPattern(config),
+    },
     kubeEtcd: { enabled: !limits.disabledTargets.includes("kubeEtcd") },
     kubeControllerManager: { enabled: !limits.disabledTargets.includes("kubeControllerManager") },
     kubeScheduler: { enabled: !limits.disabledTargets.includes("kubeScheduler") },

@@ -6,7 +6,8 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MONITORING_RELEASE } from "../../../components/monitoring/contract";
-import { GRAFANA_SIDECAR_ROLE, grafanaSidecarRules, kubePrometheusStackValues } from "../../../components/monitoring/values";
+import { buildRuleGroups } from "../../../components/monitoring/rules/catalogue";
+import { CHART_ALERTS_REPLACED, GRAFANA_SIDECAR_ROLE, grafanaSidecarRules, kubePrometheusStackValues } from "../../../components/monitoring/values";
 import { tempDir } from "../../../tools/harness/processes";
 import { CHART_DIR_ENV, chartDirs, findChart, helmBinary, helmTemplateArgs, parseManifest } from "../../../tools/render/chart";
 import { REPO_ROOT } from "../../../tools/render/harness";
@@ -123,5 +124,35 @@ describe("config rules behind the fixes", () => {
     expect(problemsOf(edited("staging", (v) => (v.monitoring = { ...v.monitoring, grafana: { replicas: 2 } })))).toEqual([
       `${P}monitoring.grafana.replicas (2) must be 1: each Grafana replica keeps its own SQLite database (users, sessions, annotations) and no shared database is configured`,
     ]);
+  });
+});
+
+describe("the chart's default rules beside our catalogue", () => {
+  type Group = { name: string; rules: { alert?: string; record?: string; expr: string; labels?: Record<string, string> }[] };
+  const chartGroups = (s: Stack): Group[] => rendered[s].filter((o) => o.kind === "PrometheusRule").flatMap((o) => o.spec.groups as Group[]);
+  const ours = (s: Stack) => new Set(buildRuleGroups(stackConfig(s)).flatMap((b) => b.group.rules.map((r: any) => r.alert).filter(Boolean)));
+
+  it.each(STACKS)("%s: no alert name ships twice, and every replaced chart alert is gone while ours exists", (s) => {
+    const chart = chartGroups(s).flatMap((g) => g.rules.map((r) => r.alert).filter((a): a is string => !!a));
+    const mine = ours(s);
+    expect(chart.length).toBeGreaterThan(50);
+    expect(chart.filter((a) => mine.has(a))).toEqual([]);
+    for (const [theirs, replacement] of Object.entries(CHART_ALERTS_REPLACED)) {
+      expect(chart, theirs).not.toContain(theirs);
+      expect(mine.has(replacement), replacement).toBe(true);
+    }
+  });
+
+  it("the chart's kubernetes-apps alerts (KubePodCrashLooping, KubeJobFailed, ...) skip the namespaces our groups watch", () => {
+    const apps = chartGroups("production").find((g) => g.name === "kubernetes-apps")!;
+    const alerts = apps.rules.filter((r) => r.alert);
+    expect(alerts.map((r) => r.alert)).toContain("KubeJobFailed");
+    for (const r of alerts) expect(r.expr, r.alert).toContain('namespace!~"apps|monitoring|backup"');
+  });
+
+  it("every chart alert that remains has a severity our routes know (critical pages, warning to chat, info nowhere)", () => {
+    for (const g of chartGroups("production")) {
+      for (const r of g.rules.filter((x) => x.alert)) expect(["critical", "warning", "info"], `${g.name} ${r.alert}`).toContain(r.labels?.severity);
+    }
   });
 });
