@@ -16,7 +16,8 @@ const PLATFORM_PRIORITY = priorityClassName("platform");
 export interface MonitoringValuesConfig {
   readonly environment: Environment;
   readonly clusterPlatform: ClusterPlatform;
-  readonly namespaces: Pick<NamespacesSpec, "monitoring" | "hostAgents">;
+  /** apps and backup: the chart's kubernetes-apps alerts skip them (our groups watch them). */
+  readonly namespaces: Pick<NamespacesSpec, "apps" | "monitoring" | "backup" | "hostAgents">;
   readonly monitoring: MonitoringSpec;
 }
 
@@ -187,7 +188,7 @@ export const CHART_ALERTS_REPLACED = {
  * KubeJobFailed, ...) are kept for every other namespace and excluded from these
  * (`defaultRules.appNamespacesOperator: "!~"`), so a pod of ours never alerts twice.
  */
-export function ownNamespacesPattern(config: PlatformConfig): string {
+export function ownNamespacesPattern(config: MonitoringValuesConfig): string {
   const n = config.namespaces;
   return [n.apps, n.monitoring, n.backup].join("|");
 }
