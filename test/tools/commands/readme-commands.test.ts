@@ -1,8 +1,9 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findOnPath } from "../../../tools/commands/promote";
+import { tempDir } from "../../../tools/harness/processes";
 import { ROOT, type CliRun } from "./cli-support";
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -99,5 +100,26 @@ describe("every `npx platform` command README lists runs as a user types it", ()
       return;
     }
     EXPECT[name](r);
+  });
+});
+
+describe("`npm run schema`, as README shows it", () => {
+  it("regenerates schema/stack-config.schema.json exactly as committed (run in a copy: it writes the file)", { timeout: 120_000 }, async () => {
+    expect(README).toContain("`npm run schema`");
+    const copy = path.join(tempDir("schema-copy"), "repo");
+    for (const f of execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean)) {
+      if (!fs.existsSync(path.join(ROOT, f))) continue;
+      fs.mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, f), path.join(copy, f));
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const target = path.join(copy, "schema", "stack-config.schema.json");
+    fs.rmSync(target);
+    const r = await new Promise<CliRun>((resolve) =>
+      execFile("bash", ["-c", "npm run schema"], { cwd: copy }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr })),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("wrote schema/stack-config.schema.json");
+    expect(fs.readFileSync(target, "utf8")).toBe(fs.readFileSync(path.join(ROOT, "schema", "stack-config.schema.json"), "utf8"));
   });
 });
