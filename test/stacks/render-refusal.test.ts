@@ -81,6 +81,35 @@ describe("a render of an invalid stack", () => {
     ]);
   });
 
+  it("refuses a production file with hostile values of many classes at once, registering nothing", async () => {
+    const values = edited("production", (v) => {
+      v.services[0].resources = { requests: { cpu: "0", memory: "256Mi" }, limits: { memory: "512Mi" } };
+      v.services[0].ingress = { host: "-shop..example.com" };
+      v.services[0].egress = [{ cidr: "0.0.0.0/0", ports: [443] }];
+      v.backup.schedule = "0 3 31 2 *";
+      v.monitoring.scrapeInterval = "0s";
+      v.alerting.maintenance = { weekdays: ["sunday"], startTime: "02:00", endTime: "04:00", location: "Europe/Berln" };
+      v.alerting.runbookBaseUrl = "javascript:alert(1)";
+      v.namespaces = { monitoring: "apps" };
+      v.redis.tls = false;
+      delete v.alerting.heartbeat;
+      delete v.heartbeatUrl;
+    });
+    const r = await refused("prod-hostile", values);
+    expectCleanRefusal(r, [
+      `${P}services[0].resources.requests.cpu ("0") must be greater than zero: nothing runs on no CPU; write a quantity such as "100m"`,
+      `${P}services[0].ingress.host ("-shop..example.com") has an empty label (a leading, trailing or double "."): write e.g. "app.example.com" (RFC 1123)`,
+      `${P}monitoring.scrapeInterval ("0s") must be greater than zero: write a duration such as "30s", "5m" or "1h"`,
+      `${P}alerting.maintenance.location ("Europe/Berln") is not an IANA time zone: did you mean "Europe/Berlin"?`,
+      `${P}alerting.runbookBaseUrl ("javascript:alert(1)") has the scheme "javascript:", but only https: and http: are allowed here: write e.g. "https://example.com/path"`,
+      `${P}backup.schedule ("0 3 31 2 *") never fires: day 31 does not occur in February: write a cron expression such as "0 3 * * *" (daily at 03:00 UTC)`,
+      `${P}namespaces.monitoring ("apps") is also namespaces.apps: each role needs its own namespace (the platform creates one Namespace per role, each with its own Pod Security level, and two would conflict); choose another name`,
+      `${P}alerting.heartbeat (unset) is required in production: without the dead man's switch nobody learns that Prometheus or Alertmanager stopped alerting; add \`heartbeat: {}\` and set the secret \`heartbeatUrl\``,
+      `${P}services[0].egress[0].cidr ("0.0.0.0/0") opens egress to every address on the internet: production pods may reach only what they need; declare the endpoints' own ranges (a /8 or narrower)`,
+      `${P}redis.tls (false) must be true in production: without TLS the Redis password and data cross the network in clear text; enable TLS on the endpoint and remove \`tls: false\``,
+    ]);
+  });
+
   it("names the file when the stack file is not YAML", async () => {
     const dir = stackFolder("broken", "config:\n  app-platform:environment: [dev\n");
     const r = await renderInChild({ stack: "broken", rootDir: dir });
