@@ -52,6 +52,7 @@ export const COMMANDS: Record<string, Command> = {
       { name: "max-chars", value: "N", help: "cap the Markdown at N characters (>= 1000; default fits a pull-request comment)" },
       { name: "out", value: "FILE", help: "also write the Markdown to FILE" },
       { name: "repo", value: "DIR", help: "the git repository to diff, if not this one" },
+      { name: "no-cache", help: "render the base again instead of reading it from out/.render-cache/" },
     ],
     summary: "Markdown diff of the rendered resources vs a git ref (exit 0 none, 1 changes, 2 error)",
     load: () => require("./commands/diff").diffCommand,

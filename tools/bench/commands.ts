@@ -17,11 +17,23 @@ const RENDER_TARGET_MS = 1000;
 const NPX_EXTRA_MS = 300;
 const DIFF_TARGET_MS = 2000;
 
-/** The provider SDK packages a render used, from its resource types (`aws:...` -> @pulumi/aws). */
+/**
+ * The provider SDK packages a render used: @pulumi/pulumi and the package of each custom
+ * resource's provider (`aws:s3/bucket:Bucket` -> @pulumi/aws), where installed.
+ */
 export function providerPackages(resourcesJson: string): string[] {
-  const types = (JSON.parse(resourcesJson) as { resources: { type: string }[] }).resources.map((r) => r.type.split(":")[0]);
+  const resources = (JSON.parse(resourcesJson) as { resources: { type: string; custom: boolean }[] }).resources;
   const sdks = new Set(["@pulumi/pulumi"]);
-  for (const t of types) if (t !== "pulumi" && /^[a-z0-9-]+$/.test(t)) sdks.add(`@pulumi/${t}`);
+  for (const r of resources) {
+    const pkg = r.type.split(":")[0];
+    if (!r.custom || pkg === "pulumi" || !/^[a-z0-9-]+$/.test(pkg)) continue;
+    try {
+      require.resolve(`@pulumi/${pkg}`, { paths: [REPO_ROOT] });
+      sdks.add(`@pulumi/${pkg}`);
+    } catch {
+      // Not an SDK package (e.g. a component's type prefix).
+    }
+  }
   return [...sdks].sort();
 }
 
