@@ -56,14 +56,49 @@ export const APP_LABELS = {
 export const METRICS_PORT_NAME = "metrics";
 
 /**
- * Metrics every application service exports (podinfo's names): a counter of requests by HTTP
- * `status` code and a latency histogram. SLO and service rules, and the RED dashboards, use these.
+ * Metrics every application service exports, with podinfo's names and labels
+ * (stefanprodan/podinfo pkg/api/http/metrics.go): `http_requests_total{status}` counts every
+ * request — kubelet probes and Prometheus scrapes included, about 0.4 per second per pod —
+ * and `http_request_duration_seconds{method,path,status}` is a histogram whose `path` is the
+ * route (podinfo turns `/healthz` into `healthz`). SLIs, traffic and latency alerts read the
+ * histogram without the probe and metrics paths ({@link nonUserPathsMatcher}); the plain counter
+ * would count probes as traffic and dilute every error ratio.
  */
 export const APP_METRICS = {
   requests: "http_requests_total",
   durationBucket: "http_request_duration_seconds_bucket",
+  durationCount: "http_request_duration_seconds_count",
   statusLabel: "status",
+  pathLabel: "path",
 } as const;
+
+/** podinfo's `path` label of a URL path: non-alphanumerics to `_`, trimmed, lower case; "" is "root". */
+export function pathLabelValue(urlPath: string): string {
+  const v = urlPath.replace(/[^a-zA-Z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase();
+  return v === "" ? "root" : v;
+}
+
+/** What a service declares that is not user traffic: its probe paths and its metrics path. */
+export interface NonUserPaths {
+  readonly metricsPath: string;
+  readonly probes: { readonly [probe: string]: { readonly path: string } };
+}
+
+/**
+ * A `path!~"..."` matcher that drops kubelet probes and scrapes of the given services from
+ * the request histogram: each path both as podinfo labels it (`healthz`) and as written
+ * (`/healthz`), for services that label the raw path.
+ */
+export function nonUserPathsMatcher(services: readonly NonUserPaths[]): string {
+  const values = new Set<string>();
+  for (const s of services) {
+    for (const p of [s.metricsPath, ...Object.values(s.probes).map((x) => x.path)]) {
+      values.add(pathLabelValue(p));
+      if (/^[A-Za-z0-9/_-]+$/.test(p)) values.add(p);
+    }
+  }
+  return `${APP_METRICS.pathLabel}!~"${[...values].sort().join("|")}"`;
+}
 
 /**
  * Credentials Secrets created by the secrets component, one copy in each namespace that needs

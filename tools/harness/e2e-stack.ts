@@ -19,10 +19,14 @@ export const E2E_SERVICES = {
   slowBurn: "orders",
   /** Every request is slower than the latency objective's threshold. */
   latency: "search",
+  /** Users stop calling it; kubelet probes and scrapes go on. */
+  idle: "catalog",
 } as const;
 
 /** Name of the blackbox probe of the end-to-end stack. */
 export const E2E_PROBE = "shop";
+/** A second probe, so that two endpoints can fail together and share one notification. */
+export const E2E_PROBE_API = "shop-api";
 
 /** Time scale of the end-to-end stack (config `timeScale`): 1 h of alerting time is 36 s. */
 export const E2E_TIME_SCALE = 0.01;
@@ -53,7 +57,11 @@ export function e2eStackYaml(opts: E2eStackOptions = {}): string {
   // preview panels get data.
   template.idleReplicas = 1;
   const monitoring = (c["app-platform:monitoring"] ??= {});
-  monitoring.probes = [...(monitoring.probes ?? []), { name: E2E_PROBE, url: "https://shop.example.com/healthz", module: "http_2xx" }];
+  monitoring.probes = [
+    ...(monitoring.probes ?? []),
+    { name: E2E_PROBE, url: "https://shop.example.com/healthz", module: "http_2xx" },
+    { name: E2E_PROBE_API, url: "https://api.shop.example.com/healthz", module: "http_2xx" },
+  ];
   const alerting = (c["app-platform:alerting"] ??= {});
   alerting.receivers = { ...alerting.receivers, slack: { channel: "#alerts", criticalChannel: "#incidents" }, pagerduty: {} };
   alerting.heartbeat = alerting.heartbeat ?? {};

@@ -1,5 +1,5 @@
 import { BACKUP_CRONJOB } from "../../components/monitoring/contract";
-import { E2E_PROBE, E2E_SERVICES } from "./e2e-stack";
+import { E2E_PROBE, E2E_PROBE_API, E2E_SERVICES } from "./e2e-stack";
 import { matchRoutes, type ResolvedRoute } from "./latency-model";
 import type { MonitoringChain } from "./monitoring";
 import { sleep } from "./processes";
@@ -117,12 +117,17 @@ export function faultScenarios(): Scenario[] {
       inhibited: [],
     },
     {
-      name: "endpoint-down",
-      summary: `the endpoint probed as "${E2E_PROBE}" answers 500`,
+      name: "endpoints-down",
+      // Two alerts of one name in one group, with different summaries: the PagerDuty summary
+      // must still be non-empty (the contract-enforcing recorder refuses it otherwise).
+      summary: `the endpoints probed as "${E2E_PROBE}" and "${E2E_PROBE_API}" answer 500`,
       job: (c) => c.jobs.probe,
-      inject: (c) => c.probeTargets[E2E_PROBE]!.setFault({ errorRatio: 1 }),
-      clear: (c) => c.probeTargets[E2E_PROBE]!.setFault({ errorRatio: 0 }),
-      expect: [{ labels: { alertname: "EndpointDown", probe: E2E_PROBE }, severity: "critical" }],
+      inject: (c) => [E2E_PROBE, E2E_PROBE_API].forEach((p) => c.probeTargets[p]!.setFault({ errorRatio: 1 })),
+      clear: (c) => [E2E_PROBE, E2E_PROBE_API].forEach((p) => c.probeTargets[p]!.setFault({ errorRatio: 0 })),
+      expect: [
+        { labels: { alertname: "EndpointDown", probe: E2E_PROBE }, severity: "critical" },
+        { labels: { alertname: "EndpointDown", probe: E2E_PROBE_API }, severity: "critical" },
+      ],
       inhibited: [],
     },
     {

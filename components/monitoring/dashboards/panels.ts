@@ -131,3 +131,12 @@ export function numberPanels(d: Dashboard): Dashboard {
   }
   return d;
 }
+
+/**
+ * `errors / all`, where no error series at all means 0: podinfo (like most client libraries)
+ * creates a status code's series on its first request, so a healthy service has no 5xx series
+ * and a plain ratio would show "no data" instead of 0%.
+ */
+export function errorRatio(errors: string, all: string): string {
+  return `(${errors} or 0 * ${all}) / ${all}`;
+}

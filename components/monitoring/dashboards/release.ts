@@ -1,9 +1,10 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { APP_METRICS } from "../contract";
-import { labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+import { APP_METRICS, nonUserPathsMatcher } from "../contract";
+import { errorRatio, labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
 const R = APP_METRICS.requests;
+const C = APP_METRICS.durationCount;
 const B = APP_METRICS.durationBucket;
 const S = APP_METRICS.statusLabel;
 
@@ -11,11 +12,13 @@ const S = APP_METRICS.statusLabel;
  * A release seen side by side: which colour is active, the pods of each colour, and their
  * traffic, error ratio and latency, so a promotion (or rollback) can be judged at a glance.
  */
-export function releaseDashboard(_config: DashboardsConfig): BuiltDashboard {
+export function releaseDashboard(config: DashboardsConfig): BuiltDashboard {
   const svc = `service="$service"`;
+  // User requests: probes and scrapes answer 200 at once and would hide a failing colour.
+  const user = `${svc},${nonUserPathsMatcher(config.services)}`;
   const ratio = (color: string) =>
-    `sum(rate(${R}{${svc},color="${color}",${S}=~"5.."}[$__rate_interval])) / sum(rate(${R}{${svc},color="${color}"}[$__rate_interval]))`;
-  const p99 = (color: string) => `histogram_quantile(0.99, sum by (le) (rate(${B}{${svc},color="${color}"}[$__rate_interval])))`;
+    errorRatio(`sum(rate(${C}{${user},color="${color}",${S}=~"5.."}[$__rate_interval]))`, `sum(rate(${C}{${user},color="${color}"}[$__rate_interval]))`);
+  const p99 = (color: string) => `histogram_quantile(0.99, sum by (le) (rate(${B}{${user},color="${color}"}[$__rate_interval])))`;
   const d = platformDashboard("app-platform-release", "Release: blue vs green", ["release", "services"])
     .time({ from: "now-3h", to: "now" })
     .withVariable(labelVariable("service", "service", R))
@@ -31,7 +34,7 @@ export function releaseDashboard(_config: DashboardsConfig): BuiltDashboard {
       }),
     )
     .withRow(new RowBuilder("Blue against green"))
-    .withPanel(timeseries("Requests / s", [{ expr: `sum by (color, role) (rate(${R}{${svc}}[$__rate_interval]))`, legend: "{{color}} ({{role}})" }], { unit: "reqps", width: 8 }))
+    .withPanel(timeseries("User requests / s", [{ expr: `sum by (color, role) (rate(${C}{${user}}[$__rate_interval]))`, legend: "{{color}} ({{role}})" }], { unit: "reqps", width: 8 }))
     .withPanel(
       timeseries("Error ratio", [
         { expr: ratio("blue"), legend: "blue" },

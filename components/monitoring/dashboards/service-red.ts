@@ -1,20 +1,22 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { APP_METRICS } from "../contract";
-import { labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+import { APP_METRICS, nonUserPathsMatcher } from "../contract";
+import { errorRatio, labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
 const R = APP_METRICS.requests;
+const C = APP_METRICS.durationCount;
 const B = APP_METRICS.durationBucket;
 const S = APP_METRICS.statusLabel;
-const sel = (extra = "") => `service="$service"${extra}`;
 
 /**
  * Rate, errors and duration of one service (picked by the `service` variable), split by
  * colour so that a bad release shows up as one colour diverging from the other.
  */
-export function serviceRedDashboard(_config: DashboardsConfig): BuiltDashboard {
-  const errors = `sum by (color) (rate(${R}{${sel(`,${S}=~"5.."`)}}[$__rate_interval]))`;
-  const total = `sum by (color) (rate(${R}{${sel()}}[$__rate_interval]))`;
+export function serviceRedDashboard(config: DashboardsConfig): BuiltDashboard {
+  // User requests only, as the alerts count them: kubelet probes and scrapes are left out.
+  const sel = (extra = "") => `service="$service",${nonUserPathsMatcher(config.services)}${extra}`;
+  const errors = `sum by (color) (rate(${C}{${sel(`,${S}=~"5.."`)}}[$__rate_interval]))`;
+  const total = `sum by (color) (rate(${C}{${sel()}}[$__rate_interval]))`;
   const quantile = (q: number) => ({
     expr: `histogram_quantile(${q}, sum by (le, color) (rate(${B}{${sel()}}[$__rate_interval])))`,
     legend: `p${Math.round(q * 100)} {{color}}`,
@@ -22,9 +24,9 @@ export function serviceRedDashboard(_config: DashboardsConfig): BuiltDashboard {
   const d = platformDashboard("app-platform-service-red", "Service RED (per colour)", ["red", "services"])
     .withVariable(labelVariable("service", "service", R))
     .withRow(new RowBuilder("Now"))
-    .withPanel(stat("Requests / s", [{ expr: `sum(rate(${R}{${sel(',role="active"')}}[$__rate_interval]))` }], { unit: "reqps" }))
+    .withPanel(stat("Requests / s", [{ expr: `sum(rate(${C}{${sel(',role="active"')}}[$__rate_interval]))` }], { unit: "reqps" }))
     .withPanel(
-      stat("Error ratio (active)", [{ expr: `sum(rate(${R}{${sel(`,role="active",${S}=~"5.."`)}}[$__rate_interval])) / sum(rate(${R}{${sel(',role="active"')}}[$__rate_interval]))` }], {
+      stat("Error ratio (active)", [{ expr: errorRatio(`sum(rate(${C}{${sel(`,role="active",${S}=~"5.."`)}}[$__rate_interval]))`, `sum(rate(${C}{${sel(',role="active"')}}[$__rate_interval]))`) }], {
         unit: "percentunit",
         thresholds: [[0.01, "orange"], [0.05, "red"]],
       }),
@@ -35,12 +37,12 @@ export function serviceRedDashboard(_config: DashboardsConfig): BuiltDashboard {
         thresholds: [[0.5, "orange"], [1, "red"]],
       }),
     )
-    .withPanel(stat("Pods up", [{ expr: `sum(up{${sel()}})` }], { unit: "short" }))
+    .withPanel(stat("Pods up", [{ expr: `sum(up{service="$service"})` }], { unit: "short" }))
     .withRow(new RowBuilder("Rate"))
     .withPanel(timeseries("Requests / s by colour", [{ expr: total, legend: "{{color}}" }], { unit: "reqps", width: 24 }))
     .withRow(new RowBuilder("Errors"))
-    .withPanel(timeseries("Error ratio by colour (5xx / all)", [{ expr: `${errors} / ${total}`, legend: "{{color}}" }], { unit: "percentunit", min: 0 }))
-    .withPanel(timeseries("Responses / s by status", [{ expr: `sum by (${S}) (rate(${R}{${sel()}}[$__rate_interval]))`, legend: `{{${S}}}` }], { unit: "reqps" }))
+    .withPanel(timeseries("Error ratio by colour (5xx / all)", [{ expr: errorRatio(errors, total), legend: "{{color}}" }], { unit: "percentunit", min: 0 }))
+    .withPanel(timeseries("Responses / s by status", [{ expr: `sum by (${S}) (rate(${C}{${sel()}}[$__rate_interval]))`, legend: `{{${S}}}` }], { unit: "reqps" }))
     .withRow(new RowBuilder("Duration"))
     .withPanel(timeseries("Latency quantiles by colour", [quantile(0.5), quantile(0.95), quantile(0.99)], { unit: "s", width: 24 }));
   return { slug: "service-red", dashboard: numberPanels(d.build()) };

@@ -1,21 +1,22 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { ServiceConfig } from "../../app/service-spec";
-import { APP_METRICS } from "../contract";
+import { APP_METRICS, nonUserPathsMatcher } from "../contract";
 import { BUDGET_WINDOW_RATIO, budgetWindow } from "../rules/slo";
-import { note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+import { errorRatio, note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
-const R = APP_METRICS.requests;
+const R = APP_METRICS.durationCount;
 const B = APP_METRICS.durationBucket;
 const S = APP_METRICS.statusLabel;
 
 /** PromQL of a service's SLIs over a window: the error ratio and the share of slow requests. */
 export function sloQueries(s: ServiceConfig, window: string): { errorRatio: string; slowRatio: string } {
-  const m = `service="${s.name}",role="active"`;
+  // User requests of the service, as its SLO recording rules count them.
+  const m = `service="${s.name}",role="active",${nonUserPathsMatcher([s])}`;
   // The histogram's `le` label is the threshold as Prometheus formats it ("0.5", "1").
   const le = String(s.slo.latency.thresholdSeconds);
   return {
-    errorRatio: `sum(rate(${R}{${m},${S}=~"5.."}[${window}])) / sum(rate(${R}{${m}}[${window}]))`,
+    errorRatio: errorRatio(`sum(rate(${R}{${m},${S}=~"5.."}[${window}]))`, `sum(rate(${R}{${m}}[${window}]))`),
     slowRatio: `1 - (sum(rate(${B}{${m},le="${le}"}[${window}])) / sum(rate(${B}{${m},le="+Inf"}[${window}])))`,
   };
 }

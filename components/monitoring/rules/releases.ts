@@ -1,6 +1,6 @@
 import { APP_METRICS } from "../contract";
-import { appSelector, pct, requestSeries } from "./services";
-import { clean, counter, gauge, series } from "./series";
+import { appSelector, pct, requestSeries, userPaths } from "./services";
+import { clean, gauge, series } from "./series";
 import type { AlertCase, RuleGroupModule } from "./types";
 
 /**
@@ -10,20 +10,25 @@ import type { AlertCase, RuleGroupModule } from "./types";
 export const releasesGroup: RuleGroupModule = {
   name: "app-platform-releases",
   build(ctx) {
-    const req = APP_METRICS.requests;
+    const req = APP_METRICS.durationCount;
     const w = ctx.dur("5m");
     const t = ctx.thresholds;
-    const preview = appSelector(ctx, "preview");
+    // Smoke tests and preview-host users, not the preview pods' probes and scrapes.
+    const preview = `${appSelector(ctx, "preview")},${userPaths(ctx)}`;
     const alerts = [
       ctx.alert({
         name: "BothColorsServing",
-        expr: `count by (namespace, service) (\n  sum by (namespace, service, color) (rate(${req}{${appSelector(ctx, "active")}}[${w}])) > 0\n) > 1`,
+        // The active Service's endpoints are what its ServiceMonitor scrapes (role="active"):
+        // pods of both colours among them for longer than `for:` mean its selector matches both.
+        // During a normal switch the old colour's targets leave within a scrape; request rates
+        // over 5 minutes (the former signal) outlived every switch yet never its `for:`.
+        expr: `count by (namespace, service) (\n  count by (namespace, service, color) (up{${appSelector(ctx, "active")}} == 1)\n) > 1`,
         for: ctx.durOf("bothColorsFor"),
         severity: "warning",
         summary: "Both colours of {{ $labels.service }} serve production traffic",
-        description: "{{ $value | humanize }} colours of {{ $labels.service }} in {{ $labels.namespace }} have received requests through the active Service for " + t.bothColorsFor + ".",
+        description: "The active Service of {{ $labels.service }} in {{ $labels.namespace }} has selected pods of {{ $value | humanize }} colours for " + t.bothColorsFor + ".",
         runbook: {
-          meaning: "A blue-green switch should move all production traffic to one colour at once. Traffic still reaching both colours means the switch did not complete or a selector matches both colours, so users may see two versions.",
+          meaning: "A blue-green switch should move all production traffic to one colour at once. The active Service selecting pods of both colours means its selector lost the colour (a manual edit, a broken release), so users see two versions at random.",
           check: [
             "`kubectl -n <namespace> get service <service> -o jsonpath='{.spec.selector}'` — it must name one `app-platform/color`.",
             "`kubectl -n <namespace> get endpoints <service> -o wide` — every address must belong to a pod of the active colour.",
@@ -51,11 +56,10 @@ export const releasesGroup: RuleGroupModule = {
     ];
     const first = ctx.services[0]?.name ?? "web";
     const apps = ctx.config.namespaces.apps;
-    const colored = (color: string, perMinute: number) =>
-      series(req, { namespace: apps, role: "active", service: first, color, pod: `${first}-${color}-0`, status: "200" }, perMinute > 0 ? counter(perMinute) : gauge(7));
+    const up = (color: string) => series("up", { namespace: apps, role: "active", service: first, color, pod: `${first}-${color}-0` }, gauge(1));
     const previewRatio = (r: number) => requestSeries(ctx, first, r, 1000, "preview", "green");
     const cases: AlertCase[] = [
-      { alert: "BothColorsServing", firing: [colored("blue", 100), colored("green", 10)], quiet: [colored("blue", 100), colored("green", 0)], onsetMinutes: 1, labels: { namespace: apps, service: first }, value: 2 },
+      { alert: "BothColorsServing", firing: [up("blue"), up("green")], quiet: [up("blue")], labels: { namespace: apps, service: first }, value: 2 },
       {
         alert: "PreviewColorFailing",
         firing: previewRatio(clean(Math.min(1, t.previewErrorRatio * 1.5))),

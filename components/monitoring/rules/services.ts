@@ -1,4 +1,4 @@
-import { APP_METRICS } from "../contract";
+import { APP_METRICS, nonUserPathsMatcher } from "../contract";
 import { clean, counter, gauge, series } from "./series";
 import type { AlertCase, AlertDefinition, RuleContext, RuleGroupModule } from "./types";
 
@@ -7,11 +7,30 @@ export function appSelector(ctx: RuleContext, role: "active" | "preview", extra 
   return `namespace="${ctx.config.namespaces.apps}",role="${role}"${extra}`;
 }
 
-/** Requests of one service split into 5xx and 2xx counters with the given error ratio. */
+/**
+ * The matcher that keeps user requests only: every configured service's probe and metrics
+ * paths are dropped (see {@link nonUserPathsMatcher}).
+ */
+export function userPaths(ctx: RuleContext, services: RuleContext["services"] = ctx.services): string {
+  return nonUserPathsMatcher(services);
+}
+
+/** Kubelet probe requests per minute in test series (about 0.4 per second per pod). */
+export const PROBES_PER_MINUTE = 24;
+
+/**
+ * Requests of one pod as podinfo exports them: user requests (`path="root"`) split into 5xx
+ * and 2xx with the given error ratio, kubelet probes (`path="healthz"`, always 200), and the
+ * plain `http_requests_total{status}` counting both, as podinfo's counter does.
+ */
 export function requestSeries(ctx: RuleContext, service: string, ratio: number, perMinute = 1000, role: "active" | "preview" = "active", color = "blue") {
   const labels = { namespace: ctx.config.namespaces.apps, role, service, color, pod: `${service}-${color}-0` };
-  const out = [series(APP_METRICS.requests, { ...labels, [APP_METRICS.statusLabel]: "200" }, counter(clean(perMinute * (1 - ratio))))];
-  if (ratio > 0) out.push(series(APP_METRICS.requests, { ...labels, [APP_METRICS.statusLabel]: "500" }, counter(clean(perMinute * ratio))));
+  const count = (path: string, status: string, n: number) => series(APP_METRICS.durationCount, { ...labels, method: "GET", [APP_METRICS.pathLabel]: path, [APP_METRICS.statusLabel]: status }, counter(n));
+  const ok = clean(perMinute * (1 - ratio));
+  const out = [count("root", "200", ok), count("healthz", "200", PROBES_PER_MINUTE), series(APP_METRICS.requests, { ...labels, [APP_METRICS.statusLabel]: "200" }, counter(clean(ok + PROBES_PER_MINUTE)))];
+  if (ratio > 0) {
+    out.push(count("root", "500", clean(perMinute * ratio)), series(APP_METRICS.requests, { ...labels, [APP_METRICS.statusLabel]: "500" }, counter(clean(perMinute * ratio))));
+  }
   return out;
 }
 
@@ -27,11 +46,14 @@ export const servicesGroup: RuleGroupModule = {
     const names = ctx.services.map((s) => s.name);
     const first = names[0] ?? "web";
     const active = appSelector(ctx, "active");
-    const req = APP_METRICS.requests;
+    // User requests only: probes and scrapes are requests too, and would dilute the ratios
+    // and keep the traffic from ever reaching zero.
+    const req = APP_METRICS.durationCount;
+    const user = `${active},${userPaths(ctx)}`;
     const w = ctx.dur("5m");
     const t = ctx.thresholds;
-    const errorRatio = `sum by (namespace, service) (rate(${req}{${active},${APP_METRICS.statusLabel}=~"5.."}[${w}]))
-  / sum by (namespace, service) (rate(${req}{${active}}[${w}]))`;
+    const errorRatio = `sum by (namespace, service) (rate(${req}{${user},${APP_METRICS.statusLabel}=~"5.."}[${w}]))
+  / sum by (namespace, service) (rate(${req}{${user}}[${w}]))`;
 
     // A service whose pods are all gone has no `up` series at all, so each configured service
     // is also checked for absence; `absent` keeps the equality matchers as labels, and `0 *`
@@ -100,7 +122,7 @@ export const servicesGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "ServiceHighLatency",
-        expr: `histogram_quantile(0.95, sum by (namespace, service, le) (rate(${APP_METRICS.durationBucket}{${active}}[${w}])))\n  > ${t.latencyP95Seconds}`,
+        expr: `histogram_quantile(0.95, sum by (namespace, service, le) (rate(${APP_METRICS.durationBucket}{${user}}[${w}])))\n  > ${t.latencyP95Seconds}`,
         for: ctx.durOf("latencyFor"),
         severity: "warning",
         summary: "Service {{ $labels.service }} is slow: p95 {{ $value | humanizeDuration }}",
@@ -116,11 +138,13 @@ export const servicesGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "ServiceNoTraffic",
-        expr: `sum by (namespace, service) (rate(${req}{${active}}[${w}])) == 0`,
+        // A service whose users never called it has no user series at all: an up pod stands
+        // in with 0. Probes and scrapes do not count as traffic.
+        expr: `(\n  sum by (namespace, service) (rate(${req}{${user}}[${w}]))\n  or 0 * sum by (namespace, service) (up{${active}} == 1)\n) == 0`,
         for: ctx.durOf("noTrafficFor"),
         severity: "info",
         summary: "Service {{ $labels.service }} receives no requests",
-        description: "{{ $labels.service }} in {{ $labels.namespace }} is up but has served {{ $value | humanize }} requests per second for " + t.noTrafficFor + ".",
+        description: "{{ $labels.service }} in {{ $labels.namespace }} is up but has served {{ $value | humanize }} user requests per second for " + t.noTrafficFor + " (kubelet probes and metrics scrapes do not count).",
         runbook: {
           meaning: "The service runs but nothing reaches it. Either nobody uses it right now, or routing (Ingress, Service selector) is broken.",
           check: [
@@ -149,9 +173,15 @@ export const servicesGroup: RuleGroupModule = {
     };
     const thr = t.latencyP95Seconds;
     const buckets = (inRange: "above" | "below") => {
-      const base = { namespace: apps, role: "active", service: first, color: "blue", pod: `${first}-blue-0` };
+      const base = { namespace: apps, role: "active", service: first, color: "blue", pod: `${first}-blue-0`, method: "GET", status: "200" };
       const counts = inRange === "above" ? [0, 0, 100, 100] : [0, 100, 100, 100];
-      return [thr / 2, thr, thr * 2, "+Inf"].map((le, i) => series(APP_METRICS.durationBucket, { ...base, le: String(le) }, counter(counts[i])));
+      const les = [thr / 2, thr, thr * 2, "+Inf"];
+      return [
+        ...les.map((le, i) => series(APP_METRICS.durationBucket, { ...base, path: "root", le: String(le) }, counter(counts[i]))),
+        // Probes answer at once, and outnumber the users here: counted, they would pull the
+        // p95 under the threshold.
+        ...les.map((le) => series(APP_METRICS.durationBucket, { ...base, path: "healthz", le: String(le) }, counter(1000))),
+      ];
     };
     const cases: AlertCase[] = [
       { alert: "ServiceDown", firing: [upOf(first, 0), ...othersUp], quiet: [upOf(first, 1), ...othersUp], labels, value: 0 },
@@ -163,9 +193,11 @@ export const servicesGroup: RuleGroupModule = {
       { alert: "ServiceHighLatency", firing: buckets("above"), quiet: buckets("below"), onsetMinutes: 1, labels, value: clean(thr * 1.95) },
       {
         alert: "ServiceNoTraffic",
-        firing: [series(req, { namespace: apps, role: "active", service: first, color: "blue", pod: `${first}-blue-0`, status: "200" }, gauge(42))],
-        quiet: requestSeries(ctx, first, 0),
-        onsetMinutes: 1,
+        // Up, probed and scraped, but no user request.
+        firing: [...requestSeries(ctx, first, 0, 0), upOf(first, 1)],
+        quiet: [...requestSeries(ctx, first, 0), upOf(first, 1)],
+        // True from the first evaluation: before any rate exists, the up pod stands in with 0.
+        onsetMinutes: 0,
         labels,
         value: 0,
       },

@@ -2,7 +2,7 @@ import type { MonitoringSpec } from "../monitoring-spec";
 import type { ServiceConfig } from "../../app/service-spec";
 import { durationSeconds } from "../../../lib/duration";
 import { APP_METRICS } from "../contract";
-import { appSelector, requestSeries } from "./services";
+import { PROBES_PER_MINUTE, appSelector, requestSeries, userPaths } from "./services";
 import { clean, counter, series } from "./series";
 import type { AlertCase, AlertDefinition, ExprCase, RecordingRule, RuleContext, RuleGroupModule } from "./types";
 
@@ -72,17 +72,18 @@ export function zeroSafeRatio(num: string, den: string): string {
 }
 
 function sliRecordingRules(ctx: RuleContext, s: ServiceConfig, sli: SliName): RecordingRule[] {
-  const sel = appSelector(ctx, "active", `,service="${s.name}"`);
+  // User requests of this service: its own probe and metrics paths are not part of the SLI.
+  const sel = appSelector(ctx, "active", `,service="${s.name}",${userPaths(ctx, [s])}`);
   const by = "sum by (namespace, service)";
   // Static labels name the service too: promtool's lint treats two rules with one name and the
   // same static labels as duplicates, whatever their expressions select.
   const labels = { namespace: ctx.config.namespaces.apps, service: s.name, slo: sli };
   const total = (r: string) =>
-    sli === "availability" ? `${by} (rate(${APP_METRICS.requests}{${sel}}[${r}]))` : `${by} (rate(${APP_METRICS.durationBucket}{${sel},le="+Inf"}[${r}]))`;
+    sli === "availability" ? `${by} (rate(${APP_METRICS.durationCount}{${sel}}[${r}]))` : `${by} (rate(${APP_METRICS.durationBucket}{${sel},le="+Inf"}[${r}]))`;
   const errors = (r: string) =>
     sli === "availability"
       ? // A service without any 5xx series still has an error rate: 0, not "no data".
-        `${by} (rate(${APP_METRICS.requests}{${sel},${APP_METRICS.statusLabel}=~"5.."}[${r}])) or 0 * ${total(r)}`
+        `${by} (rate(${APP_METRICS.durationCount}{${sel},${APP_METRICS.statusLabel}=~"5.."}[${r}])) or 0 * ${total(r)}`
       : `${total(r)}\n  - ${by} (rate(${APP_METRICS.durationBucket}{${sel},${leMatcher(s.slo.latency.thresholdSeconds)}}[${r}]))`;
   const rules: RecordingRule[] = [];
   for (const w of SLI_WINDOWS) {
@@ -91,7 +92,7 @@ function sliRecordingRules(ctx: RuleContext, s: ServiceConfig, sli: SliName): Re
   }
   for (const tier of BURN_TIERS) {
     const r = ctx.dur(tier.long);
-    const t = sli === "availability" ? `${APP_METRICS.requests}{${sel}}` : `${APP_METRICS.durationBucket}{${sel},le="+Inf"}`;
+    const t = sli === "availability" ? `${APP_METRICS.durationCount}{${sel}}` : `${APP_METRICS.durationBucket}{${sel},le="+Inf"}`;
     rules.push({ record: `slo:sli_requests:increase${tier.long}`, expr: `${by} (increase(${t}[${r}]))`, labels });
   }
   const o = objectiveOf(s, sli);
@@ -220,7 +221,7 @@ export const sloGroup: RuleGroupModule = {
       // The guard: a quiet service whose only request failed does not page.
       const b = budgetOf(s.slo.availability);
       const fire = clean(Math.min(14.4 * b * 1.2, (14.4 * b + 1) / 2));
-      const lone = series(APP_METRICS.requests, { namespace: ctx.config.namespaces.apps, role: "active", service: s.name, color: "blue", pod: `${s.name}-blue-0`, status: "500" }, `0 1x${"{N}"}`);
+      const lone = series(APP_METRICS.durationCount, { namespace: ctx.config.namespaces.apps, role: "active", service: s.name, color: "blue", pod: `${s.name}-blue-0`, method: "GET", path: "root", status: "500" }, `0 1x${"{N}"}`);
       cases.push({ alert: "ErrorBudgetBurn1h", firing: requestSeries(ctx, s.name, fire), quiet: [lone], onsetMinutes: 1, labels: labelsOf("availability"), value: fire });
 
       const low = ctx.num("sloBudgetRemainingLow");
@@ -258,11 +259,17 @@ export const sloGroup: RuleGroupModule = {
   },
 };
 
-/** Latency buckets of a service with `ratio` of requests slower than its latency threshold. */
+/**
+ * Latency buckets of a service with `ratio` of its user requests slower than its latency
+ * threshold, beside kubelet probes that all answer at once (which the SLI must not count).
+ */
 export function latencySeries(ctx: RuleContext, s: ServiceConfig, ratio: number, perMinute = 1000) {
-  const base = { namespace: ctx.config.namespaces.apps, role: "active", service: s.name, color: "blue", pod: `${s.name}-blue-0` };
+  const base = { namespace: ctx.config.namespaces.apps, role: "active", service: s.name, color: "blue", pod: `${s.name}-blue-0`, method: "GET", status: "200" };
+  const le = String(s.slo.latency.thresholdSeconds);
   return [
-    series(APP_METRICS.durationBucket, { ...base, le: String(s.slo.latency.thresholdSeconds) }, counter(clean(perMinute * (1 - ratio)))),
-    series(APP_METRICS.durationBucket, { ...base, le: "+Inf" }, counter(perMinute)),
+    series(APP_METRICS.durationBucket, { ...base, path: "root", le }, counter(clean(perMinute * (1 - ratio)))),
+    series(APP_METRICS.durationBucket, { ...base, path: "root", le: "+Inf" }, counter(perMinute)),
+    series(APP_METRICS.durationBucket, { ...base, path: "healthz", le }, counter(PROBES_PER_MINUTE)),
+    series(APP_METRICS.durationBucket, { ...base, path: "healthz", le: "+Inf" }, counter(PROBES_PER_MINUTE)),
   ];
 }

@@ -105,7 +105,9 @@ for (const stack of ["dev", "staging", "production"] as const) {
 
     it("the RED and release views split by colour", () => {
       const exprs = (slug: string) => built.find((d) => d.slug === slug)!.dashboard.panels!.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr as string));
-      expect(exprs("service-red").some((e) => e.includes("by (color)") && e.includes(APP_METRICS.requests))).toBe(true);
+      expect(exprs("service-red").some((e) => e.includes("by (color)") && e.includes(APP_METRICS.durationCount))).toBe(true);
+      // Kubelet probes and scrapes are not user traffic (podinfo labels /healthz as path="healthz").
+      expect(exprs("service-red").filter((e) => e.includes(APP_METRICS.durationCount)).every((e) => /path!~"[^"]*\bhealthz\b/.test(e))).toBe(true);
       expect(exprs("service-red").some((e) => e.includes("by (le, color)") && e.includes(APP_METRICS.durationBucket))).toBe(true);
       expect(exprs("release").some((e) => e.includes('color="blue"'))).toBe(true);
       expect(exprs("release").some((e) => e.includes('color="green"'))).toBe(true);
@@ -136,7 +138,11 @@ describe("dashboard builders", () => {
   it("SLO queries select the active role and the latency threshold bucket", () => {
     const s = stackConfig("production").services.find((x) => x.name === "orders-api")!;
     const q = sloQueries(s, "1h");
-    expect(q.errorRatio).toBe('sum(rate(http_requests_total{service="orders-api",role="active",status=~"5.."}[1h])) / sum(rate(http_requests_total{service="orders-api",role="active"}[1h]))');
+    // orders-api's probes are /ready and /live, its metrics /metrics (Pulumi.production.yaml).
+    const m = 'service="orders-api",role="active",path!~"/live|/metrics|/ready|live|metrics|ready"';
+    const all = `sum(rate(http_request_duration_seconds_count{${m}}[1h]))`;
+    // A healthy podinfo has no 5xx series at all (created on the first 500): 0%, not "no data".
+    expect(q.errorRatio).toBe(`(sum(rate(http_request_duration_seconds_count{${m},status=~"5.."}[1h])) or 0 * ${all}) / ${all}`);
     expect(q.slowRatio).toContain('le="0.3"');
     expect(parseErrors(q.slowRatio)).toEqual([]);
   });

@@ -105,14 +105,15 @@ describe("monitoring harness on loopback", () => {
     chain.apps.podinfo!.setFault({ errorRatio: 0.25 });
     try {
       // Polled: the 2 s rate needs two scrapes after the fault, however long a busy machine takes.
-      const query = 'sum(rate(http_requests_total{service="podinfo",status=~"5.."}[2s])) / sum(rate(http_requests_total{service="podinfo"}[2s]))';
+      // User requests (path "root"): podinfo's plain counter also counts probes and scrapes.
+      const query = 'sum(rate(http_request_duration_seconds_count{service="podinfo",path="root",status=~"5.."}[2s])) / sum(rate(http_request_duration_seconds_count{service="podinfo",path="root"}[2s]))';
       let ratio = NaN;
       await waitUntil(async () => {
         ratio = Number((await chain.prometheus.query(query)).result[0]?.value[1]);
         return Math.abs(ratio - 0.25) < 0.05;
       }, 30_000).catch(() => undefined); // the assertion below shows the last ratio
       expect(ratio).toBeCloseTo(0.25, 1);
-      const buckets = await chain.prometheus.query('http_request_duration_seconds_bucket{service="podinfo",le="0.5"}');
+      const buckets = await chain.prometheus.query('sum(http_request_duration_seconds_bucket{service="podinfo",path="root",le="0.5"})');
       expect(buckets.result).toHaveLength(1);
       expect(Number(buckets.result[0].value[1])).toBeGreaterThan(0);
     } finally {

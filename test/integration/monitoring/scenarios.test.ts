@@ -170,6 +170,28 @@ describe(`monitoring end to end (rendered dev stack at time scale ${E2E_TIME_SCA
     return { empty, count };
   }
 
+  it.concurrent("an idle service: ServiceNoTraffic fires though probes and scrapes go on, its SLIs read 0 (not NaN), nothing pages", async () => {
+    const idle = E2E_SERVICES.idle;
+    const since = Date.now();
+    chain.apps[idle]!.setUserRate(0);
+    const firing = `ALERTS{alertname="ServiceNoTraffic",service="${idle}",alertstate="firing"}`;
+    const deadline = Date.now() + SCENARIO_TIMEOUT_MS;
+    while ((await chain.prometheus.query(firing)).result.length === 0) {
+      if (Date.now() > deadline) throw new Error(`ServiceNoTraffic did not fire for the idle ${idle}`);
+      await sleep(500);
+    }
+    // Probes and scrapes still reach it: the plain counter moves, which the old rule read.
+    const all = await chain.prometheus.query(`sum(rate(http_requests_total{service="${idle}",role="active"}[${Math.max(2, Math.ceil(4 * chain.intervals.scrape))}s]))`);
+    expect(Number(all.result[0]?.value[1])).toBeGreaterThan(0);
+    for (const w of ["5m", "1h"]) {
+      const r = await chain.prometheus.query(`slo:sli_error:ratio_rate${w}{service="${idle}",slo="availability"}`);
+      expect(r.result.map((x: any) => x.value[1]), w).toEqual(["0"]);
+    }
+    chain.apps[idle]!.setUserRate(20);
+    // Idle is not an incident: no page, no chat message about the service.
+    expect(chain.recorder.find({ labels: { service: idle }, since }).filter((n) => n.receiver !== "null")).toEqual([]);
+  }, 170_000);
+
   it("every PagerDuty and Slack request so far met the vendor's documented contract", () => {
     expect(chain.recorder.find({ kind: "pagerduty" }).length + chain.recorder.find({ kind: "slack" }).length).toBeGreaterThan(0);
     expect(chain.recorder.rejected()).toEqual([]);

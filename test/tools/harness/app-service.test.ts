@@ -16,7 +16,7 @@ describe("InstrumentedService", () => {
     expect(served).toBeGreaterThanOrEqual(15);
     expect(served).toBeLessThanOrEqual(25);
     const text = svc.metricsText();
-    for (const le of DEFAULT_BUCKETS) expect(text).toContain(`http_request_duration_seconds_bucket{le="${le}"}`);
+    for (const le of DEFAULT_BUCKETS) expect(text).toContain(`http_request_duration_seconds_bucket{method="GET",path="root",status="200",le="${le}"}`);
   });
 
   it("spreads injected errors evenly and exports them by status", async () => {
@@ -42,8 +42,43 @@ describe("InstrumentedService", () => {
     await svc.start();
     await sleep(1000);
     const text = svc.metricsText();
-    expect(text).toContain('http_request_duration_seconds_bucket{le="0.1"} 0');
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.5"\} [1-9]/);
+    expect(text).toContain('http_request_duration_seconds_bucket{method="GET",path="root",status="200",le="0.1"} 0');
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{method="GET",path="root",status="200",le="0.5"\} [1-9]/);
+  });
+
+  it("counts probes and scrapes like podinfo: in http_requests_total, and in the histogram under their own paths", async () => {
+    svc = new InstrumentedService({ requestsPerSecond: 0, probesPerSecond: 10 });
+    await svc.start();
+    await fetch(`http://127.0.0.1:${svc.port}/metrics`);
+    await sleep(600);
+    const text = svc.metricsText();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    const readyz = value(/^http_request_duration_seconds_count\{method="GET",path="readyz",status="200"\} (\d+)$/m);
+    const healthz = value(/^http_request_duration_seconds_count\{method="GET",path="healthz",status="200"\} (\d+)$/m);
+    const scrapes = value(/^http_request_duration_seconds_count\{method="GET",path="metrics",status="200"\} (\d+)$/m);
+    expect(readyz).toBeGreaterThan(0);
+    expect(healthz).toBeGreaterThan(0);
+    expect(scrapes).toBe(1);
+    // No user request, yet the plain counter moves: why the rules read the histogram by path.
+    expect(svc.stats().served).toBe(0);
+    expect(value(/^http_request_duration_seconds_count\{method="GET",path="root",status="200"\} (\d+)$/m)).toBe(0);
+    expect(value(/^http_requests_total\{status="200"\} (\d+)$/m)).toBe(readyz + healthz + scrapes);
+  });
+
+  it("stops and resumes user traffic with setUserRate while probes go on", async () => {
+    svc = new InstrumentedService({ requestsPerSecond: 100, probesPerSecond: 0 });
+    await svc.start();
+    await sleep(300);
+    svc.setUserRate(0);
+    await sleep(200);
+    const idle = svc.stats().served;
+    expect(idle).toBeGreaterThan(0);
+    await sleep(500);
+    expect(svc.stats().served).toBe(idle);
+    svc.setUserRate(100);
+    await sleep(500);
+    expect(svc.stats().served).toBeGreaterThan(idle);
+    expect(() => svc!.setUserRate(-1)).toThrow("requestsPerSecond (-1) must be >= 0");
   });
 
   it("takes its listener down and up on the same port", async () => {

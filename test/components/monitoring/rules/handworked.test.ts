@@ -15,7 +15,13 @@ import { PROGRAMS, requireProgram, tempDir } from "../../../../tools/harness/pro
 import { stackConfig } from "../fixtures";
 
 const POD = 'namespace="apps",role="active",service="podinfo",color="blue",pod="podinfo-blue-0"';
-const ok = (code: string) => `http_requests_total{${POD},status="${code}"}`;
+// podinfo's histogram (pkg/api/http/metrics.go): `path` is the route, `/` is "root".
+const ok = (code: string) => `http_request_duration_seconds_count{${POD},method="GET",path="root",status="${code}"}`;
+// The kubelet's readiness and liveness probes: ~0.4/s per pod, always 200 while the pod lives.
+const PROBES = [
+  { series: `http_request_duration_seconds_count{${POD},method="GET",path="readyz",status="200"}`, values: "0+12x120" },
+  { series: `http_request_duration_seconds_count{${POD},method="GET",path="healthz",status="200"}`, values: "0+6x120" },
+];
 const podinfo = (slo: string) => `{namespace="apps",service="podinfo",slo="${slo}"}`;
 const firing = (alert: string) => `ALERTS{alertname="${alert}",alertstate="firing",service="podinfo"}`;
 const alertLabels = (alert: string) => `ALERTS{alertname="${alert}",alertstate="firing",namespace="apps",service="podinfo",severity="critical",slo="availability"}`;
@@ -29,9 +35,9 @@ beforeAll(() => {
   for (const g of buildRuleGroups(config)) fs.writeFileSync(path.join(dir, `${g.group.name}.yaml`), ruleFileText(g.group));
 });
 
-async function run(name: string, tests: unknown[]): Promise<{ ok: boolean; output: string }> {
+async function run(name: string, tests: unknown[], ruleFile = "app-platform-slo.yaml"): Promise<{ ok: boolean; output: string }> {
   const file = path.join(dir, `${name}.test.yaml`);
-  fs.writeFileSync(file, YAML.stringify({ rule_files: ["app-platform-slo.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }));
+  fs.writeFileSync(file, YAML.stringify({ rule_files: [ruleFile], evaluation_interval: "1m", tests }, { lineWidth: 0 }));
   return promtool(["test", "rules", file], dir);
 }
 
@@ -43,6 +49,7 @@ describe("SLO rules against hand-worked numbers (production, podinfo at 99.9%)",
       {
         interval: "1m",
         input_series: [
+          ...PROBES,
           { series: ok("200"), values: "0+980x120" },
           { series: ok("500"), values: "0+20x120" },
         ],
@@ -61,6 +68,7 @@ describe("SLO rules against hand-worked numbers (production, podinfo at 99.9%)",
       {
         interval: "1m",
         input_series: [
+          ...PROBES,
           { series: ok("200"), values: "0+990x120" },
           { series: ok("500"), values: "0+10x120" },
         ],
@@ -82,6 +90,8 @@ describe("SLO rules against hand-worked numbers (production, podinfo at 99.9%)",
       {
         interval: "1m",
         input_series: [
+          // Probes go on through the idle half hour: they are not users.
+          ...PROBES,
           { series: ok("200"), values: "0+1999x30 59970x29" },
           { series: ok("500"), values: "0+1x30 30x29" },
         ],
@@ -94,16 +104,68 @@ describe("SLO rules against hand-worked numbers (production, podinfo at 99.9%)",
     expect(r.ok, r.output).toBe(true);
   });
 
-  it("a service that was never called has its whole budget left", async () => {
+  it("a service that only its probes call has its whole budget left", async () => {
     const r = await run("never-called", [
       {
         interval: "1m",
-        input_series: [{ series: ok("200"), values: "0x60" }],
+        input_series: [...PROBES, { series: ok("200"), values: "0x60" }],
         promql_expr_test: [
           { expr: `slo:error_budget_remaining:ratio${podinfo("availability")}`, eval_time: "30m", exp_samples: [{ labels: `slo:error_budget_remaining:ratio{namespace="apps",service="podinfo",slo="availability"}`, value: 1 }] },
         ],
       },
     ]);
+    expect(r.ok, r.output).toBe(true);
+  });
+});
+
+describe("traffic and release alerts against hand-worked timelines (production: noTrafficFor 15m, bothColorsFor 10m)", () => {
+  const up = (color: string, values: string) => ({ series: `up{namespace="apps",role="active",service="podinfo",color="${color}",pod="podinfo-${color}-0"}`, values });
+
+  it("ServiceNoTraffic fires for a pod that only the kubelet and Prometheus call (podinfo counts them in http_requests_total)", async () => {
+    const r = await run(
+      "no-traffic",
+      [
+        {
+          interval: "1m",
+          input_series: [
+            ...PROBES,
+            // podinfo's plain counter: every probe and scrape is a request with status 200.
+            { series: `http_requests_total{${POD},status="200"}`, values: "0+20x120" },
+            up("blue", "1x120"),
+          ],
+          promql_expr_test: [
+            { expr: firing("ServiceNoTraffic"), eval_time: "14m", exp_samples: [] },
+            { expr: firing("ServiceNoTraffic"), eval_time: "15m", exp_samples: [{ labels: 'ALERTS{alertname="ServiceNoTraffic",alertstate="firing",namespace="apps",service="podinfo",severity="info"}', value: 1 }] },
+          ],
+        },
+      ],
+      "app-platform-services.yaml",
+    );
+    expect(r.ok, r.output).toBe(true);
+  });
+
+  it("BothColorsServing stays silent through a switch (one scrape of overlap) and fires when the selector keeps both colours", async () => {
+    const r = await run(
+      "both-colors",
+      [
+        {
+          // blue -> green at minute 5: the old colour's targets go stale as the new ones appear.
+          interval: "1m",
+          input_series: [up("blue", "1x5 stale"), up("green", "_x4 1x60")],
+          promql_expr_test: [{ expr: firing("BothColorsServing"), eval_time: "20m", exp_samples: [] }],
+        },
+        {
+          // A selector without the colour: both colours stay behind the active Service.
+          interval: "1m",
+          input_series: [up("blue", "1x60"), up("green", "1x60")],
+          promql_expr_test: [
+            { expr: firing("BothColorsServing"), eval_time: "9m", exp_samples: [] },
+            { expr: firing("BothColorsServing"), eval_time: "10m", exp_samples: [{ labels: 'ALERTS{alertname="BothColorsServing",alertstate="firing",namespace="apps",service="podinfo",severity="warning"}', value: 1 }] },
+          ],
+        },
+      ],
+      "app-platform-releases.yaml",
+    );
     expect(r.ok, r.output).toBe(true);
   });
 });
