@@ -48,7 +48,17 @@ export function createPlatform(config: PlatformConfig): Platform {
   );
   new Exporters(
     "exporters",
-    { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart, credentials: { postgres: secrets.postgresPassword ?? secretConfig("postgresPassword"), redis: secrets.redisPassword ?? secretConfig("redisPassword") } },
+    {
+      config,
+      namespace: foundation.namespaces.monitoring.metadata.name,
+      crds: monitoring.chart,
+      credentials: {
+        // What the monitoring namespace's credentials Secret holds: the generated owner's password
+        // in-cluster, the pg_monitor role's (postgresMonitoringPassword) with an external Postgres.
+        postgres: config.postgres.mode === "external" ? secretConfig("postgresMonitoringPassword") : secrets.postgresPassword,
+        redis: secrets.redisPassword ?? secretConfig("redisPassword"),
+      },
+    },
     { dependsOn: [foundation, secrets] },
   );
   new AlertRules("alert-rules", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
