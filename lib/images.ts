@@ -46,3 +46,14 @@ export function registryMatches(host: string, pattern: string): boolean {
   const re = new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^./]+") + "$");
   return re.test(host);
 }
+
+/** The tag of an image reference, if it has one (`repo:1.2@sha256:...` -> `1.2`). */
+export function imageTag(ref: string): string | undefined {
+  return parseImage(ref).tag;
+}
+
+/** True when an image reference is pinned: a sha256 digest, or a version tag such as `1.4.2` or `v2.3`. */
+export function isPinnedImage(ref: string): boolean {
+  const parsed = parseImage(ref);
+  return hasDigest(parsed) || isVersionTag(parsed.tag);
+}

@@ -6,22 +6,8 @@ import { cronProblem } from "../lib/cron";
 import { prometheusBytesValue } from "./schema/monitoring";
 import { checkAlertThresholds } from "./schema/alerting";
 import { checkDelivery } from "./delivery-rules";
+import { imageTag, isPinnedImage } from "../lib/images";
 import { appsNamespaceSecrets } from "../components/secrets/catalog";
-
-/** True when an image reference is pinned: a digest, or a version tag such as `1.4.2` or `v2.3`. */
-export function isPinnedImage(ref: string): boolean {
-  if (/@sha256:[a-f0-9]{64}$/.test(ref)) return true;
-  const tag = imageTag(ref);
-  return tag !== undefined && /^v?\d+\.\d+(\.\d+)?([-+][\w.]+)?$/.test(tag);
-}
-
-/** The tag of an image reference, if it has one. */
-export function imageTag(ref: string): string | undefined {
-  const noDigest = ref.split("@")[0];
-  const lastSlash = noDigest.lastIndexOf("/");
-  const colon = noDigest.indexOf(":", lastSlash + 1);
-  return colon === -1 ? undefined : noDigest.slice(colon + 1);
-}
 
 /** True for an IPv4 CIDR block such as `10.20.0.0/16`. */
 export function isCidr(text: string): boolean {
