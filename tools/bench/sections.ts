@@ -12,6 +12,7 @@ export interface BenchSection {
  */
 export const BENCH_SECTIONS: BenchSection[] = [
   { name: "render", run: async () => (await import("./render")).run() },
+  { name: "chart", run: async () => (await import("./chart")).run() },
   { name: "backup", run: async () => (await import("./backup")).run() },
   { name: "alert-latency", run: async () => (await import("./alert-latency")).run() },
   { name: "policy", run: async () => (await import("./policy")).run() },
