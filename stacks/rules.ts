@@ -85,6 +85,20 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
   if (env !== "dev" && s.probes.readiness.path === s.probes.liveness.path && s.probes.readiness.port === s.probes.liveness.port) {
     out.push(problem(at("probes", "readiness", "path"), s.probes.readiness.path, "must differ from probes.liveness.path: readiness reports whether to send traffic, liveness whether to restart"));
   }
+  const ing = s.ingress;
+  if (ing && env !== "dev" && ing.tlsSecretName === undefined && ing.clusterIssuer === undefined) {
+    out.push(problem(at("ingress"), { host: ing.host }, `must serve its hosts over TLS in ${env}: set ingress.clusterIssuer to a cert-manager ClusterIssuer (e.g. "letsencrypt-prod"), or ingress.tlsSecretName to an existing kubernetes.io/tls Secret covering host and previewHost`));
+  }
+  if (ing?.tlsSecretName !== undefined && ing.clusterIssuer !== undefined) {
+    out.push(problem(at("ingress", "clusterIssuer"), ing.clusterIssuer, `conflicts with ingress.tlsSecretName ("${ing.tlsSecretName}"): the certificate comes either from cert-manager or from your Secret; remove one`));
+  }
+  if (ing?.rateLimit && ing.className !== "nginx") {
+    out.push(problem(at("ingress", "rateLimit"), ing.rateLimit, `needs ingress.className "nginx": the limit is set with ingress-nginx annotations, which other controllers ignore`));
+  }
+  const rl = ing?.rateLimit;
+  if (rl?.burst !== undefined && (rl.burst < rl.requestsPerSecond || rl.burst % rl.requestsPerSecond !== 0)) {
+    out.push(problem(at("ingress", "rateLimit", "burst"), rl.burst, `must be a whole multiple of rateLimit.requestsPerSecond (${rl.requestsPerSecond}), e.g. ${rl.requestsPerSecond * 5}: ingress-nginx sets the burst as a multiplier of the rate`));
+  }
   if (s.ingress?.previewHost !== undefined && s.ingress.previewHost === s.ingress.host) {
     out.push(problem(at("ingress", "previewHost"), s.ingress.previewHost, "must differ from ingress.host: the preview colour needs its own host"));
   }

@@ -4,7 +4,7 @@ import type { ServiceConfig } from "./service-spec";
 import type { Environment } from "../../lib/environment";
 import { COLORS, otherColor, type Color } from "../../lib/colors";
 import { colorLabels, roleLabels, roleServiceName, serviceLabels, type ServiceRole } from "./labels";
-import { ingressSpec, networkPolicySpec, serviceSpec } from "./network";
+import { ingressAnnotations, ingressSpec, networkPolicySpec, serviceSpec } from "./network";
 import { deploymentSpec } from "./pod";
 import { ServiceImage, type ImageRegistry } from "./service-image";
 import { settingsConfigMapName } from "./settings";
@@ -199,7 +199,10 @@ export class BlueGreenService extends pulumi.ComponentResource {
       if (ingress) {
         new k8s.networking.v1.Ingress(
           `${name}-ingress-${role}`,
-          { metadata: { name: kubeName, namespace, labels: roleLabels(env, s.name, role) }, spec: ingress as unknown as k8s.types.input.networking.v1.IngressSpec },
+          {
+            metadata: { name: kubeName, namespace, labels: roleLabels(env, s.name, role), annotations: ingressAnnotations(s, role) },
+            spec: ingress as unknown as k8s.types.input.networking.v1.IngressSpec,
+          },
           { parent: service },
         );
       }

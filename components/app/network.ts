@@ -24,16 +24,61 @@ export function serviceSpec(s: ServiceConfig, role: ServiceRole): Record<string,
   };
 }
 
+/** ingress-nginx annotations (kubernetes.github.io/ingress-nginx, "Annotations"). */
+export const NGINX_ANNOTATIONS = {
+  sslRedirect: "nginx.ingress.kubernetes.io/ssl-redirect",
+  forceSslRedirect: "nginx.ingress.kubernetes.io/force-ssl-redirect",
+  limitRps: "nginx.ingress.kubernetes.io/limit-rps",
+  limitBurstMultiplier: "nginx.ingress.kubernetes.io/limit-burst-multiplier",
+} as const;
+/** cert-manager's ingress-shim annotation: issue the Ingress's tls Secrets from this ClusterIssuer. */
+export const CERT_MANAGER_CLUSTER_ISSUER = "cert-manager.io/cluster-issuer";
+
 /**
- * Spec of the Ingress of a role, or undefined when the service has no host for it. Both
- * Ingresses use `tlsSecretName`, so its certificate must cover the preview host as well.
+ * The Secret holding the certificate of a role's host: `tlsSecretName` when given (it must
+ * cover both hosts), else `<service>-tls` / `<service>-preview-tls` issued by cert-manager;
+ * undefined without TLS.
+ */
+export function tlsSecretOf(s: ServiceConfig, role: ServiceRole): string | undefined {
+  if (s.ingress?.tlsSecretName) return s.ingress.tlsSecretName;
+  if (s.ingress?.clusterIssuer) return `${roleServiceName(s.name, role)}-tls`;
+  return undefined;
+}
+
+/**
+ * Annotations of a role's Ingress: the cert-manager issuer; with ingress-nginx, HTTP -> HTTPS
+ * redirects (308) when the host has TLS and the per-client rate limit (`limit-rps`, and the
+ * burst as `limit-burst-multiplier` = burst / rps, ingress-nginx's form).
+ */
+export function ingressAnnotations(s: ServiceConfig, role: ServiceRole, opts: { readonly issuer?: boolean } = {}): Record<string, string> {
+  const i = s.ingress;
+  if (!i) return {};
+  const out: Record<string, string> = {};
+  if (i.clusterIssuer && !i.tlsSecretName && (opts.issuer ?? true)) out[CERT_MANAGER_CLUSTER_ISSUER] = i.clusterIssuer;
+  if (i.className === "nginx") {
+    if (tlsSecretOf(s, role)) {
+      out[NGINX_ANNOTATIONS.sslRedirect] = "true";
+      out[NGINX_ANNOTATIONS.forceSslRedirect] = "true";
+    }
+    if (i.rateLimit) {
+      out[NGINX_ANNOTATIONS.limitRps] = String(i.rateLimit.requestsPerSecond);
+      out[NGINX_ANNOTATIONS.limitBurstMultiplier] = String((i.rateLimit.burst ?? 5 * i.rateLimit.requestsPerSecond) / i.rateLimit.requestsPerSecond);
+    }
+  }
+  return out;
+}
+
+/**
+ * Spec of the Ingress of a role, or undefined when the service has no host for it. With TLS
+ * (tlsSecretName or clusterIssuer) the host is served from {@link tlsSecretOf}.
  */
 export function ingressSpec(s: ServiceConfig, role: ServiceRole): Record<string, unknown> | undefined {
   const host = role === "active" ? s.ingress?.host : s.ingress?.previewHost;
   if (!s.ingress || host === undefined) return undefined;
+  const secretName = tlsSecretOf(s, role);
   return {
     ...(s.ingress.className ? { ingressClassName: s.ingress.className } : {}),
-    ...(s.ingress.tlsSecretName ? { tls: [{ hosts: [host], secretName: s.ingress.tlsSecretName }] } : {}),
+    ...(secretName ? { tls: [{ hosts: [host], secretName }] } : {}),
     rules: [
       {
         host,

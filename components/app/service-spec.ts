@@ -96,7 +96,14 @@ export interface ServiceConfig extends DeliveryConfig {
     readonly availability: number;
     readonly latency: { readonly thresholdSeconds: number; readonly objective: number };
   };
-  readonly ingress?: { readonly className?: string; readonly host: string; readonly previewHost?: string; readonly tlsSecretName?: string };
+  readonly ingress?: {
+    readonly className?: string;
+    readonly host: string;
+    readonly previewHost?: string;
+    readonly tlsSecretName?: string;
+    readonly clusterIssuer?: string;
+    readonly rateLimit?: { readonly requestsPerSecond: number; readonly burst?: number };
+  };
   readonly settings: Readonly<Record<string, string>>;
   readonly secretSettings: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
   readonly egress: readonly { readonly namespace?: string; readonly cidr?: string; readonly ports: readonly number[] }[];

@@ -5,7 +5,7 @@ import type { Environment } from "../../lib/environment";
 import { COLORS, type Color } from "../../lib/colors";
 import { APP_LABELS } from "../monitoring/contract";
 import { colorSelector, otherColor, roleServiceName, serviceLabels } from "./labels";
-import { SERVICE_HTTP_PORT } from "./network";
+import { SERVICE_HTTP_PORT, ingressAnnotations, tlsSecretOf } from "./network";
 import { HTTP_PORT_NAME } from "./pod";
 
 /** ingress-nginx annotations of a canary Ingress (kubernetes.github.io/ingress-nginx, "Canary"). */
@@ -105,11 +105,12 @@ export function canaryIngress(s: ServiceConfig, namespace: string, labels: Recor
       name: `${s.name}-canary`,
       namespace,
       labels,
-      annotations: { [NGINX_CANARY_ANNOTATIONS.canary]: "true", [NGINX_CANARY_ANNOTATIONS.weight]: String(colorWeights(s)[idle]) },
+      // The main Ingress's issuer annotation is not repeated: one owner per certificate Secret.
+      annotations: { ...ingressAnnotations(s, "active", { issuer: false }), [NGINX_CANARY_ANNOTATIONS.canary]: "true", [NGINX_CANARY_ANNOTATIONS.weight]: String(colorWeights(s)[idle]) },
     },
     spec: {
       ...(s.ingress.className ? { ingressClassName: s.ingress.className } : {}),
-      ...(s.ingress.tlsSecretName ? { tls: [{ hosts: [host], secretName: s.ingress.tlsSecretName }] } : {}),
+      ...(tlsSecretOf(s, "active") ? { tls: [{ hosts: [host], secretName: tlsSecretOf(s, "active") }] } : {}),
       rules: [
         {
           host,

@@ -30,6 +30,7 @@ import { noClusterSecretRead } from "./no-cluster-secret-read";
 import { noRbacWildcards } from "./no-rbac-wildcards";
 import { prometheusRetentionWithinVolume } from "./prometheus-retention-within-volume";
 import { pvcStorageClass } from "./pvc-storage-class";
+import { ingressTls } from "./ingress-tls";
 import { pinnedImages } from "./pinned-images";
 import { priorityClass } from "./priority-class";
 import { readOnlyRootFilesystem } from "./read-only-root-filesystem";
@@ -78,6 +79,7 @@ export const POLICY_FACTORIES = {
     noClusterAdminBinding,
     pvcStorageClass,
     priorityClass,
+    ingressTls,
   ],
   aws: [
     s3BucketKmsEncryption,
@@ -136,6 +138,7 @@ export * from "./no-cluster-secret-read";
 export * from "./no-rbac-wildcards";
 export * from "./prometheus-retention-within-volume";
 export * from "./pvc-storage-class";
+export * from "./ingress-tls";
 export * from "./pinned-images";
 export * from "./priority-class";
 export * from "./read-only-root-filesystem";

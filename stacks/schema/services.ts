@@ -129,7 +129,22 @@ export const serviceSchema = z.strictObject({
       className: z.string().min(1).optional(),
       host: hostName({ lowercase: true, wildcard: true }),
       previewHost: hostName({ lowercase: true, wildcard: true }).optional(),
+      /** An existing Secret (type kubernetes.io/tls) with the certificate of host and previewHost; or set clusterIssuer. */
       tlsSecretName: z.string().optional(),
+      /**
+       * cert-manager ClusterIssuer that issues the certificates (Secrets `<service>-tls` and
+       * `<service>-preview-tls`, through cert-manager's ingress-shim); cert-manager must be
+       * installed. Staging and production need this or tlsSecretName.
+       */
+      clusterIssuer: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a Kubernetes object name" }).optional(),
+      /** Per-client rate limit at ingress-nginx (className "nginx"): requests per second, and the burst allowed above it. */
+      rateLimit: z
+        .strictObject({
+          requestsPerSecond: z.number().int().min(1),
+          /** Requests a client may send at once; a whole multiple of requestsPerSecond (ingress-nginx takes a multiplier). @default 5 x requestsPerSecond */
+          burst: z.number().int().min(1).optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** Plain settings, delivered as a ConfigMap. */

@@ -96,6 +96,14 @@ export function compliantStack(): RenderedResource[] {
       metadata: { name: "web-blue", namespace: "apps" },
       spec: { maxUnavailable: 1, selector: { matchLabels: WEB_LABELS } },
     }),
+    rec("kubernetes:networking.k8s.io/v1:Ingress", "web-ingress", {
+      metadata: { name: "web", namespace: "apps", annotations: { "cert-manager.io/cluster-issuer": "letsencrypt-prod" } },
+      spec: {
+        ingressClassName: "nginx",
+        tls: [{ hosts: ["web.example.com"], secretName: "web-tls" }],
+        rules: [{ host: "web.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { name: "http" } } } }] } }],
+      },
+    }),
     rec("kubernetes:core/v1:Service", "web-active", {
       metadata: { name: "web", namespace: "apps", labels: { "app.kubernetes.io/name": "web", "app-platform/role": "active" } },
       spec: { type: "ClusterIP", selector: WEB_LABELS, ports: [{ name: "http", port: 80, targetPort: 8080 }, { name: "metrics", port: 9090 }] },

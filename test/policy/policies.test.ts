@@ -227,6 +227,19 @@ const CASES: Case[] = [
     messages: ["CronJob apps/backup has concurrencyPolicy Allow (the default): a slow run overlaps the next one, which then competes for the same data; set spec.concurrencyPolicy: Forbid."],
   },
   {
+    policy: P.ingressTls(),
+    fault: "an Ingress without TLS",
+    mutate: (rs) => delete find(rs, "web-ingress").spec.tls,
+    messages: ['Ingress apps/web serves "web.example.com" without TLS: traffic to it is readable and forgeable on the way; add spec.tls with a secretName covering the host (ingress.clusterIssuer or ingress.tlsSecretName).'],
+    urn: urn("kubernetes:networking.k8s.io/v1:Ingress", "web-ingress"),
+  },
+  {
+    policy: P.ingressTls(),
+    fault: "an Ingress whose TLS covers another host only",
+    mutate: (rs) => (find(rs, "web-ingress").spec.tls = [{ hosts: ["other.example.com"], secretName: "other-tls" }]),
+    messages: ['Ingress apps/web serves "web.example.com" without TLS: traffic to it is readable and forgeable on the way; add spec.tls with a secretName covering the host (ingress.clusterIssuer or ingress.tlsSecretName).'],
+  },
+  {
     policy: P.priorityClass(),
     fault: "a Deployment without a priorityClassName",
     mutate: (rs) => delete webPod(rs).priorityClassName,

@@ -64,6 +64,6 @@ describe("refused at load", () => {
   }
 
   it("accepts a canary through ingress-nginx on the service's host", () => {
-    expect(problemsOf(edited("staging", (v) => { v.services[0].ingress = { host: "web.example.com" }; v.services[0].strategy = { type: "canary", router: { kind: "ingressNginx" } }; }))).toEqual([]);
+    expect(problemsOf(edited("staging", (v) => { v.services[0].ingress = { host: "web.example.com", clusterIssuer: "letsencrypt-prod" }; v.services[0].strategy = { type: "canary", router: { kind: "ingressNginx" } }; }))).toEqual([]);
   });
 });
