@@ -47,7 +47,7 @@ describe("platform arguments", () => {
   it("refuses extra arguments, flags without their value, a flag twice, a value for a command's missing flag", async () => {
     const cases: [string[], string][] = [
       [["render", "dev", "staging"], 'platform render: unexpected argument "staging": render takes <stack>; usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]'],
-      [["promote", "staging", "podinfo", "now"], 'platform promote: unexpected argument "now": promote takes <stack> <service>; usage: platform promote <stack> <service> [--prometheus URL] [--preview-url URL] [--summary FILE]'],
+      [["promote", "staging", "podinfo", "now"], 'platform promote: unexpected argument "now": promote takes <stack> <service>; usage: platform promote <stack> <service> [--prometheus URL] [--preview-url URL] [--summary FILE] [--slack FILE]'],
       [["render", "dev", "--out"], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]"],
       [["render", "dev", "--out="], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]"],
       [["render", "dev", "--out", "--root", "x"], "platform render: --out needs a value (DIR): usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]"],
