@@ -10,8 +10,8 @@ const COMMAND_NAMES = ["render", "check", "policy", "diff", "graph", "promote", 
 
 /** The flags a command's module really reads (`flags.x`, `flags["x-y"]`): the source, not the help text. */
 function flagsReadBy(command: string): string[] {
-  // rollback runs promote's code, where --preview-url (smoke test) and --summary serve promote only
-  if (command === "rollback") return flagsReadBy("promote").filter((f) => f !== "preview-url" && f !== "summary");
+  // rollback runs promote's code, where --preview-url (smoke test), --summary and --slack serve promote only
+  if (command === "rollback") return flagsReadBy("promote").filter((f) => f !== "preview-url" && f !== "summary" && f !== "slack");
   const src = fs.readFileSync(path.join(ROOT, "tools", "commands", `${command}.ts`), "utf8");
   const found = new Set<string>();
   for (const m of src.matchAll(/\bflags(?:\.([a-z][\w]*)|\["([\w-]+)"\])/g)) found.add(m[1] ?? m[2]);
@@ -54,7 +54,7 @@ describe("platform arguments", () => {
       [["graph", "dev", "--out", "a", "--out=b"], "platform graph: --out is given twice; give it once"],
       [["check", "dev", "-o", "x"], 'platform check: unknown flag "-o" (`platform check --help` lists every flag)'],
       [["policy", "dev", "--resource", "r.json"], 'platform policy: unknown flag "--resource": did you mean "--resources"? (`platform policy --help` lists every flag)'],
-      [["diff", "dev"], "usage: platform diff <stack> --base <ref> [--max-chars N] [--out FILE] [--repo DIR]"],
+      [["diff", "dev"], "usage: platform diff <stack> --base <ref> [--max-chars N] [--out FILE] [--repo DIR] [--no-cache]"],
       [["diff", "dev", "--bsae", "main"], 'platform diff: unknown flag "--bsae": did you mean "--base"? (`platform diff --help` lists every flag)'],
       [["render", "d\u0435v", "x\u200b"], 'platform render: unexpected argument "x\\u200b": render takes <stack>; usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]'],
     ];
