@@ -64,8 +64,9 @@ export const COMMANDS: Record<string, Command> = {
       PROMETHEUS_FLAG,
       { name: "preview-url", value: "URL", help: "base URL of the smoke test instead of the service's (e.g. a kubectl port-forward to the preview Service)" },
       { name: "summary", value: "FILE", help: "also append the Markdown summary to FILE (GitHub's job summary is written when set)" },
+      { name: "slack", value: "FILE", help: "write the summary as a Slack incoming-webhook payload (JSON) to FILE" },
     ],
-    summary: "pre-scale, analysis gate, switch activeColor, watch, auto-rollback (needs the Pulumi CLI and the cluster)",
+    summary: "backup (production), migration, smoke test, then canary steps or the gated switch, analysis at each, auto-rollback (needs the Pulumi CLI and the cluster)",
     load: () => require("./commands/promote").promoteCommand,
   },
   rollback: {
