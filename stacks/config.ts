@@ -3,7 +3,7 @@ import { ENVIRONMENTS, type Environment } from "./schema/common";
 import { ENVIRONMENT_DEFAULTS } from "./schema/defaults";
 import { SECRET_KEYS, configSchema, type ConfigInput } from "./schema/stack-config";
 import { resolvePlatform, type PlatformConfig } from "./resolve";
-import { checkPlatform } from "./rules";
+import { checkPlatform } from "./config-rules";
 import { escapeNonAscii, nonAsciiNote } from "./validate/text";
 import { PROJECT, didYouMean, formatPath, formatValue, problem, type ConfigProblem } from "./validate/problem";
 import { unknownConfigKeys } from "./validate/config-keys";

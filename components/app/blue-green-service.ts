@@ -16,7 +16,7 @@ import { hpaSpec, pdbSpec, planColors, type ColorPlan } from "./sizing";
  */
 export const SERVING_ROLE_ANNOTATION = "app-platform/serving-role";
 
-/** Problems with a service's component arguments (config-level rules live in stacks/rules.ts). */
+/** Problems with a service's component arguments (config-level rules live in stacks/config-rules.ts). */
 export function blueGreenArgsProblems(args: Pick<BlueGreenServiceArgs, "service" | "imageRegistry">): string[] {
   const s = args.service;
   const out: string[] = [];

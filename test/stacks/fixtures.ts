@@ -28,7 +28,7 @@ export function baseValues(env: Environment): StackValues {
     alerting: { receivers: env === "production" ? { pagerduty: {}, slack: { channel: "#alerts" } } : { slack: { channel: "#alerts" } } },
     postgres: { mode: "external", host: "db.example.com" },
     redis: { mode: "external", host: "cache.example.com" },
-    // EKS has no default StorageClass: the monitoring volumes must name one (stacks/rules.ts).
+    // EKS has no default StorageClass: the monitoring volumes must name one (stacks/config-rules.ts).
     monitoring: {
       prometheus: { storage: { size: env === "production" ? "100Gi" : "50Gi", storageClass: "gp3" } },
       alertmanager: { storage: { size: env === "production" ? "5Gi" : "2Gi", storageClass: "gp3" } },
