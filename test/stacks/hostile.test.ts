@@ -248,7 +248,7 @@ export const HOSTILE: Record<string, HostileCase[]> = {
         v.alerting = { thresholds: { crashLoopFor: "30d", latencyFor: "90s", errorRatioFor: "0m", tlsExpiryWarning: "0d" } };
       }),
       expected: [
-        `${P}alerting.thresholds.crashLoopFor ("30d") must be at most 1d: \`platform check\` tests every alert minute by minute on both sides of its \`for:\`, and a longer one cannot be tested in bounded time (how long a container may sit in CrashLoopBackOff)`,
+        `${P}alerting.thresholds.crashLoopFor ("30d") must be at most 6h: \`platform check\` tests every alert minute by minute on both sides of its \`for:\`, and a longer one cannot be tested in bounded time (how long a container may sit in CrashLoopBackOff)`,
         `${P}alerting.thresholds.latencyFor ("90s") must be whole minutes: alerts are tested minute by minute on both sides of their \`for:\`; write e.g. "2m" (how long p95 latency must stay above its threshold)`,
         `${P}alerting.thresholds.errorRatioFor ("0m") must be greater than zero: write a duration such as "5m" (how long the 5xx ratio must stay above its threshold)`,
         `${P}alerting.thresholds.tlsExpiryWarning ("0d") must be greater than zero: write a duration such as "5m" (certificate lifetime left that raises TLSCertificateExpiringSoon)`,

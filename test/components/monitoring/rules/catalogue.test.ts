@@ -114,7 +114,7 @@ describe("thresholds and for: durations from config", () => {
       // Values the loader accepts: warnings stay below their critical thresholds (defaults 0.02/0.05,
       // 0.85/0.9, 0.8/0.95; TLS expiry 14d/3d).
       const ratio = name.endsWith("Critical") ? 0.97 : name.endsWith("Warning") ? 0.0123 : 0.123;
-      const value = typeof t[name] === "string" ? (name === "tlsExpiryWarning" ? "20d" : "7h") : name === "sloMinFailures" ? 17 : ratio;
+      const value = typeof t[name] === "string" ? (name === "tlsExpiryWarning" ? "20d" : "5h") : name === "sloMinFailures" ? 17 : ratio;
       const config = load(edited("production", (v) => (v.alerting.thresholds = { [name]: value })));
       const changed = JSON.stringify(buildRuleGroups(config).map((g) => g.group));
       expect(changed, `${name} changes no rule`).not.toBe(text);
