@@ -5,7 +5,7 @@ import { BlueGreenService, MigrationJob, TrafficRouter, otherColor, type ImageRe
 import { PlatformSecrets, secretConfig } from "../components/secrets";
 import { DevDatastores } from "../components/datastores";
 import { PostgresBackups } from "../components/backup";
-import { MonitoringStack } from "../components/monitoring/stack";
+import { MonitoringStack } from "../components/monitoring/monitoring-stack";
 import { Exporters } from "../components/exporters";
 import { AlertRules } from "../components/monitoring/rules/component";
 import { AlertmanagerConfig } from "../components/monitoring/alertmanager/component";

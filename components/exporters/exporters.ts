@@ -2,7 +2,7 @@ import type { ExportersConfig } from "./workloads";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../foundation/labels";
-import { monitoringResource } from "../monitoring/stack";
+import { monitoringResource } from "../monitoring/monitoring-stack";
 import { BLACKBOX_CONFIG_FILE, blackboxConfigYaml } from "./blackbox";
 import { POSTGRES_QUERIES_FILE, postgresQueriesYaml } from "./postgres-queries";
 import {

@@ -2,5 +2,5 @@ export * from "./contract";
 export * from "./dashboards";
 export * from "./monitors";
 export * from "./network-policies";
-export * from "./stack";
+export * from "./monitoring-stack";
 export * from "./values";

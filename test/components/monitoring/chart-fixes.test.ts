@@ -47,7 +47,7 @@ describe.each(STACKS)("%s: RBAC of the chart's workloads", (stack) => {
     const bindings = objs.filter((o) => (o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding") && (o.subjects ?? []).some((s: any) => s.kind === "ServiceAccount" && s.name === sa.metadata.name));
     expect(bindings.length).toBeGreaterThan(0);
     for (const b of bindings) {
-      // Our Role is created beside the chart (components/monitoring/stack.ts); the chart's own roles are in its output.
+      // Our Role is created beside the chart (components/monitoring/monitoring-stack.ts); the chart's own roles are in its output.
       const role = b.roleRef.name === GRAFANA_SIDECAR_ROLE ? { rules: grafanaSidecarRules() } : objs.find((o) => o.kind === b.roleRef.kind && o.metadata.name === b.roleRef.name);
       expect(role, `${b.kind} ${b.metadata.name} -> ${b.roleRef.name}`).toBeDefined();
       expect(readsSecrets(role!.rules), `${b.kind} ${b.metadata.name} -> ${b.roleRef.kind} ${b.roleRef.name}`).toBe(false);

@@ -8,7 +8,7 @@ const of = (list: Captured[], type: string) => list.filter((c) => c.type === typ
 
 describe("MonitoringStack", () => {
   it("defaults: 32-character password, Secret grafana-admin, dashboards on, namespace from config", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const m = new MonitoringStack("ms-defaults", { config: stackConfig("dev") });
     await settle();
     const kids = children("ms-defaults");
@@ -31,7 +31,7 @@ describe("MonitoringStack", () => {
   });
 
   it("children are named <name>-<role> and two instances do not collide", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     new MonitoringStack("ms-a", { config: stackConfig("production"), namespace: "obs", grafanaAdminSecretName: "admin-a", dashboards: false });
     await settle();
     const kids = children("ms-a");
@@ -45,7 +45,7 @@ describe("MonitoringStack", () => {
   });
 
   it("the Grafana admin password rotates only with its keeper, and goes to Secrets Manager when asked", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     new MonitoringStack("ms-sm", {
       config: stackConfig("production"),
       dashboards: false,
@@ -64,7 +64,7 @@ describe("MonitoringStack", () => {
   });
 
   it("refuses a short Grafana password", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     expect(() => new MonitoringStack("ms-short", { config: stackConfig("dev"), grafanaPasswordLength: 12 })).toThrow(
       "grafanaPasswordLength (12) must be an integer >= 16: shorter admin passwords can be guessed",
     );
@@ -73,7 +73,7 @@ describe("MonitoringStack", () => {
 
 describe("Exporters", () => {
   it("defaults: postgres, redis and blackbox in the monitoring namespace", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const { Exporters } = await import("../../../components/exporters");
     const m = new MonitoringStack("ms-for-ex", { config: stackConfig("production"), dashboards: false });
     const e = new Exporters("ex-defaults", { config: stackConfig("production"), crds: m.chart });
@@ -88,7 +88,7 @@ describe("Exporters", () => {
   });
 
   it("runs only the exporters asked for", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const { Exporters } = await import("../../../components/exporters");
     const m = new MonitoringStack("ms-for-ex2", { config: stackConfig("dev"), dashboards: false });
     const e = new Exporters("ex-pg", { config: stackConfig("dev"), crds: m.chart, exporters: ["postgres"] });
@@ -99,7 +99,7 @@ describe("Exporters", () => {
   });
 
   it("a rotated password changes the exporters' pod template, so their pods roll; the same password does not", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const { Exporters } = await import("../../../components/exporters");
     const m = new MonitoringStack("ms-for-rot", { config: stackConfig("dev"), dashboards: false });
     const make = (name: string, postgres: string, redis: string) => new Exporters(name, { config: stackConfig("dev"), crds: m.chart, exporters: ["postgres", "redis"], credentials: { postgres, redis } });
@@ -121,7 +121,7 @@ describe("Exporters", () => {
   });
 
   it("refuses unknown exporters and probes without the blackbox exporter", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const { Exporters } = await import("../../../components/exporters");
     const m = new MonitoringStack("ms-for-ex3", { config: stackConfig("dev"), dashboards: false });
     expect(() => new Exporters("ex-bad", { config: stackConfig("dev"), crds: m.chart, exporters: ["mysql" as never] })).toThrow(
