@@ -7,7 +7,10 @@ import { problem, type ConfigProblem } from "./problem";
 
 /** The part of the resolved config that this rule reads. */
 export interface ImageView {
-  readonly services: readonly { readonly image: Readonly<Partial<Record<"blue" | "green", string>>> }[];
+  readonly services: readonly {
+    readonly image: Readonly<Partial<Record<"blue" | "green", string>>>;
+    readonly migration?: { readonly image?: string };
+  }[];
   readonly backup: { readonly image?: string };
 }
 
@@ -50,6 +53,7 @@ export function checkRegistries(config: ImageView, policy: { file: string; confi
   config.services.forEach((s, i) => {
     check(["services", i, "image", "blue"], s.image.blue);
     check(["services", i, "image", "green"], s.image.green);
+    check(["services", i, "migration", "image"], s.migration?.image);
   });
   check(["backup", "image"], config.backup.image);
   return out;
