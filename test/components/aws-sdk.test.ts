@@ -7,7 +7,7 @@ import { REPO_ROOT } from "../../tools/render/paths";
 
 function awsModulesAfterRender(stack: string): Promise<{ aws: number; awsResources: number }> {
   const code = `
-    require("./tools/render/harness").renderProgram({ stack: ${JSON.stringify(stack)} }).then((r) => {
+    require("./tools/render/mock-runtime").renderProgram({ stack: ${JSON.stringify(stack)} }).then((r) => {
       const aws = Object.keys(require.cache).filter((k) => k.includes("/node_modules/@pulumi/aws/")).length;
       console.log(JSON.stringify({ aws, awsResources: r.resources.filter((x) => x.type.startsWith("aws:")).length }));
       process.exit(0);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { diffResources } from "../../tools/delivery/diff";
 import { formatDiff } from "../../tools/delivery/markdown";
 import { renderChart } from "../../tools/render/chart";
-import { REPO_ROOT, type RenderedResource } from "../../tools/render/harness";
+import { REPO_ROOT, type RenderedResource } from "../../tools/render/mock-runtime";
 import { renderInChild } from "../../tools/render/subprocess";
 
 const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../tools/render/harness";
+import { REPO_ROOT } from "../../tools/render/mock-runtime";
 import { tempDir } from "../../tools/harness/processes";
 import { diffCommand, DIFF_EXIT } from "../../tools/commands/diff";
 import { CommandError } from "../../tools/commands/shared";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../tools/render/harness";
+import { REPO_ROOT } from "../../tools/render/mock-runtime";
 import { IMMUTABLE_FIELDS } from "../../tools/delivery/replacement";
 import { DEFAULT_ANALYSIS } from "../../tools/delivery/analysis";
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RenderedResource } from "../../tools/render/harness";
+import type { RenderedResource } from "../../tools/render/mock-runtime";
 import { dotString, shortType, toDot } from "../../tools/delivery/graph";
 import { writeGraph } from "../../tools/commands/graph";
 import { tempDir } from "../../tools/harness/processes";

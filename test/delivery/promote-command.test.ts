@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { REPO_ROOT } from "../../tools/render/harness";
+import { REPO_ROOT } from "../../tools/render/mock-runtime";
 import { stackFolder } from "../../tools/render/subprocess";
 import { DEFAULT_ANALYSIS } from "../../tools/delivery/analysis";
 import { DEFAULT_PROMETHEUS_URL, promotionRequest, releaseRequest, runPromotion } from "../../tools/commands/promote";

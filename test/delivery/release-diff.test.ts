@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { REPO_ROOT, type RenderResult } from "../../tools/render/harness";
+import { REPO_ROOT, type RenderResult } from "../../tools/render/mock-runtime";
 import { stackFolder } from "../../tools/render/subprocess";
 import { renderWithChild } from "../../tools/delivery/worktree";
 import { diffResources } from "../../tools/delivery/diff";

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../tools/harness/processes";
-import type { RenderResult } from "../../tools/render/harness";
+import type { RenderResult } from "../../tools/render/mock-runtime";
 import { REPO_ROOT } from "../../tools/render/paths";
 import { renderAtCommit, renderCacheFile } from "../../tools/delivery/worktree";
 

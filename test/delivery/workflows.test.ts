@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { COMMANDS } from "../../tools/cli";
-import { REPO_ROOT } from "../../tools/render/harness";
+import { REPO_ROOT } from "../../tools/render/mock-runtime";
 import { listStacks } from "../../tools/render/stack-files";
 
 const DIR = path.join(REPO_ROOT, ".github", "workflows");

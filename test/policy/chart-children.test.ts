@@ -6,7 +6,7 @@ import type { WorkloadExemption } from "../../policy/lib/exemptions";
 import type { RoleExemption } from "../../policy/lib/rbac";
 import { checkStackPolicies, readStackPackConfig, type PackConfig, type PolicyReport } from "../../tools/policy";
 import { renderChart } from "../../tools/render/chart";
-import { REPO_ROOT, type RenderedResource } from "../../tools/render/harness";
+import { REPO_ROOT, type RenderedResource } from "../../tools/render/mock-runtime";
 import { renderInChild } from "../../tools/render/subprocess";
 
 const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";

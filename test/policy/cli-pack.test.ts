@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPolicies } from "../../policy/policies";
 import { reconcileConfig, readStackPackConfig, runPolicyPack, type Violation } from "../../tools/policy";
-import { REPO_ROOT, type RenderedResource } from "../../tools/render/harness";
+import { REPO_ROOT, type RenderedResource } from "../../tools/render/mock-runtime";
 import { compliantStack, find } from "./fixtures";
 // The gRPC client and messages the Pulumi engine uses to talk to a policy pack.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -6,7 +6,7 @@ import { policyStage } from "../../tools/check/policy";
 import { checkStackPolicies } from "../../tools/policy";
 import type { CheckContext } from "../../tools/check/stage";
 import { tempDir } from "../../tools/harness/processes";
-import { REPO_ROOT, type RenderResult } from "../../tools/render/harness";
+import { REPO_ROOT, type RenderResult } from "../../tools/render/mock-runtime";
 import { compliantStack, find } from "./fixtures";
 
 function broken() {

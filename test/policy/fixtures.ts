@@ -1,4 +1,4 @@
-import type { RenderedResource } from "../../tools/render/harness";
+import type { RenderedResource } from "../../tools/render/mock-runtime";
 import type { PlatformPolicy } from "../../policy/lib/policy";
 import { runPolicyPack, type PackConfig, type Violation } from "../../tools/policy";
 

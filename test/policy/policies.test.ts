@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createPolicies, POLICY_FACTORIES } from "../../policy/policies";
 import * as P from "../../policy/policies";
 import type { PlatformPolicy } from "../../policy/lib/policy";
-import type { RenderedResource } from "../../tools/render/harness";
+import type { RenderedResource } from "../../tools/render/mock-runtime";
 import { runPolicyPack } from "../../tools/policy";
 import { compliantStack, find, messagesOf, rec, urn, violationsOf } from "./fixtures";
 

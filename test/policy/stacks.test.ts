@@ -5,7 +5,7 @@ import { parse, stringify } from "yaml";
 import { ALERTMANAGER_CONFIG_KEY, ALERTMANAGER_CONFIG_SECRET, APP_LABELS } from "../../components/monitoring/contract";
 import { createPolicies } from "../../policy/policies";
 import { checkStackPolicies, countViolations, readStackPackConfig, reconcileConfig, type PolicyReport } from "../../tools/policy";
-import { REPO_ROOT } from "../../tools/render/harness";
+import { REPO_ROOT } from "../../tools/render/mock-runtime";
 import { renderInChild, stackFolder } from "../../tools/render/subprocess";
 
 const STACKS = ["dev", "staging", "production"] as const;

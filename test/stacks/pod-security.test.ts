@@ -4,7 +4,7 @@
 // "Baseline" and "Restricted" policies), written out here from that page.
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderInChild } from "../../tools/render/subprocess";
-import type { RenderResult } from "../../tools/render/harness";
+import type { RenderResult } from "../../tools/render/mock-runtime";
 import { PRIORITY_CLASSES } from "../../components/foundation/priority";
 import { priorityClass } from "../../policy/policies/priority-class";
 

@@ -8,7 +8,7 @@ import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { edited, problemsOf, load } from "./fixtures";
 import { renderInChild } from "../../tools/render/subprocess";
-import { REPO_ROOT } from "../../tools/render/harness";
+import { REPO_ROOT } from "../../tools/render/mock-runtime";
 import { appsNamespaceSecrets } from "../../components/secrets/catalog";
 
 const ref = (secretName: string, key: string) => ({ DATABASE_PASSWORD: { secretName, key } });

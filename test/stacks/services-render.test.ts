@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { APP_LABELS, METRICS_PORT_NAME } from "../../components/monitoring/contract";
 import { loadCrdModels, validateObject } from "../../tools/check/kubernetes-schema";
 import { kubernetesObject } from "../../tools/render/artifacts";
-import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../tools/render/harness";
+import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../tools/render/mock-runtime";
 import { renderInChild, stackFolder } from "../../tools/render/subprocess";
 
 const STACKS = ["dev", "staging", "production"] as const;

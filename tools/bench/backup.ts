@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ProcessGroup } from "../harness/processes";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { AWS_CLI, PG_BIN, runScript, startPostgres, startS3, workDir } from "../harness/backup";
 
 const MIN_BYTES = 200 * 1024 * 1024;

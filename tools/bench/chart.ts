@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../harness/processes";
 import { CHART_DIR_ENV, sharedChartDir } from "../render/chart";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { LOADERS, median } from "./render";
 
 const STACKS = ["dev", "staging", "production"] as const;

@@ -4,7 +4,7 @@
 // fresh process, as a user waits for it, median of RUNS (node's own start-up included).
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { median } from "./render";
 
 const RUNS = 11;

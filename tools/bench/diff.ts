@@ -4,7 +4,7 @@
 import { buildDiffReport } from "../commands/diff";
 import { diffResources } from "../delivery/diff";
 import { DEFAULT_MAX_CHARS, formatDiff } from "../delivery/markdown";
-import { REPO_ROOT, type RenderedResource } from "../render/harness";
+import { REPO_ROOT, type RenderedResource } from "../render/mock-runtime";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const RUNS = 3;

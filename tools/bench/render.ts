@@ -4,7 +4,7 @@
 // comparison through Pulumi's stock TypeScript path (ts-node with type checking).
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { tempDir } from "../harness/processes";
 
 const STACKS = ["dev", "staging", "production"] as const;

@@ -4,7 +4,7 @@
 // validation reports them; without it they would be silently pruned, which hides typos).
 import Ajv, { type ValidateFunction } from "ajv";
 import { isKubernetesObject, kubernetesObject } from "../render/artifacts";
-import type { RenderedResource } from "../render/harness";
+import type { RenderedResource } from "../render/mock-runtime";
 
 type Schema = Record<string, unknown>;
 

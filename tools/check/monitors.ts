@@ -3,7 +3,7 @@ import { selectorMatches } from "../../lib/label-selector";
 
 export { selectorMatches } from "../../lib/label-selector";
 import { isKubernetesObject, kubernetesObject } from "../render/artifacts";
-import type { RenderedResource } from "../render/harness";
+import type { RenderedResource } from "../render/mock-runtime";
 
 interface Meta {
   name?: string;

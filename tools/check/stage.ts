@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import type { PlatformConfig } from "../../stacks/config";
 import type { Artifact } from "../render/artifacts";
-import type { RenderResult } from "../render/harness";
+import type { RenderResult } from "../render/mock-runtime";
 
 /** What every check stage receives: one stack's render, already written to `outDir`. */
 export interface CheckContext {

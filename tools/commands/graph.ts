@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { PROGRAMS, requireProgram } from "../programs";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { toDot } from "../delivery/graph";
 import { renderCheckout, RenderAtRefError } from "../delivery/worktree";
 import { readOwnership, replaceOwnedFiles } from "../render/output-folder";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkStackPolicies, countViolations, formatViolation, PolicyConfigError, readRenderedResources, readStackPackConfig, violationsLine } from "../policy";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { CommandError, parseArgs, renderStack } from "./shared";
 
 /**

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { ConfigError, loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
-import { REPO_ROOT, renderProgram, type RenderResult } from "../render/harness";
+import { REPO_ROOT, renderProgram, type RenderResult } from "../render/mock-runtime";
 import { StackFileError, readStackConfig } from "../render/stack-files";
 import { writeRender } from "../render/write";
 import { OutputFolderError, readOwnership } from "../render/output-folder";

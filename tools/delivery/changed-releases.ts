@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import YAML from "yaml";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { fileAtRef, resolveRef } from "./worktree";
 
 type Color = "blue" | "green";

@@ -4,7 +4,7 @@
  * and flagged as replacements unless an alias covers them. Pure: renders in, plain data out.
  */
 import YAML from "yaml";
-import type { RenderedResource } from "../render/harness";
+import type { RenderedResource } from "../render/mock-runtime";
 import { replacementReason } from "./replacement";
 
 /** The marker the renderer puts where a secret value was. */

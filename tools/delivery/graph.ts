@@ -3,7 +3,7 @@
  * edges from parent to child, dashed edges for dependsOn (explicit and implicit). Pure:
  * resources in, text out; `platform graph` runs Debian's `dot` for the SVG.
  */
-import type { RenderedResource } from "../render/harness";
+import type { RenderedResource } from "../render/mock-runtime";
 import { componentOf } from "./diff";
 
 /** Options of {@link toDot}. */

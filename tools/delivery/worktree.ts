@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RenderResult } from "../render/harness";
+import type { RenderResult } from "../render/mock-runtime";
 import { tempDir } from "../programs";
 import { TS_NODE_ARGS } from "../render/subprocess";
 

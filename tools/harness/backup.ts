@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { PROGRAMS, ProcessGroup, freePort, requireProgram, tcpOpen, type Program } from "./processes";
 
 /** The aws CLI of Debian (the same build as the backup tools image). */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 import { stackFolder } from "../render/subprocess";
 import { renderMonitoring, type RenderedMonitoring } from "./monitoring";
 

@@ -6,7 +6,7 @@ import { BACKUP_CRONJOB, MONITORING_RELEASE, RESTORE_DRILL_CRONJOB } from "../..
 import { loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
 import { renderArtifacts } from "../render/write";
 import { readStackConfig } from "../render/stack-files";
-import { REPO_ROOT, type RenderResult } from "../render/harness";
+import { REPO_ROOT, type RenderResult } from "../render/mock-runtime";
 import { startAlertmanager, type AlertmanagerServer } from "./alertmanager";
 import { DEFAULT_BUCKETS, InstrumentedService, type Fault } from "./app-service";
 import { durationSeconds } from "../../lib/duration";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import type { PlatformPolicy } from "../../policy/lib/policy";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/mock-runtime";
 
 /** One policy's effective config: its enforcement level and its properties (schema defaults filled in). */
 export interface PolicyConfig {

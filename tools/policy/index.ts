@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createPolicies } from "../../policy/policies";
-import { REPO_ROOT, type RenderedResource, type RenderResult } from "../render/harness";
+import { REPO_ROOT, type RenderedResource, type RenderResult } from "../render/mock-runtime";
 import { readStackPackConfig, type PackConfig } from "./config";
 import { countViolations, runPolicyPack, type PolicyReport, type Violation } from "./runner";
 

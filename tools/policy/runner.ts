@@ -8,7 +8,7 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import type { PlatformPolicy } from "../../policy/lib/policy";
-import type { RenderedResource } from "../render/harness";
+import type { RenderedResource } from "../render/mock-runtime";
 import { reconcileConfig, type PackConfig, type PolicyConfig } from "./config";
 import { checkingProxy, fromRendered, isUnknownError } from "./props";
 

@@ -3,7 +3,7 @@
 // renders: the Pulumi runtime is global, so each render gets its own process.
 import { ConfigError } from "../../stacks/config";
 import { validateStack, CommandError } from "../commands/shared";
-import { renderProgram } from "./harness";
+import { renderProgram } from "./mock-runtime";
 
 async function run(): Promise<number> {
   const [stack, rootDir, overridesJson] = process.argv.slice(2);

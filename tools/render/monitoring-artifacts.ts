@@ -1,5 +1,5 @@
 import { isKubernetesObject, kubernetesObject, type Artifact, type ArtifactExtractor } from "./extractor";
-import type { RenderedResource } from "./harness";
+import type { RenderedResource } from "./mock-runtime";
 import { DASHBOARD_LABEL } from "../../components/monitoring/values";
 import { BLACKBOX_CONFIG_FILE } from "../../components/exporters/blackbox";
 

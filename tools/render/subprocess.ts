@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RenderResult } from "./harness";
+import type { RenderResult } from "./mock-runtime";
 import { REPO_ROOT } from "./paths";
 import { tempDir } from "../programs";
 

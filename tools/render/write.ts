@@ -1,6 +1,6 @@
 import { ARTIFACT_EXTRACTORS, type Artifact } from "./artifacts";
 import { replaceOwnedFiles } from "./output-folder";
-import type { RenderResult } from "./harness";
+import type { RenderResult } from "./mock-runtime";
 
 /** Every file of a render: resources.json and the artifacts of each extractor. */
 export function renderArtifacts(result: RenderResult): Artifact[] {

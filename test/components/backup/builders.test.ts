@@ -19,7 +19,7 @@ import {
   startingDeadlineSeconds,
   storeEnv,
 } from "../../../components/backup";
-import { REPO_ROOT } from "../../../tools/render/harness";
+import { REPO_ROOT } from "../../../tools/render/mock-runtime";
 
 const OIDC = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC";
 const BUCKET = "arn:aws:s3:::backups";

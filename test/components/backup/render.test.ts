@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_CRONJOB, POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET, RESTORE_DRILL_CRONJOB } from "../../../components/monitoring/contract";
-import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../../tools/render/harness";
+import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../../tools/render/mock-runtime";
 import { renderInChild } from "../../../tools/render/subprocess";
 
 const renders: Record<string, RenderResult> = {};

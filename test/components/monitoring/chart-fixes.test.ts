@@ -10,7 +10,7 @@ import { buildRuleGroups } from "../../../components/monitoring/rules/catalogue"
 import { CHART_ALERTS_REPLACED, GRAFANA_SIDECAR_ROLE, grafanaSidecarRules, kubePrometheusStackValues } from "../../../components/monitoring/values";
 import { tempDir } from "../../../tools/harness/processes";
 import { CHART_DIR_ENV, chartDirs, findChart, helmBinary, helmTemplateArgs, parseManifest } from "../../../tools/render/chart";
-import { REPO_ROOT } from "../../../tools/render/harness";
+import { REPO_ROOT } from "../../../tools/render/mock-runtime";
 import { edited, problemsOf } from "../../stacks/fixtures";
 import { stackConfig } from "./fixtures";
 

@@ -1,7 +1,7 @@
 // Resolved configs of the real stack files, and of edited copies of the base test stacks.
 import { loadPlatformConfig, type PlatformConfig } from "../../../stacks/config";
 import type { Environment } from "../../../lib/environment";
-import { REPO_ROOT } from "../../../tools/render/harness";
+import { REPO_ROOT } from "../../../tools/render/mock-runtime";
 import { readStackConfig } from "../../../tools/render/stack-files";
 
 /** The resolved config of Pulumi.<stack>.yaml, exactly as the program loads it. */

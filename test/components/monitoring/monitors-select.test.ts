@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { monitorTargets, selectorMatches } from "../../../tools/check/monitors";
-import type { RenderedResource } from "../../../tools/render/harness";
+import type { RenderedResource } from "../../../tools/render/mock-runtime";
 
 const k8s = (kind: string, apiVersion: string, metadata: object, spec: object): RenderedResource => ({
   type: `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`,

@@ -9,7 +9,7 @@ import { loadCrdModels, validateObject } from "../../../tools/check/kubernetes-s
 import { monitorTargets } from "../../../tools/check/monitors";
 import { PROGRAMS, requireProgram, tempDir } from "../../../tools/harness/processes";
 import { ARTIFACT_EXTRACTORS, isKubernetesObject, kubernetesObject, type Artifact } from "../../../tools/render/artifacts";
-import type { RenderResult, RenderedResource } from "../../../tools/render/harness";
+import type { RenderResult, RenderedResource } from "../../../tools/render/mock-runtime";
 import { renderInChild } from "../../../tools/render/subprocess";
 import { stackConfig } from "./fixtures";
 

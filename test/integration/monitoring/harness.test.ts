@@ -9,7 +9,7 @@ import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPlatformConfig } from "../../../stacks/config";
 import { readStackConfig } from "../../../tools/render/stack-files";
-import { REPO_ROOT } from "../../../tools/render/harness";
+import { REPO_ROOT } from "../../../tools/render/mock-runtime";
 import { PROGRAMS, requireProgram, sleep, tempDir } from "../../../tools/harness/processes";
 import { startMonitoringChain, DEFAULT_JOBS, type MonitoringChain } from "../../../tools/harness/monitoring";
 import { receiverSecretFile, BACKUP_CRONJOB } from "../../../components/monitoring/contract";

@@ -12,7 +12,7 @@ import { loadPlatformConfig, type PlatformConfig } from "../../../stacks/config"
 import { startAlertmanager, type AlertmanagerServer } from "../../../tools/harness/alertmanager";
 import { PROGRAMS, ProcessGroup, requireProgram } from "../../../tools/harness/processes";
 import { NotificationRecorder } from "../../../tools/harness/recorder";
-import { REPO_ROOT } from "../../../tools/render/harness";
+import { REPO_ROOT } from "../../../tools/render/mock-runtime";
 import { readStackConfig } from "../../../tools/render/stack-files";
 
 const TIMEOUT = 20_000;

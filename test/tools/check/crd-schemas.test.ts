@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { CrdValidator, crdSchemas } from "../../../tools/check/crd-schemas";
 import { clusterServices, monitorTargets } from "../../../tools/check/monitors";
 import { CHART_DIR_ENV } from "../../../tools/render/chart";
-import type { RenderedResource } from "../../../tools/render/harness";
+import type { RenderedResource } from "../../../tools/render/mock-runtime";
 
 const CHART = "kube-prometheus-stack-79.7.1.tgz";
 

@@ -11,7 +11,7 @@ import { scaledStackYaml } from "../../../tools/bench/scale-stack";
 import { promtoolStage, runRuleSuite } from "../../../tools/check/promtool";
 import { PROGRAMS, requireProgram } from "../../../tools/harness/processes";
 import { ARTIFACT_EXTRACTORS, type Artifact } from "../../../tools/render/artifacts";
-import { REPO_ROOT, type RenderResult } from "../../../tools/render/harness";
+import { REPO_ROOT, type RenderResult } from "../../../tools/render/mock-runtime";
 import { readStackConfig } from "../../../tools/render/stack-files";
 import { renderInChild, stackFolder } from "../../../tools/render/subprocess";
 

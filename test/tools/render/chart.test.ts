@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../../tools/harness/processes";
 import { CHART_DIR_ENV, chartChildren, childUrn, helmBinary, helmTemplateArgs, kubernetesType, parseManifest, renderChart } from "../../../tools/render/chart";
-import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../../tools/render/harness";
+import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../../tools/render/mock-runtime";
 
 const CHART_FILE = "kube-prometheus-stack-79.7.1.tgz";
 /** From ../shared/charts/README.md. */

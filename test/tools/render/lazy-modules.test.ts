@@ -30,7 +30,7 @@ describe("lazyModule", () => {
 describe("the render harness", () => {
   it("does not load the TypeScript compiler or arborist, and they still work when used", async () => {
     const out = await node(`
-      require("./tools/render/harness");
+      require("./tools/render/mock-runtime");
       const loaded = () => Object.keys(require.cache).filter((k) => /node_modules\\/(typescript|@npmcli\\/arborist)\\//.test(k)).length;
       const before = loaded();
       const pulumi = require("@pulumi/pulumi");
@@ -45,7 +45,7 @@ describe("the render harness", () => {
 describe("provider SDK namespaces", () => {
   it("load on first use, and work as usual then", async () => {
     const out = await node(`
-      require("./tools/render/harness");
+      require("./tools/render/mock-runtime");
       const count = () => Object.keys(require.cache).filter((k) => k.includes("/node_modules/@pulumi/aws/ecr/")).length;
       const aws = require("@pulumi/aws");
       const before = count();
@@ -61,7 +61,7 @@ describe("source maps during a render", () => {
     const out = await node(`
       // Pulumi also rejects the stack's own registration with the same error.
       process.on("unhandledRejection", () => {});
-      const { renderProgram } = require("./tools/render/harness");
+      const { renderProgram } = require("./tools/render/mock-runtime");
       const { program } = require("./test/tools/render/fixtures/throwing-program.ts");
       renderProgram({ stack: "dev", program }).then(
         () => console.log(JSON.stringify({ threw: false })),

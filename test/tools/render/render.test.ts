@@ -3,10 +3,10 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../../tools/harness/processes";
 import { isKubernetesObject } from "../../../tools/render/artifacts";
-import type { RenderResult, RenderedResource } from "../../../tools/render/harness";
+import type { RenderResult, RenderedResource } from "../../../tools/render/mock-runtime";
 import { renderInChild, stackFolder } from "../../../tools/render/subprocess";
 import { renderArtifacts, writeRender } from "../../../tools/render/write";
-import { REPO_ROOT } from "../../../tools/render/harness";
+import { REPO_ROOT } from "../../../tools/render/mock-runtime";
 
 const STACKS = ["dev", "staging", "production"] as const;
 const renders = {} as Record<(typeof STACKS)[number], RenderResult>;

@@ -7,7 +7,7 @@ import { alertmanagerConfigText, CONFIG_HASH_ANNOTATION, sha256 } from "../../..
 import { ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_RECEIVERS_SECRET } from "../../../../components/monitoring/contract";
 import { routeCases, runAlertmanagerSuite, type RouteCase } from "../../../../tools/check/amtool";
 import { ARTIFACT_EXTRACTORS, isKubernetesObject, kubernetesObject, type Artifact } from "../../../../tools/render/artifacts";
-import type { RenderResult } from "../../../../tools/render/harness";
+import type { RenderResult } from "../../../../tools/render/mock-runtime";
 import { renderInChild } from "../../../../tools/render/subprocess";
 import { PROGRAMS, requireProgram, tempDir } from "../../../../tools/harness/processes";
 import { edited, load } from "../../../stacks/fixtures";

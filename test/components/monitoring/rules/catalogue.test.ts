@@ -6,7 +6,7 @@ import { runbookFiles, runbookIndex } from "../../../../components/monitoring/ru
 import { isAlertingRule, type AlertingRule, type RecordingRule } from "../../../../components/monitoring/rules/types";
 import { ALERT_THRESHOLDS, DEFAULT_RUNBOOK_BASE_URL } from "../../../../stacks/schema/alerting";
 import { durationSeconds } from "../../../../lib/duration";
-import { REPO_ROOT } from "../../../../tools/render/harness";
+import { REPO_ROOT } from "../../../../tools/render/mock-runtime";
 import { edited, load } from "../../../stacks/fixtures";
 import { stackConfig } from "../fixtures";
 

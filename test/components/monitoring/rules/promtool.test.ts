@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildRuleGroups } from "../../../../components/monitoring/rules/catalogue";
 import { MONITORING_LABEL } from "../../../../components/monitoring/contract";
 import { ARTIFACT_EXTRACTORS, isKubernetesObject, kubernetesObject, type Artifact } from "../../../../tools/render/artifacts";
-import type { RenderResult } from "../../../../tools/render/harness";
+import type { RenderResult } from "../../../../tools/render/mock-runtime";
 import { renderInChild } from "../../../../tools/render/subprocess";
 import { runRuleSuite } from "../../../../tools/check/promtool";
 import { PROGRAMS, requireProgram } from "../../../../tools/harness/processes";
