@@ -55,6 +55,7 @@ describe("platform arguments", () => {
       [["check", "dev", "-o", "x"], 'platform check: unknown flag "-o" (`platform check --help` lists every flag)'],
       [["policy", "dev", "--resource", "r.json"], 'platform policy: unknown flag "--resource": did you mean "--resources"? (`platform policy --help` lists every flag)'],
       [["diff", "dev"], "usage: platform diff <stack> --base <ref> [--max-chars N] [--out FILE] [--repo DIR] [--no-cache]"],
+      [["diff", "dev", "--base", "main", "--no-cache=yes"], 'platform diff: --no-cache takes no value (got "yes")'],
       [["diff", "dev", "--bsae", "main"], 'platform diff: unknown flag "--bsae": did you mean "--base"? (`platform diff --help` lists every flag)'],
       [["render", "d\u0435v", "x\u200b"], 'platform render: unexpected argument "x\\u200b": render takes <stack>; usage: platform render <stack> [--out DIR] [--root DIR] [--chart-dir DIR]'],
     ];
