@@ -122,4 +122,28 @@ describe("platform arguments", () => {
     expect(fs.existsSync(path.join(root, "out")), "nothing rendered").toBe(false);
     expect(README).toContain("## Adding a stack");
   });
+
+  it("every `npx platform` line in the workflows and docs uses only flags its command declares", async () => {
+    const { COMMANDS } = await import("../../../tools/cli");
+    const files = [
+      "README.md",
+      ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f)),
+      ...fs.readdirSync(path.join(ROOT, ".github", "workflows")).map((f) => path.join(".github", "workflows", f)),
+    ];
+    const problems: string[] = [];
+    let lines = 0;
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(ROOT, f), "utf8");
+      for (const m of text.matchAll(/npx platform (\w+)([^\n`|;&#]*)/g)) {
+        const cmd = COMMANDS[m[1]];
+        if (!cmd) continue; // `npx platform --help` and friends
+        lines++;
+        for (const flag of m[2].matchAll(/(?:^|\s)--([a-z][\w-]*)/g)) {
+          if (!cmd.flags.some((d) => d.name === flag[1])) problems.push(`${f}: npx platform ${m[1]} ... --${flag[1]}`);
+        }
+      }
+    }
+    expect(lines).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+  });
 });
