@@ -32,6 +32,17 @@ export const bytesQuantity = z
     error: 'must be greater than zero: nothing fits in no memory or storage; write a quantity such as "256Mi"',
   });
 
+/**
+ * Any Kubernetes quantity ("100", "250m", "1.5k", "2Gi", "1e3"), as the API's resource.Quantity
+ * parses it (a number with an optional binary, decimal or exponent suffix), and above zero.
+ */
+export const positiveQuantity = z
+  .string()
+  .regex(/^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/, { error: 'must be a Kubernetes quantity such as "100", "250m" or "2k"' })
+  .refine((q) => !/^[\d.]/.test(q) || Number(/^(\d+(\.\d*)?|\.\d+)/.exec(q)?.[0] ?? "1") > 0, {
+    error: 'must be greater than zero: a target of zero keeps the autoscaler at its maximum; write e.g. "100"',
+  });
+
 /** A duration in Prometheus notation: "30s", "5m", "1h", "7d". */
 export const promDuration = z
   .string()

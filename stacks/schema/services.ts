@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { hostName } from "./network";
-import { cpuQuantity, bytesQuantity, dnsLabel } from "./common";
+import { cpuQuantity, bytesQuantity, dnsLabel, positiveQuantity } from "./common";
 import { migrationSchema, smokeTestSchema, strategySchema } from "./delivery";
 
 import { COLORS } from "../../lib/colors";
@@ -96,7 +96,7 @@ export const serviceSchema = z.strictObject({
         .strictObject({
           type: z.enum(["Pods", "External"]),
           name: z.string().min(1),
-          averageValue: z.string().min(1),
+          averageValue: positiveQuantity,
         })
         .optional(),
       scaleUp: scalingRules.optional(),

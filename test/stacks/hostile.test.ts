@@ -79,6 +79,20 @@ export const HOSTILE: Record<string, HostileCase[]> = {
       ],
     },
     {
+      // Kubernetes resource.Quantity syntax: digits with an optional suffix (m, k, Mi, e3...).
+      name: "an autoscaling target of zero, and one that is not a quantity",
+      values: edited("dev", (v) => {
+        v.services[0].autoscaling = { metric: { type: "Pods", name: "http_requests_per_second", averageValue: "0" } };
+        const second = { ...structuredClone(v.services[0]), name: "api" };
+        second.autoscaling = { metric: { type: "Pods", name: "http_requests_per_second", averageValue: "100 rps" } };
+        v.services.push(second);
+      }),
+      expected: [
+        `${P}services[0].autoscaling.metric.averageValue ("0") must be greater than zero: a target of zero keeps the autoscaler at its maximum; write e.g. "100"`,
+        `${P}services[1].autoscaling.metric.averageValue ("100 rps") must be a Kubernetes quantity such as "100", "250m" or "2k"`,
+      ],
+    },
+    {
       name: "maxReplicas beyond int32",
       values: edited("dev", (v) => {
         v.services[0].replicas.max = 3_000_000_000;
