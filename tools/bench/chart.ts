@@ -2,7 +2,9 @@
 // `platform render <stack>` (fresh process per render, median of 5, started as the bench's
 // render section starts it): without chart children (an empty chart folder: the render before
 // Helm was added), with the parsed output cached under out/.chart-cache (every render after the
-// first for the same chart and values), and cold (cache removed before each render).
+// first for the same chart and values), and cold (cache removed before each render). The three
+// kinds of render take turns, so that load from elsewhere on the machine weighs on each alike;
+// CPU time (the process's own) is reported beside wall time because load inflates it less.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,14 +18,21 @@ const RUNS = 5;
 const ONCE = path.join(REPO_ROOT, "tools", "bench", "render-once.ts");
 const CACHE = path.join(REPO_ROOT, "out", ".chart-cache");
 
-function renderOnce(stack: string, chartDir: string): Promise<{ wallMillis: number; resources: number }> {
+interface Run {
+  readonly wallMillis: number;
+  readonly cpuMillis: number;
+  readonly resources: number;
+}
+
+function renderOnce(stack: string, chartDir: string): Promise<Run> {
   const out = path.join(tempDir("bench-chart"), stack);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [...LOADERS.tsx, ONCE, stack, out], { cwd: REPO_ROOT, env: { ...process.env, [CHART_DIR_ENV]: chartDir }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const wallMillis = performance.now() - started;
       if (err) return reject(new Error(`render of ${stack} failed: ${stderr.trim() || err.message}`));
-      resolve({ wallMillis, resources: (JSON.parse(stdout) as { resources: number }).resources });
+      const r = JSON.parse(stdout) as { resources: number; cpuMillis: number };
+      resolve({ wallMillis, cpuMillis: r.cpuMillis, resources: r.resources });
     });
   });
 }
@@ -35,25 +44,25 @@ export async function run(): Promise<string[]> {
   const none = tempDir("no-charts");
   const lines: string[] = [];
   for (const stack of STACKS) {
-    const series = async (dir: string, cold: boolean) => {
-      const runs = [];
-      // Sequential: concurrent renders would compete for the same two cores.
-      for (let i = 0; i < RUNS; i++) {
-        if (cold) fs.rmSync(CACHE, { recursive: true, force: true });
-        runs.push(await renderOnce(stack, dir));
-      }
-      return runs;
-    };
-    const without = await series(none, false);
     await renderOnce(stack, charts); // fills the cache
-    const warm = await series(charts, false);
-    const cold = await series(charts, true);
-    const base = median(without.map((r) => r.wallMillis));
-    const cached = median(warm.map((r) => r.wallMillis));
-    lines.push(`render.${stack}.withoutChart.median: ${Math.round(base)} ms`);
-    lines.push(`render.${stack}.withChart.median: ${Math.round(cached)} ms`);
-    lines.push(`render.${stack}.withChartCold.median: ${Math.round(median(cold.map((r) => r.wallMillis)))} ms`);
-    lines.push(`render.${stack}.withChart.ratio: ${(cached / base).toFixed(2)} x`);
+    const without: Run[] = [];
+    const warm: Run[] = [];
+    const cold: Run[] = [];
+    // Sequential (concurrent renders would compete for the same two cores), taking turns.
+    for (let i = 0; i < RUNS; i++) {
+      without.push(await renderOnce(stack, none));
+      warm.push(await renderOnce(stack, charts));
+      fs.rmSync(CACHE, { recursive: true, force: true });
+      cold.push(await renderOnce(stack, charts));
+    }
+    const m = (runs: Run[], k: keyof Run) => median(runs.map((r) => r[k]));
+    for (const [name, runs] of [["withoutChart", without], ["withChart", warm], ["withChartCold", cold]] as const) {
+      lines.push(`render.${stack}.${name}.median: ${Math.round(m(runs, "wallMillis"))} ms`);
+      lines.push(`render.${stack}.${name}.cpu.median: ${Math.round(m(runs, "cpuMillis"))} ms`);
+    }
+    lines.push(`render.${stack}.withChart.ratio: ${(m(warm, "wallMillis") / m(without, "wallMillis")).toFixed(2)} x`);
+    lines.push(`render.${stack}.withChart.cpu.ratio: ${(m(warm, "cpuMillis") / m(without, "cpuMillis")).toFixed(2)} x`);
+    lines.push(`render.${stack}.withChartCold.cpu.ratio: ${(m(cold, "cpuMillis") / m(without, "cpuMillis")).toFixed(2)} x`);
     lines.push(`chart.${stack}.objects: ${warm[0].resources - without[0].resources} objects`);
   }
   return lines;
