@@ -12,7 +12,7 @@ PACKAGES=(
   prometheus-postgres-exporter prometheus-redis-exporter
   postgresql redis-server graphviz
   awscli zstd unzip time
-  haproxy
+  haproxy openssl
 )
 
 missing=()

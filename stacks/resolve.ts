@@ -186,6 +186,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       monitoringUser: c.postgres?.monitoringUser ?? "app_monitoring",
       backupUser: c.postgres?.backupUser ?? "app_backup",
       sslMode: c.postgres?.sslMode ?? (pgMode === "in-cluster" ? "disable" : "verify-full"),
+      caBundle: c.postgres?.caBundle,
       maxConnections: c.postgres?.maxConnections ?? 100,
       rotation: c.postgres?.rotation ?? "initial",
       storageSize: c.postgres?.storageSize ?? "2Gi",

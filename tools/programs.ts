@@ -29,6 +29,7 @@ export const PROGRAMS = {
   psql: { command: "/usr/lib/postgresql/15/bin/psql", install: "apt-get install -y postgresql  (or: bash scripts/setup-system.sh)" },
   dot: { command: "dot", install: "apt-get install -y graphviz  (or: bash scripts/setup-system.sh)" },
   haproxy: { command: "haproxy", install: "apt-get install -y haproxy  (or: bash scripts/setup-system.sh)" },
+  openssl: { command: "openssl", install: "apt-get install -y openssl  (or: bash scripts/setup-system.sh)" },
 } as const satisfies Record<string, Program>;
 
 /** Thrown when a required program is missing; the message is the install command. */

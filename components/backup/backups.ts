@@ -1,3 +1,4 @@
+import { POSTGRES_CA_CONFIGMAP, POSTGRES_CA_DIR, POSTGRES_CA_KEY } from "../datastores/datastore-spec";
 import type { Environment } from "../../lib/environment";
 import type { NamespacesSpec } from "../foundation/namespaces-spec";
 import type { PostgresSpec } from "../datastores/datastore-spec";
@@ -159,12 +160,17 @@ export class PostgresBackups extends pulumi.ComponentResource {
 
     const tables = b.drill.verifyTables.join(" ");
     const pg = c.postgres;
+    const caConfigMap = pg.sslMode.startsWith("verify") && pg.caBundle !== undefined ? POSTGRES_CA_CONFIGMAP : undefined;
+    if (caConfigMap) {
+      new k8s.core.v1.ConfigMap(`${name}-postgres-ca`, { metadata: { name: caConfigMap, namespace: ns, labels: labels("postgres-ca") }, data: { [POSTGRES_CA_KEY]: pg.caBundle! } }, { parent: this });
+    }
     const postgresEnv: EnvVar[] = [
       { name: "PGHOST", value: pg.host },
       { name: "PGPORT", value: String(pg.port) },
       { name: "PGDATABASE", value: pg.database },
       { name: "PGSSLMODE", value: pg.sslMode },
-      ...(pg.sslMode.startsWith("verify") ? [{ name: "PGSSLROOTCERT", value: "/etc/ssl/certs/postgres-roots.pem" }] : []),
+      // The configured CA bundle when there is one; else the image's (public roots + RDS bundle).
+      ...(pg.sslMode.startsWith("verify") ? [{ name: "PGSSLROOTCERT", value: caConfigMap ? `${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}` : "/etc/ssl/certs/postgres-roots.pem" }] : []),
       { name: "PGUSER", valueFrom: { secretKeyRef: { name: POSTGRES_CREDENTIALS_SECRET, key: "username" } } },
       { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: POSTGRES_CREDENTIALS_SECRET, key: "password" } } },
       { name: "BACKUP_VERIFY_TABLES", value: tables },
@@ -221,6 +227,7 @@ export class PostgresBackups extends pulumi.ComponentResource {
             env: [...storeEnv(s), ...job.env],
             scratchSize: b.scratchSize,
             resources: b.resources,
+            ...(job.kind === "backup" && caConfigMap ? { caConfigMap } : {}),
           }),
         }),
       );

@@ -1,3 +1,4 @@
+import { POSTGRES_CA_DIR } from "../datastores/datastore-spec";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -103,6 +104,8 @@ export interface JobPodInput {
   readonly env: readonly EnvVar[];
   readonly scratchSize: string;
   readonly resources: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
+  /** ConfigMap with the Postgres CA bundle, mounted at POSTGRES_CA_DIR. @default none: the image's bundle */
+  readonly caConfigMap?: string;
 }
 
 /** Pod spec of a backup or drill job: the committed script from the ConfigMap, restricted security. */
@@ -134,6 +137,7 @@ export function backupJobPodSpec(i: JobPodInput): Record<string, unknown> {
           { name: "scratch", mountPath: "/scratch" },
           // The drill's private Postgres needs shared memory beyond the runtime's 64 MB default.
           { name: "shm", mountPath: "/dev/shm" },
+          ...(i.caConfigMap ? [{ name: "postgres-ca", mountPath: POSTGRES_CA_DIR, readOnly: true }] : []),
         ],
       },
     ],
@@ -141,6 +145,7 @@ export function backupJobPodSpec(i: JobPodInput): Record<string, unknown> {
       { name: "scripts", configMap: { name: i.scriptsConfigMap, defaultMode: 0o555 } },
       scratchVolume("scratch", i.scratchSize),
       scratchVolume("shm", "256Mi", "Memory"),
+      ...(i.caConfigMap ? [{ name: "postgres-ca", configMap: { name: i.caConfigMap } }] : []),
     ],
   };
 }

@@ -15,6 +15,12 @@ export interface PostgresSpec extends EndpointSpec {
   /** Read-only role of the backup jobs (pg_read_all_data), external mode. */
   readonly backupUser: string;
   readonly sslMode: "disable" | "require" | "verify-ca" | "verify-full";
+  /**
+   * PEM bundle of the CA(s) that signed the server's certificate, for verify-ca/verify-full
+   * (RDS and Aurora certificates chain to Amazon's RDS roots, which no public trust store has).
+   * @default undefined: clients trust only what their image trusts
+   */
+  readonly caBundle?: string;
   readonly maxConnections: number;
   /** Keeper of the generated password (in-cluster); changing it rotates the password. */
   readonly rotation: string;
@@ -28,3 +34,10 @@ export interface RedisSpec extends EndpointSpec {
   readonly rotation: string;
   readonly storageSize: string;
 }
+
+/** ConfigMap with `postgres.caBundle` (key {@link POSTGRES_CA_KEY}), in each client's namespace. */
+export const POSTGRES_CA_CONFIGMAP = "postgres-ca";
+/** Key of the CA bundle in {@link POSTGRES_CA_CONFIGMAP}. */
+export const POSTGRES_CA_KEY = "ca.crt";
+/** Where clients (the exporter, the backup job) mount {@link POSTGRES_CA_CONFIGMAP}. */
+export const POSTGRES_CA_DIR = "/etc/postgres-ca";

@@ -7,6 +7,8 @@ import { BLACKBOX_CONFIG_FILE, blackboxConfigYaml } from "./blackbox";
 import { POSTGRES_QUERIES_FILE, postgresQueriesYaml } from "./postgres-queries";
 import {
   CREDENTIALS_CHECKSUM_ANNOTATION,
+  POSTGRES_CA_CONFIGMAP,
+  POSTGRES_CA_KEY,
   POSTGRES_QUERIES_CONFIGMAP,
   blackboxExporterSpec,
   credentialsChecksum,
@@ -81,7 +83,15 @@ export class Exporters extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-        specs.push(postgresExporterSpec(config, POSTGRES_QUERIES_CONFIGMAP));
+        const pgSpec = postgresExporterSpec(config, POSTGRES_QUERIES_CONFIGMAP);
+        if (pgSpec.mounts?.some((m) => m.configMap === POSTGRES_CA_CONFIGMAP)) {
+          new k8s.core.v1.ConfigMap(
+            `${name}-postgres-ca`,
+            { metadata: { name: POSTGRES_CA_CONFIGMAP, namespace, labels: exporterLabels("postgres", base) }, data: { [POSTGRES_CA_KEY]: config.postgres.caBundle! } },
+            { parent: this },
+          );
+        }
+        specs.push(pgSpec);
       }
       if (kind === "redis") specs.push(redisExporterSpec(config));
       if (kind === "blackbox") {

@@ -3,6 +3,7 @@ import type { NamespacesSpec } from "../foundation/namespaces-spec";
 import type { MonitoringSpec } from "../monitoring/monitoring-spec";
 import type { PostgresSpec, RedisSpec } from "../datastores/datastore-spec";
 import { createHash } from "node:crypto";
+import { POSTGRES_CA_CONFIGMAP, POSTGRES_CA_DIR, POSTGRES_CA_KEY } from "../datastores/datastore-spec";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import {
@@ -52,6 +53,8 @@ export interface ExporterSpec {
   readonly env: readonly EnvVar[];
   /** ConfigMap mounted read-only at /config. */
   readonly configMap?: string;
+  /** More ConfigMaps mounted read-only, e.g. the Postgres CA bundle. @default none */
+  readonly mounts?: readonly { readonly name: string; readonly configMap: string; readonly mountPath: string }[];
   /** Egress the exporter needs besides DNS. */
   readonly egress: readonly k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
 }
@@ -79,6 +82,8 @@ function datastoreEgress(ep: { mode: string; host: string; port: number }): k8s.
     : [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports }];
 }
 
+export { POSTGRES_CA_CONFIGMAP, POSTGRES_CA_DIR, POSTGRES_CA_KEY };
+
 /** Name of the ConfigMap with postgres_exporter's extra queries (postgres-queries.ts). */
 export const POSTGRES_QUERIES_CONFIGMAP = "postgres-exporter-queries";
 
@@ -99,12 +104,15 @@ export interface ExportersConfig {
  */
 export function postgresExporterSpec(config: ExportersConfig, configMap: string = POSTGRES_QUERIES_CONFIGMAP): ExporterSpec {
   const pg = config.postgres;
+  // verify-ca/verify-full with a configured CA bundle: lib/pq reads it from sslrootcert.
+  const ca = pg.sslMode.startsWith("verify") && pg.caBundle !== undefined;
   return {
     kind: "postgres",
     args: [`--web.listen-address=:${EXPORTER_PORTS.postgres}`, `--extend.query-path=/config/${POSTGRES_QUERIES_FILE}`],
     configMap,
+    ...(ca ? { mounts: [{ name: "postgres-ca", configMap: POSTGRES_CA_CONFIGMAP, mountPath: POSTGRES_CA_DIR }] } : {}),
     env: [
-      { name: "DATA_SOURCE_URI", value: `${pg.host}:${pg.port}/${pg.database}?sslmode=${pg.sslMode}` },
+      { name: "DATA_SOURCE_URI", value: `${pg.host}:${pg.port}/${pg.database}?sslmode=${pg.sslMode}${ca ? `&sslrootcert=${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}` : ""}` },
       secretEnv("DATA_SOURCE_USER", POSTGRES_CREDENTIALS_SECRET, "username"),
       secretEnv("DATA_SOURCE_PASS", POSTGRES_CREDENTIALS_SECRET, "password"),
     ],
@@ -196,10 +204,14 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
             // port to accept connections; liveness needs the HTTP server to answer.
             readinessProbe: { tcpSocket: { port: METRICS_PORT_NAME }, ...timing },
             livenessProbe: { httpGet: { path: "/", port: METRICS_PORT_NAME }, ...timing },
-            ...(e.configMap ? { volumeMounts: [{ name: "config", mountPath: "/config", readOnly: true }] } : {}),
+            ...(e.configMap || e.mounts
+              ? { volumeMounts: [...(e.configMap ? [{ name: "config", mountPath: "/config", readOnly: true }] : []), ...(e.mounts ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true }))] }
+              : {}),
           },
         ],
-        ...(e.configMap ? { volumes: [{ name: "config", configMap: { name: e.configMap } }] } : {}),
+        ...(e.configMap || e.mounts
+          ? { volumes: [...(e.configMap ? [{ name: "config", configMap: { name: e.configMap } }] : []), ...(e.mounts ?? []).map((m) => ({ name: m.name, configMap: { name: m.configMap } }))] }
+          : {}),
       },
     },
   };

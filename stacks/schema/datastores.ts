@@ -24,6 +24,8 @@ export const postgresSchema = endpoint(5432).extend({
   /** External mode: the backup jobs' own read-only role (member of pg_read_all_data); its password is the secret postgresBackupPassword. @default "app_backup" */
   backupUser: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
   sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).optional(),
+  /** PEM bundle of the CA(s) that signed the server certificate (verify-ca/verify-full), e.g. the RDS global bundle. Mounted into the exporter and the backup jobs. */
+  caBundle: z.string().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, { error: "must be PEM: one or more -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks" }).optional(),
   maxConnections: z.int32().min(1).optional(),
 }).strict();
 

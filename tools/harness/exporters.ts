@@ -18,6 +18,8 @@ export interface PostgresServer extends Listening {
   readonly dataDir: string;
   /** A libpq URL for the superuser, e.g. for postgres-exporter's DATA_SOURCE_NAME. */
   readonly url: string;
+  /** More server settings (`-c name=value`), kept across restarts. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 const POSTGRES_BIN = path.dirname(PROGRAMS.postgres.command);
@@ -27,7 +29,7 @@ const POSTGRES_BIN = path.dirname(PROGRAMS.postgres.command);
  * because both refuse to run as root, then creates `databases` (the platform's application
  * database, so that per-database series exist). fsync is off: the data is thrown away.
  */
-export async function startPostgres(group: ProcessGroup, databases: readonly string[] = []): Promise<PostgresServer> {
+export async function startPostgres(group: ProcessGroup, databases: readonly string[] = [], settings?: Readonly<Record<string, string>>): Promise<PostgresServer> {
   requireProgram(PROGRAMS.initdb);
   requireProgram(PROGRAMS.postgres);
   const root = group.tempDir("pg");
@@ -45,6 +47,7 @@ export async function startPostgres(group: ProcessGroup, databases: readonly str
     port,
     dataDir,
     url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    settings,
   };
   server.process = await runPostgres(group, server, socketDir);
   for (const db of databases) {
@@ -112,6 +115,7 @@ export async function restartPostgres(group: ProcessGroup, server: PostgresServe
 
 async function runPostgres(group: ProcessGroup, server: PostgresServer, socketDir: string): Promise<Started> {
   const args = ["-D", server.dataDir, "-p", String(server.port), "-h", "127.0.0.1", "-k", socketDir, "-c", "fsync=off", "-c", "shared_buffers=16MB"];
+  for (const [k, v] of Object.entries(server.settings ?? {})) args.push("-c", `${k}=${v}`);
   return group.start("postgres", `${POSTGRES_BIN}/postgres`, args, {
     user: process.getuid?.() === 0 ? "postgres" : undefined,
     ready: () => postgresAccepting(server.port),

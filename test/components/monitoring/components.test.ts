@@ -98,6 +98,26 @@ describe("Exporters", () => {
     expect(of(children("ex-pg"), "kubernetes:core/v1:ConfigMap").map((c) => c.inputs.metadata.name)).toEqual(["postgres-exporter-queries"]);
   });
 
+  it("postgres.caBundle with verify-full: a postgres-ca ConfigMap mounted into the exporter, named by sslrootcert", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { Exporters } = await import("../../../components/exporters");
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const dev = stackConfig("dev");
+    const base = { ...dev, postgres: { ...dev.postgres, sslMode: "verify-full" as const } };
+    const config = { ...base, postgres: { ...base.postgres, caBundle: pem } };
+    const m = new MonitoringStack("ms-for-ca", { config: stackConfig("dev"), dashboards: false });
+    new Exporters("ex-ca", { config, crds: m.chart, exporters: ["postgres"] });
+    new Exporters("ex-noca", { config: base, crds: m.chart, exporters: ["postgres"] });
+    await settle();
+    const ca = of(children("ex-ca"), "kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "postgres-ca");
+    expect(ca?.inputs.data).toEqual({ "ca.crt": pem });
+    const pod = of(children("ex-ca"), "kubernetes:apps/v1:Deployment")[0]!.inputs.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: "postgres-ca", configMap: { name: "postgres-ca" } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "postgres-ca", mountPath: "/etc/postgres-ca", readOnly: true });
+    expect(pod.containers[0].env.find((e: any) => e.name === "DATA_SOURCE_URI").value).toMatch(/sslmode=verify-full&sslrootcert=\/etc\/postgres-ca\/ca\.crt$/);
+    expect(of(children("ex-noca"), "kubernetes:core/v1:ConfigMap").map((c) => c.inputs.metadata.name)).toEqual(["postgres-exporter-queries"]);
+  });
+
   it("a rotated password changes the exporters' pod template, so their pods roll; the same password does not", async () => {
     const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const { Exporters } = await import("../../../components/exporters");
