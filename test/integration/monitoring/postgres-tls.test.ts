@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_CA_DIR, POSTGRES_CA_KEY, postgresExporterSpec, type ExporterSpec } from "../../../components/exporters/workloads";
 import { startPostgres, type PostgresServer } from "../../../tools/harness/exporters";
-import { PROGRAMS, ProcessGroup, freePort, httpOk, requireProgram } from "../../../tools/harness/processes";
+import { PROGRAMS, ProcessGroup, freePort, requireProgram, tcpOpen } from "../../../tools/harness/processes";
 import { edited, load } from "../../stacks/fixtures";
 
 const group = new ProcessGroup();
@@ -61,7 +61,8 @@ async function exporterUp(spec: ExporterSpec, caFile?: string): Promise<{ up: st
     env[v.name] = "value" in v ? v.value.replace(`${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}`, caFile ?? "") : v.valueFrom.secretKeyRef.key === "username" ? "app_monitoring" : "monitoring-secret";
   }
   const port = await freePort();
-  const proc = await group.start("postgres-exporter", requireProgram(PROGRAMS.postgresExporter), [`--web.listen-address=127.0.0.1:${port}`], { env, ready: () => httpOk(`http://127.0.0.1:${port}/metrics`) });
+  // Ready when it listens: a scrape that cannot reach the database takes seconds to answer.
+  const proc = await group.start("postgres-exporter", requireProgram(PROGRAMS.postgresExporter), [`--web.listen-address=127.0.0.1:${port}`], { env, ready: () => tcpOpen(port) });
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   await group.stop(proc);
   return { up: /^pg_up (\d)/m.exec(text)?.[1] ?? "missing", output: proc.output() };
@@ -77,7 +78,7 @@ describe("Postgres with TLS and a private CA (sslmode=verify-full)", () => {
     expect((await exporterUp(spec, caFile)).up).toBe("1");
   });
 
-  it("without the CA (what staging and production ran) the exporter reports pg_up 0 and says why", async () => {
+  it("without the CA (what staging and production ran) the exporter reports pg_up 0 and says why", { timeout: 90_000 }, async () => {
     const spec = postgresExporterSpec(configFor(undefined));
     const r = await exporterUp(spec);
     expect(r.up).toBe("0");
