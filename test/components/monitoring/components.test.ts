@@ -99,7 +99,7 @@ describe("Exporters", () => {
   });
 
   it("postgres.caBundle with verify-full: a postgres-ca ConfigMap mounted into the exporter, named by sslrootcert", async () => {
-    const { MonitoringStack } = await import("../../../components/monitoring/stack");
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const { Exporters } = await import("../../../components/exporters");
     const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
     const dev = stackConfig("dev");
