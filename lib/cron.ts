@@ -7,8 +7,25 @@ const FIELDS = [
 ] as const;
 
 const NAMES: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-  sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  sun: 0,
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
 };
 
 /** Days in each month (1-12), February with its leap-year 29th. */
@@ -77,7 +94,10 @@ export function cronProblem(expression: string): string | undefined {
   if (dayRuleIsAnd && !star[2]) {
     const fires = [...months].some((month) => [...days].some((day) => day <= DAYS_IN_MONTH[month - 1]));
     if (!fires) {
-      const monthList = [...months].sort((a, b) => a - b).map((mo) => MONTH_NAMES[mo - 1]).join(", ");
+      const monthList = [...months]
+        .sort((a, b) => a - b)
+        .map((mo) => MONTH_NAMES[mo - 1])
+        .join(", ");
       const dayList = [...days].sort((a, b) => a - b).join(", ");
       return `never fires: day ${dayList} does not occur in ${monthList}`;
     }
@@ -89,7 +109,13 @@ export function cronProblem(expression: string): string | undefined {
 export function cronPeriodSeconds(expression: string): number {
   const expr = expression.trim();
   const macros: Record<string, number> = {
-    "@hourly": 3600, "@daily": 86400, "@midnight": 86400, "@weekly": 604800, "@monthly": 2678400, "@yearly": 31536000, "@annually": 31536000,
+    "@hourly": 3600,
+    "@daily": 86400,
+    "@midnight": 86400,
+    "@weekly": 604800,
+    "@monthly": 2678400,
+    "@yearly": 31536000,
+    "@annually": 31536000,
   };
   if (macros[expr]) return macros[expr];
   const [min, hour, dom, month, dow] = expr.split(/\s+/);

@@ -43,7 +43,14 @@ export function isVersionTag(tag: string | undefined): boolean {
  * part (`*.dkr.ecr.*.amazonaws.com`).
  */
 export function registryMatches(host: string, pattern: string): boolean {
-  const re = new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^./]+") + "$");
+  const re = new RegExp(
+    "^" +
+      pattern
+        .split("*")
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join("[^./]+") +
+      "$",
+  );
   return re.test(host);
 }
 

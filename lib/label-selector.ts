@@ -22,11 +22,15 @@ export function selectorMatches(selector: LabelSelector | null | undefined, labe
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
     const values = e.values ?? [];
     const ok =
-      e.operator === "In" ? has && values.includes(l[e.key]!) :
-      e.operator === "NotIn" ? !has || !values.includes(l[e.key]!) :
-      e.operator === "Exists" ? has :
-      e.operator === "DoesNotExist" ? !has :
-      false;
+      e.operator === "In"
+        ? has && values.includes(l[e.key]!)
+        : e.operator === "NotIn"
+          ? !has || !values.includes(l[e.key]!)
+          : e.operator === "Exists"
+            ? has
+            : e.operator === "DoesNotExist"
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;

@@ -7,8 +7,16 @@ export function cpuMillis(quantity: string): number {
 
 const BYTE_UNITS: Readonly<Record<string, number>> = {
   "": 1,
-  K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
 };
 
 /** Converts a Kubernetes byte quantity to bytes ("1Gi" -> 1073741824, "1G" -> 1e9). */

@@ -6,10 +6,19 @@ import { imageTag, isPinnedImage, parseImage, registryMatches } from "../../lib/
 // or is "localhost"; otherwise the image is on docker.io.
 describe("image references", () => {
   it("finds the registry, repository, tag and digest", () => {
-    expect(parseImage("ghcr.io/stefanprodan/podinfo:6.9.2")).toEqual({ registry: "ghcr.io", repository: "stefanprodan/podinfo", tag: "6.9.2", digest: undefined });
+    expect(parseImage("ghcr.io/stefanprodan/podinfo:6.9.2")).toEqual({
+      registry: "ghcr.io",
+      repository: "stefanprodan/podinfo",
+      tag: "6.9.2",
+      digest: undefined,
+    });
     expect(parseImage("localhost:5001/app:dev")).toEqual({ registry: "localhost:5001", repository: "app", tag: "dev", digest: undefined });
     expect(parseImage("library/redis")).toMatchObject({ registry: "docker.io", repository: "library/redis", tag: undefined });
-    expect(parseImage(`repo/app@sha256:${"a".repeat(64)}`)).toMatchObject({ registry: "docker.io", repository: "repo/app", digest: `sha256:${"a".repeat(64)}` });
+    expect(parseImage(`repo/app@sha256:${"a".repeat(64)}`)).toMatchObject({
+      registry: "docker.io",
+      repository: "repo/app",
+      digest: `sha256:${"a".repeat(64)}`,
+    });
   });
 
   it("reads the tag, not a registry port", () => {
