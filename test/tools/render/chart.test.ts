@@ -108,6 +108,17 @@ describe("a chart that cannot be rendered is reported, never skipped silently", 
     expect(render.message).toContain("helm is not installed; install it with: bash scripts/install-helm.sh");
   });
 
+  it("platform render says so, names the fix, and still writes our objects", async () => {
+    const empty = tempDir("no-charts");
+    const out = path.join(tempDir("render-missing"), "dev");
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [path.join(REPO_ROOT, "tools", "bin", "platform.js"), "render", "dev", "--out", out, "--chart-dir", empty], { cwd: REPO_ROOT }, (err, o, e) => (err ? reject(new Error(e)) : resolve(o))),
+    );
+    expect(stdout).toContain(`WARNING: kube-prometheus-stack 79.7.1: chart children are missing: kube-prometheus-stack-79.7.1.tgz is not in ${empty}; pass --chart-dir DIR or set PLATFORM_CHART_DIR`);
+    expect(fs.existsSync(path.join(out, "manifests", "monitoring", "chart"))).toBe(false);
+    expect(fs.readdirSync(path.join(out, "manifests", "monitoring")).length).toBeGreaterThan(5);
+  });
+
   it("leaves a chart whose inputs are unknown without children, as a preview does", async () => {
     const { render } = await renderChart({ ...chart, inputs: { ...chart.inputs, namespace: "[unknown]" } }, { stack: "dev", project: "app-platform", repoRoot: REPO_ROOT, chartDir: chartDir() });
     expect(render.status).toBe("unknown");
