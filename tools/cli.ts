@@ -83,6 +83,13 @@ export const COMMANDS: Record<string, Command> = {
     summary: "resource graph as out/<stack>/graph.dot and graph.svg (Graphviz)",
     load: () => require("./commands/graph").graphCommand,
   },
+  "pin-images": {
+    name: "pin-images",
+    positionals: [STACK],
+    flags: [ROOT_FLAG],
+    summary: "resolve every service image's tag to its digest at the registry and write it to Pulumi.<stack>.yaml (needs the registries)",
+    load: () => require("./commands/pin-images").pinImagesCommand,
+  },
 };
 
 /** `platform --help`: every command with every flag. */

@@ -75,6 +75,12 @@ const EXPECT: Record<string, (r: CliRun) => void> = {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(PULUMI_MISSING("rollback"));
   },
+  "pin-images": (r) => {
+    // No registry is reachable here: it names each image, says why, and changes nothing.
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^app-platform:services\[0\]\.image\.blue \("ghcr\.io\/stefanprodan\/podinfo:[^"]+"\) could not be resolved to a digest: cannot reach ghcr\.io/m);
+    expect(r.stderr).toContain("Pulumi.dev.yaml was not changed.");
+  },
 };
 
 describe("every `npx platform` command README lists runs as a user types it", () => {

@@ -1,0 +1,105 @@
+// platform pin-images against a registry that speaks the OCI distribution spec's API
+// (HEAD /v2/<name>/manifests/<reference> answering Docker-Content-Digest, the digest being the
+// SHA-256 of the manifest bytes; anonymous pulls through the Bearer token challenge of the
+// registry token authentication spec), and as a user types it here, where no registry answers.
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as path from "node:path";
+import YAML from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, tempDir } from "../../../tools/harness/processes";
+import { parseImageRef, pinImages } from "../../../tools/commands/pin-images";
+import { platform, ROOT } from "./cli-support";
+
+const MANIFEST = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [] });
+const DIGEST = `sha256:${createHash("sha256").update(MANIFEST).digest("hex")}`;
+let server: http.Server;
+let registry: string;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  const port = await freePort();
+  registry = `127.0.0.1:${port}`;
+  server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? "-"}`);
+    if (req.url?.startsWith("/token?")) {
+      const q = new URL(req.url, "http://x").searchParams;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: `t:${q.get("scope")}` }));
+      return;
+    }
+    const m = /^\/v2\/(.+)\/manifests\/(.+)$/.exec(req.url ?? "");
+    if (!m) return void res.writeHead(404).end();
+    if (req.headers.authorization !== `Bearer t:repository:${m[1]}:pull`) {
+      res.writeHead(401, { "www-authenticate": `Bearer realm="http://${registry}/token",service="test-registry",scope="repository:${m[1]}:pull"` }).end();
+      return;
+    }
+    if (m[2] !== "1.4.2") return void res.writeHead(404).end();
+    res.writeHead(200, { "docker-content-digest": DIGEST, "content-type": "application/vnd.oci.image.index.v1+json", "content-length": String(Buffer.byteLength(MANIFEST)) }).end();
+  });
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function stackFolder(blue: string, green: string): string {
+  const dir = tempDir("pin-images");
+  const text = [
+    "# production: a comment that must survive",
+    "config:",
+    "  app-platform:environment: production",
+    "  app-platform:services:",
+    "    - name: web",
+    "      image:",
+    `        blue: ${blue} # the running release`,
+    `        green: ${green}`,
+    "",
+  ].join("\n");
+  fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), text);
+  return dir;
+}
+
+describe("parseImageRef (Docker's reference normalisation)", () => {
+  it("registry, repository, tag; Docker Hub and its library/ namespace", () => {
+    expect(parseImageRef("ghcr.io/stefanprodan/podinfo:6.7.1")).toEqual({ registry: "ghcr.io", repository: "stefanprodan/podinfo", tag: "6.7.1", digest: undefined });
+    expect(parseImageRef("redis:7.2")).toEqual({ registry: "registry-1.docker.io", repository: "library/redis", tag: "7.2", digest: undefined });
+    expect(parseImageRef("localhost:5001/api:2.0.0@sha256:" + "a".repeat(64))).toMatchObject({ registry: "localhost:5001", repository: "api", tag: "2.0.0" });
+  });
+});
+
+describe("pinImages against a registry", () => {
+  it("writes tag@digest for every unpinned image, keeps comments and already-pinned ones, through the token flow", async () => {
+    const pinnedAlready = `${"127.0.0.1:1"}/org/web:1.4.1@sha256:${"b".repeat(64)}`;
+    const dir = stackFolder(`${registry}/org/web:1.4.2`, pinnedAlready);
+    const r = await pinImages("production", dir);
+    expect(r.pinned).toEqual([{ path: "services[0].image.blue", from: `${registry}/org/web:1.4.2`, to: `${registry}/org/web:1.4.2@${DIGEST}` }]);
+    const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    expect(text).toContain("# production: a comment that must survive");
+    expect(text).toContain("# the running release");
+    const doc = YAML.parse(text);
+    expect(doc.config["app-platform:services"][0].image).toEqual({ blue: `${registry}/org/web:1.4.2@${DIGEST}`, green: pinnedAlready });
+    // Anonymous challenge first, then the manifest with the token the realm issued.
+    expect(seen.filter((s) => s.startsWith("HEAD"))).toEqual([`HEAD /v2/org/web/manifests/1.4.2 -`, `HEAD /v2/org/web/manifests/1.4.2 Bearer t:repository:org/web:pull`]);
+  });
+
+  it("changes nothing when one tag is unknown, and names it", async () => {
+    const dir = stackFolder(`${registry}/org/web:1.4.2`, `${registry}/org/web:9.9.9`);
+    const before = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    await expect(pinImages("production", dir)).rejects.toThrow(
+      `app-platform:services[0].image.green ("${registry}/org/web:9.9.9") could not be resolved to a digest: http://${registry}/v2/org/web/manifests/9.9.9 answered HTTP 404\\nPulumi.production.yaml was not changed.`.replace("\\n", "\n"),
+    );
+    expect(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8")).toBe(before);
+  });
+});
+
+describe("npx platform pin-images production, here (no registry reachable)", () => {
+  it("fails with each image and the reason, exit 2, and leaves the stack file as it was", async () => {
+    const file = path.join(ROOT, "Pulumi.production.yaml");
+    const before = fs.readFileSync(file, "utf8");
+    const run = await platform(["pin-images", "production"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^app-platform:services\[0\]\.image\.blue \("ghcr\.io\/stefanprodan\/podinfo:6\.7\.1"\) could not be resolved to a digest: cannot reach ghcr\.io \(/m);
+    expect(run.stderr).toContain("Pulumi.production.yaml was not changed.");
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  }, 60_000);
+});
