@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML, { isMap, isScalar, isSeq } from "yaml";
-import { REPO_ROOT } from "../render/harness";
+import { REPO_ROOT } from "../render/paths";
 import { listStacks } from "../render/stack-files";
 import { CommandError, parseArgs } from "./shared";
 
