@@ -54,6 +54,7 @@ export async function run(): Promise<string[]> {
       out.push(
         ...lines(`commands.render.${stack}`, render, stack === "production" ? RENDER_TARGET_MS : undefined),
         `commands.render.${stack}.floor.median: ${Math.round(median(floor.map((r) => r.wallMs)))} ms (bare node loading ${sdks.join(", ")})`,
+        `commands.render.${stack}.floor.cpu.median: ${Math.round(median(floor.map((r) => r.cpuMs)))} ms`,
         `commands.render.${stack}.above-floor: ${Math.round(median(render.map((r) => r.wallMs)) - median(floor.map((r) => r.wallMs)))} ms`,
         `commands.render.${stack}.loads-aws: ${sdks.includes("@pulumi/aws") ? "yes" : "no"} (stack uses AWS: ${sdks.includes("@pulumi/aws") ? "yes" : "no"})`,
       );
