@@ -6,6 +6,7 @@ import { cronProblem } from "../lib/cron";
 import { prometheusBytesValue } from "./schema/monitoring";
 import { checkAlertThresholds } from "./schema/alerting";
 import { checkDelivery } from "./delivery-rules";
+import { checkSloBuckets } from "./validate/slo-buckets";
 import { imageTag, isPinnedImage } from "../lib/images";
 import { appsNamespaceSecrets } from "../components/secrets/catalog";
 
@@ -140,6 +141,7 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     out.push(...checkService(s, i, config));
     out.push(...checkDelivery(s, i));
   });
+  out.push(...checkSloBuckets(config.services));
   // Each service also owns the Service and Ingress named `<name>-preview`, and its hosts.
   config.services.forEach((s, i) => {
     const owner = config.services.findIndex((o) => `${o.name}-preview` === s.name);

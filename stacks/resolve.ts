@@ -5,6 +5,7 @@ import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds } from "./schema/alerting";
 import type { ServiceConfigInput } from "./schema/services";
 import { resolveDelivery } from "./schema/delivery";
 import type { ResolvedProbe, ScalingRules, ServiceConfig } from "../components/app/service-spec";
+import { DEFAULT_HISTOGRAM_BUCKETS } from "../components/app/service-spec";
 import type { AwsSpec, BackupSpec } from "../components/backup/backup-spec";
 import type { PostgresSpec, RedisSpec } from "../components/datastores/datastore-spec";
 import type { NamespacesSpec } from "../components/foundation/namespaces-spec";
@@ -96,6 +97,7 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
       readiness: probe(s.probes?.readiness, "/readyz", 5, 3),
       liveness: probe(s.probes?.liveness, "/healthz", 10, 3),
     },
+    histogramBuckets: s.histogramBuckets ?? DEFAULT_HISTOGRAM_BUCKETS,
     slo: {
       availability: s.slo?.availability ?? 0.999,
       latency: s.slo?.latency ?? { thresholdSeconds: 0.5, objective: 0.99 },

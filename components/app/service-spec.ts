@@ -92,6 +92,8 @@ export interface ServiceConfig extends DeliveryConfig {
     readonly scaleDown: ScalingRules;
   };
   readonly probes: { readonly startup: ResolvedProbe; readonly readiness: ResolvedProbe; readonly liveness: ResolvedProbe };
+  /** Upper bounds (seconds) of the latency histogram's buckets (the `le` values it exports). */
+  readonly histogramBuckets: readonly number[];
   readonly slo: {
     readonly availability: number;
     readonly latency: { readonly thresholdSeconds: number; readonly objective: number };
@@ -112,3 +114,6 @@ export interface ServiceConfig extends DeliveryConfig {
   readonly runAsUser: number;
   readonly automountServiceAccountToken: boolean;
 }
+
+/** The Prometheus client libraries' default histogram buckets (podinfo uses them), in seconds. */
+export const DEFAULT_HISTOGRAM_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

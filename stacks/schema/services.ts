@@ -110,6 +110,8 @@ export const serviceSchema = z.strictObject({
       liveness: probe.optional(),
     })
     .optional(),
+  /** Upper bounds (seconds) of the service's request-latency histogram buckets, as its metrics library declares them; the latency SLO threshold must be one of them. @default the Prometheus client defaults (podinfo): 0.005 … 10 */
+  histogramBuckets: z.array(z.number().gt(0)).min(1).optional(),
   /** Service-level objectives that drive burn-rate alerts. */
   slo: z
     .strictObject({

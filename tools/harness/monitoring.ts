@@ -8,7 +8,7 @@ import { renderArtifacts } from "../render/write";
 import { readStackConfig } from "../render/stack-files";
 import { REPO_ROOT, type RenderResult } from "../render/mock-runtime";
 import { startAlertmanager, type AlertmanagerServer } from "./alertmanager";
-import { DEFAULT_BUCKETS, InstrumentedService, type Fault } from "./app-service";
+import { InstrumentedService, type Fault } from "./app-service";
 import { durationSeconds } from "../../lib/duration";
 import { otherColor } from "../../lib/colors";
 import {
@@ -279,7 +279,8 @@ export async function startMonitoringChain(opts: MonitoringChainOptions): Promis
     await recorder.start();
     closers.push(() => recorder.stop());
     for (const s of config.services) {
-      const bucketSet = new Set([...DEFAULT_BUCKETS, s.slo.latency.thresholdSeconds]);
+      // The buckets the service declares (the config refuses an SLO threshold outside them).
+      const bucketSet = new Set(s.histogramBuckets);
       const app = new InstrumentedService({ requestsPerSecond: opts.requestsPerSecond ?? 20, buckets: [...bucketSet].sort((a, b) => a - b) });
       const fault = opts.faults?.[s.name];
       if (fault) app.setFault(fault);
