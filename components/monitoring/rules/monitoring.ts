@@ -1,5 +1,5 @@
 import { pct } from "./services";
-import { counterFrom, gauge, series } from "./series";
+import { clean, counterFrom, gauge, series, windowIncrease } from "./series";
 import type { AlertCase, RuleGroupModule } from "./types";
 
 /** Alerts on the monitoring itself: Watchdog, failing rules and notifications, targets down. */
@@ -91,13 +91,20 @@ export const monitoringGroup: RuleGroupModule = {
     const prom = { namespace: ctx.config.namespaces.monitoring, instance: "10.0.0.5:9090", job: "prometheus", pod: "prometheus-0" };
     const group = { ...prom, rule_group: "/etc/prometheus/rules/app-platform-services.yaml;app-platform-services" };
     const am = { namespace: ctx.config.namespaces.monitoring, instance: "10.0.0.6:9093", job: "alertmanager", integration: "slack" };
+    const forMinutes = ctx.secs(t.monitoringFor) / 60;
+    // Targets of one job, `down` of `of` down: the firing side has the fewest down above the
+    // ratio, the quiet side the most at or below it (at the ratio exactly, `>` is false).
+    const of = t.targetDownRatio < 0.9 ? 10 : 100;
+    const downAtRatio = Math.floor(clean(t.targetDownRatio * of));
+    const targets = (down: number) => Array.from({ length: of }, (_, i) => up("web", i + 1, i < down ? 0 : 1));
     const up = (job: string, i: number, v: number) => series("up", { namespace: "apps", job, instance: `10.0.1.${i}:8080` }, gauge(v));
     const cases: AlertCase[] = [
       { alert: "Watchdog", firing: [], quiet: undefined, labels: {}, value: 1 },
-      // One failure a minute from minute 3 on: five in the 5-minute window once it is full.
-      { alert: "PrometheusRuleEvaluationFailures", firing: [series("prometheus_rule_evaluation_failures_total", group, counterFrom(2, 1))], quiet: [series("prometheus_rule_evaluation_failures_total", group, gauge(0))], onsetMinutes: 3, labels: group, value: 5 },
-      { alert: "AlertmanagerNotificationsFailing", firing: [series("alertmanager_notifications_failed_total", am, counterFrom(2, 2))], quiet: [series("alertmanager_notifications_failed_total", am, gauge(3))], onsetMinutes: 3, labels: am, value: 10 },
-      { alert: "ScrapeTargetsDown", firing: [up("web", 1, 1), up("web", 2, 0)], quiet: [up("web", 1, 1), up("web", 2, 1)], labels: { namespace: "apps", job: "web" }, value: 0.5 },
+      // One failure a minute from minute 3 on: five in the 5-minute window once it is full, fewer
+      // when a short monitoringFor fires before that (see windowIncrease).
+      { alert: "PrometheusRuleEvaluationFailures", firing: [series("prometheus_rule_evaluation_failures_total", group, counterFrom(2, 1))], quiet: [series("prometheus_rule_evaluation_failures_total", group, gauge(0))], onsetMinutes: 3, labels: group, value: windowIncrease(1, forMinutes, 5) },
+      { alert: "AlertmanagerNotificationsFailing", firing: [series("alertmanager_notifications_failed_total", am, counterFrom(2, 2))], quiet: [series("alertmanager_notifications_failed_total", am, gauge(3))], onsetMinutes: 3, labels: am, value: windowIncrease(2, forMinutes, 5) },
+      { alert: "ScrapeTargetsDown", firing: targets(downAtRatio + 1), quiet: targets(downAtRatio), labels: { namespace: "apps", job: "web" }, value: (downAtRatio + 1) / of },
       {
         alert: "PrometheusNotConnectedToAlertmanagers",
         firing: [series("prometheus_notifications_alertmanagers_discovered", prom, gauge(0))],

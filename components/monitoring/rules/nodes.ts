@@ -1,5 +1,6 @@
 import { pct } from "./services";
-import { clean, counter, gauge, num, series, N } from "./series";
+import { clean, counter, gauge, num, series, utilisationAt, N } from "./series";
+import { QUIET_AFTER_MINUTES } from "./promtool-tests";
 import type { AlertCase, RuleGroupModule } from "./types";
 
 /** Filesystems worth watching: real disks, not tmpfs, overlays or squashfs images. */
@@ -97,27 +98,38 @@ export const nodesGroup: RuleGroupModule = {
     ];
     const fs = { ...node, device: "/dev/nvme0n1p1", fstype: "ext4", mountpoint: "/" };
     const size = 100e9;
-    const disk = (startFree: number, perMinute: number) => [
-      series("node_filesystem_size_bytes", fs, gauge(size)),
-      series("node_filesystem_avail_bytes", fs, `${num(startFree)}${perMinute < 0 ? "-" : "+"}${num(Math.abs(perMinute))}x${N}`),
-      series("node_filesystem_readonly", fs, gauge(0)),
-    ];
-    // Starts 30% free: firing loses twice the free space over the prediction window, quiet half of it.
+    // Free space from `startFree`, changing by `perMinute` every minute; a draining disk stops at
+    // 0 (full) instead of going negative.
+    const disk = (startFree: number, perMinute: number) => {
+      const full = perMinute < 0 ? Math.floor(startFree / -perMinute) : Infinity;
+      const avail = full === Infinity ? `${num(startFree)}+${num(perMinute)}x${N}` : `${num(startFree)}-${num(-perMinute)}x${full} 0x${N}`;
+      return [series("node_filesystem_size_bytes", fs, gauge(size)), series("node_filesystem_avail_bytes", fs, avail), series("node_filesystem_readonly", fs, gauge(0))];
+    };
+    // Starts 30% free. Firing loses twice the free space over the prediction window (full after
+    // half of it, and it stays full). Quiet loses half of what is left when the quiet side is
+    // checked over the window, so that it is still predicted not to fill up then even when the
+    // window is shorter than the test.
     const start = 0.3 * size;
-    const drain = (share: number) => -(start * share) / (predict / 60);
     const fillingAt = ctx.secs(t.nodeDiskFillingFor) / 60 + 1;
+    const quietAt = fillingAt + QUIET_AFTER_MINUTES;
+    const firingDrain = -(start * 2) / (predict / 60);
+    const quietDrain = -(start * 0.5) / (predict / 60 + quietAt);
+    const freeAt = (perMinute: number, minute: number) => {
+      const full = Math.floor(start / -perMinute);
+      return minute <= full ? start + perMinute * minute : 0;
+    };
     const between = (a: number, b: number) => clean((a + b) / 2);
     const cases: AlertCase[] = [
-      { alert: "NodeHighCPU", firing: cpu(between(t.nodeCpuWarning, 1)), quiet: cpu(t.nodeCpuWarning / 2), onsetMinutes: 1, labels: { instance: node.instance }, value: between(t.nodeCpuWarning, 1) },
+      { alert: "NodeHighCPU", firing: cpu(between(t.nodeCpuWarning, 1)), quiet: cpu(t.nodeCpuWarning / 2), onsetMinutes: 1, labels: { instance: node.instance }, value: utilisationAt(between(t.nodeCpuWarning, 1), 1 + ctx.secs(t.nodeCpuFor) / 60, 5) },
       { alert: "NodeHighMemory", firing: mem(between(t.nodeMemoryWarning, 1)), quiet: mem(t.nodeMemoryWarning * 0.9), labels: node, value: between(t.nodeMemoryWarning, 1) },
       { alert: "NodeMemoryCritical", firing: mem(between(t.nodeMemoryCritical, 1)), quiet: mem(between(t.nodeMemoryWarning, t.nodeMemoryCritical)), labels: node, value: between(t.nodeMemoryCritical, 1) },
       {
         alert: "NodeDiskFillingUp",
-        firing: disk(start, drain(2)),
-        quiet: disk(start, drain(0.5)),
+        firing: disk(start, firingDrain),
+        quiet: disk(start, quietDrain),
         onsetMinutes: 1,
         labels: fs,
-        value: clean((start + drain(2) * fillingAt) / size),
+        value: clean(freeAt(firingDrain, fillingAt) / size),
       },
       { alert: "NodeDiskAlmostFull", firing: disk(size * t.nodeDiskFreeCritical * 0.5, 0), quiet: disk(size * t.nodeDiskFreeCritical * 1.5, 0), labels: fs, value: clean(t.nodeDiskFreeCritical * 0.5) },
       {

@@ -1,6 +1,6 @@
 import { BACKUP_APPLICATION_NAME, POSTGRES_QUERY_METRICS } from "../contract";
 import { pct } from "./services";
-import { gauge, gaugeFrom, series } from "./series";
+import { counterFrom, gauge, series, windowIncrease } from "./series";
 import type { AlertCase, RuleGroupModule } from "./types";
 
 /** Postgres alerts from postgres_exporter: down, connections, replication lag, deadlocks, long transactions. */
@@ -111,8 +111,9 @@ export const postgresGroup: RuleGroupModule = {
       { alert: "PostgresConnectionsHigh", firing: conns(t.postgresConnectionsCritical), quiet: conns(t.postgresConnectionsWarning - 0.05), labels: key, value: Math.round(t.postgresConnectionsCritical * 100) / 100 },
       { alert: "PostgresConnectionsExhausted", firing: conns(Math.min(1, t.postgresConnectionsCritical + 0.03)), quiet: conns(t.postgresConnectionsCritical - 0.02), labels: key, value: Math.round(Math.min(1, t.postgresConnectionsCritical + 0.03) * 100) / 100 },
       { alert: "PostgresReplicationLag", firing: [series(POSTGRES_QUERY_METRICS.replicaLag, replica, gauge(lag * 2))], quiet: [series(POSTGRES_QUERY_METRICS.replicaLag, replica, gauge(lag / 2))], labels: { ...key, application_name: "replica-1" }, value: lag * 2 },
-      // One deadlock at minute 3, none before: pending from minute 3.
-      { alert: "PostgresDeadlocks", firing: [series("pg_stat_database_deadlocks", db, gaugeFrom(3, 0, 1))], quiet: [series("pg_stat_database_deadlocks", db, gauge(0))], onsetMinutes: 3, labels: db, value: 1 },
+      // One deadlock a minute from minute 3 on, none before: pending from minute 3 and still true
+      // after a `for:` longer than the 10-minute window (a single deadlock leaves it after 10m).
+      { alert: "PostgresDeadlocks", firing: [series("pg_stat_database_deadlocks", db, counterFrom(2, 1))], quiet: [series("pg_stat_database_deadlocks", db, gauge(0))], onsetMinutes: 3, labels: db, value: windowIncrease(1, ctx.secs(t.postgresFor) / 60, 10) },
       {
         alert: "PostgresLongTransaction",
         firing: [series(POSTGRES_QUERY_METRICS.transactionAge, tx("orders-api"), gauge(long * 1.5))],

@@ -6,7 +6,7 @@ import { isAlertingRule, type AlertCase, type AlertingRule, type BuiltGroup, typ
 /** Minutes after the last evaluation of a case that its input series still cover. */
 const TAIL_MINUTES = 10;
 /** How long after the firing time the quiet series are checked. */
-const QUIET_AFTER_MINUTES = 5;
+export const QUIET_AFTER_MINUTES = 5;
 
 function minutesOf(rule: AlertingRule): number {
   const s = rule.for === undefined ? 0 : durationSeconds(rule.for);

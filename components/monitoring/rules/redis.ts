@@ -1,5 +1,5 @@
 import { pct } from "./services";
-import { gauge, gaugeFrom, series } from "./series";
+import { counterFrom, gauge, series, windowIncrease } from "./series";
 import type { AlertCase, RuleGroupModule } from "./types";
 
 /** Redis alerts from redis_exporter: down, memory near maxmemory, rejected connections, evictions. */
@@ -64,15 +64,17 @@ export const redisGroup: RuleGroupModule = {
     ];
     const exp = { namespace: ctx.config.namespaces.monitoring, instance: "redis-exporter:9121", job: "redis-exporter" };
     const mem = (ratio: number) => [series("redis_memory_used_bytes", exp, gauge(Math.round(ratio * 1e9))), series("redis_memory_max_bytes", exp, gauge(1e9))];
+    const forMinutes = ctx.secs(t.redisFor) / 60;
     const high = Math.round(((t.redisMemoryWarning + 1) / 2) * 1e9) / 1e9;
     const cases: AlertCase[] = [
       { alert: "RedisDown", firing: [series("redis_up", exp, gauge(0))], quiet: [series("redis_up", exp, gauge(1))], labels: exp, value: 0 },
       { alert: "RedisMemoryNearMax", firing: mem(high), quiet: mem(t.redisMemoryWarning * 0.9), labels: exp, value: high },
       // A Redis without maxmemory (0) never fires, however much it uses.
       { alert: "RedisMemoryNearMax", firing: mem(high), quiet: [series("redis_memory_used_bytes", exp, gauge(5e9)), series("redis_memory_max_bytes", exp, gauge(0))], labels: exp, value: high },
-      // Two rejected connections at minute 3, none before.
-      { alert: "RedisRejectedConnections", firing: [series("redis_rejected_connections_total", exp, gaugeFrom(3, 0, 2))], quiet: [series("redis_rejected_connections_total", exp, gauge(0))], onsetMinutes: 3, labels: exp, value: 2 },
-      { alert: "RedisEvictingKeys", firing: [series("redis_evicted_keys_total", exp, gaugeFrom(3, 0, 40))], quiet: [series("redis_evicted_keys_total", exp, gauge(0))], onsetMinutes: 3, labels: exp, value: 40 },
+      // Two rejected connections (40 evictions) a minute from minute 3 on, none before: still true
+      // after a `for:` longer than the 10-minute window, which a single burst would leave.
+      { alert: "RedisRejectedConnections", firing: [series("redis_rejected_connections_total", exp, counterFrom(2, 2))], quiet: [series("redis_rejected_connections_total", exp, gauge(0))], onsetMinutes: 3, labels: exp, value: windowIncrease(2, forMinutes, 10) },
+      { alert: "RedisEvictingKeys", firing: [series("redis_evicted_keys_total", exp, counterFrom(2, 40))], quiet: [series("redis_evicted_keys_total", exp, gauge(0))], onsetMinutes: 3, labels: exp, value: windowIncrease(40, forMinutes, 10) },
     ];
     return { group: { name: this.name, rules: alerts.map((a) => a.rule) }, alerts, cases, exprCases: [] };
   },

@@ -42,3 +42,22 @@ export function num(v: number): string {
 export function clean(v: number): number {
   return Number(v.toPrecision(12));
 }
+
+/**
+ * What `increase(c[window])` gives for a {@link counterFrom}(2, `perMinute`) counter (0 up to
+ * minute 2, `perMinute` more every minute from minute 3) evaluated `forMinutes` after minute 3:
+ * every sample from minute 0 when the window reaches back that far (Prometheus does not
+ * extrapolate a counter below its zero start), else the full window's worth.
+ */
+export function windowIncrease(perMinute: number, forMinutes: number, windowMinutes: number): number {
+  return clean(perMinute * Math.min(forMinutes + 1, windowMinutes));
+}
+
+/**
+ * What `1 - rate(c[window])/1s` gives for an idle-seconds {@link counter} of a CPU `util` busy
+ * (`60 * (1 - util)` more every minute from 0) evaluated at minute `atMinute`: before the
+ * window is full, rate divides the increase since minute 0 by the whole window.
+ */
+export function utilisationAt(util: number, atMinute: number, windowMinutes: number): number {
+  return clean(1 - ((1 - util) * Math.min(atMinute, windowMinutes)) / windowMinutes);
+}

@@ -222,7 +222,9 @@ export const sloGroup: RuleGroupModule = {
       const b = budgetOf(s.slo.availability);
       const fire = clean(Math.min(14.4 * b * 1.2, (14.4 * b + 1) / 2));
       const lone = series(APP_METRICS.durationCount, { namespace: ctx.config.namespaces.apps, role: "active", service: s.name, color: "blue", pod: `${s.name}-blue-0`, method: "GET", path: "root", status: "500" }, `0 1x${"{N}"}`);
-      cases.push({ alert: "ErrorBudgetBurn1h", firing: requestSeries(ctx, s.name, fire), quiet: [lone], onsetMinutes: 1, labels: labelsOf("availability"), value: fire });
+      // The firing side has the traffic of the tier's case, so that it also holds with a large
+      // sloMinFailures (at 1000 requests a minute the guard needs sloMinFailures <= 14.4 x budget x 1000).
+      cases.push({ alert: "ErrorBudgetBurn1h", firing: requestSeries(ctx, s.name, fire, perMinute("availability", 14.4)), quiet: [lone], onsetMinutes: 1, labels: labelsOf("availability"), value: fire });
 
       const low = ctx.num("sloBudgetRemainingLow");
       cases.push({
