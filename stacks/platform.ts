@@ -46,21 +46,6 @@ export function createPlatform(config: PlatformConfig): Platform {
     { config, namespace: foundation.namespaces.monitoring.metadata.name, grafanaSecretsManager: secrets.secretsManagerTarget("grafana-admin") },
     { dependsOn: [foundation] },
   );
-  new Exporters(
-    "exporters",
-    {
-      config,
-      namespace: foundation.namespaces.monitoring.metadata.name,
-      crds: monitoring.chart,
-      credentials: {
-        // What the monitoring namespace's credentials Secret holds: the generated owner's password
-        // in-cluster, the pg_monitor role's (postgresMonitoringPassword) with an external Postgres.
-        postgres: config.postgres.mode === "external" ? secretConfig("postgresMonitoringPassword") : secrets.postgresPassword,
-        redis: secrets.redisPassword ?? secretConfig("redisPassword"),
-      },
-    },
-    { dependsOn: [foundation, secrets] },
-  );
   new AlertRules("alert-rules", { config, namespace: foundation.namespaces.monitoring.metadata.name, crds: monitoring.chart }, { dependsOn: [foundation] });
   new AlertmanagerConfig("alertmanager", { config, namespace: foundation.namespaces.monitoring.metadata.name }, { dependsOn: [foundation] });
 
@@ -116,6 +101,23 @@ export function createPlatform(config: PlatformConfig): Platform {
   const backups = config.backup.enabled
     ? new PostgresBackups("backup", { config, imageRegistry }, { dependsOn: [foundation, secrets, datastores] })
     : undefined;
+  new Exporters(
+    "exporters",
+    {
+      config,
+      namespace: foundation.namespaces.monitoring.metadata.name,
+      crds: monitoring.chart,
+      credentials: {
+        // What the monitoring namespace's credentials Secret holds: the generated owner's password
+        // in-cluster, the pg_monitor role's (postgresMonitoringPassword) with an external Postgres.
+        postgres: config.postgres.mode === "external" ? secretConfig("postgresMonitoringPassword") : secrets.postgresPassword,
+        redis: secrets.redisPassword ?? secretConfig("redisPassword"),
+      },
+      // The backup tools image bakes the RDS CA bundle: the exporter's default CA on AWS.
+      postgresRootsImage: backups?.image ?? config.backup.image,
+    },
+    { dependsOn: [foundation, secrets] },
+  );
 
   return {
     outputs: {

@@ -44,6 +44,13 @@ export interface ExportersArgs {
    * variables are read once, at start). @default none: pods do not roll on rotation
    */
   readonly credentials?: { readonly postgres?: pulumi.Input<string>; readonly redis?: pulumi.Input<string> };
+  /**
+   * An image with the public roots and the RDS CA bundle at /etc/ssl/certs/postgres-roots.pem
+   * (the backup tools image). On AWS stacks with sslMode verify-ca/verify-full and no
+   * `postgres.caBundle`, an init container copies that file for the exporter's sslrootcert;
+   * without it such a stack is refused. @default undefined
+   */
+  readonly postgresRootsImage?: pulumi.Input<string>;
 }
 
 /**
@@ -72,6 +79,14 @@ export class Exporters extends pulumi.ComponentResource {
     const base = standardLabels({ environment: config.environment, component: "exporters" });
     const crdOpts = { parent: this, dependsOn: [args.crds] };
 
+    const pg = config.postgres;
+    if (kinds.includes("postgres") && config.aws !== undefined && pg.sslMode.startsWith("verify") && pg.caBundle === undefined && args.postgresRootsImage === undefined) {
+      throw new pulumi.ResourceError(
+        `app-platform:postgres.caBundle is unset with sslMode ${pg.sslMode} and no image carries the RDS CA bundle (backup.enabled is false and backup.image is unset): set postgres.caBundle to the PEM bundle (for RDS https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem) or enable backups`,
+        this,
+      );
+    }
+
     const specs: ExporterSpec[] = [];
     for (const kind of kinds) {
       if (kind === "postgres") {
@@ -83,7 +98,7 @@ export class Exporters extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-        const pgSpec = postgresExporterSpec(config, POSTGRES_QUERIES_CONFIGMAP);
+        const pgSpec = postgresExporterSpec(config, POSTGRES_QUERIES_CONFIGMAP, args.postgresRootsImage);
         if (pgSpec.mounts?.some((m) => m.configMap === POSTGRES_CA_CONFIGMAP)) {
           new k8s.core.v1.ConfigMap(
             `${name}-postgres-ca`,

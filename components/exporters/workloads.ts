@@ -53,8 +53,17 @@ export interface ExporterSpec {
   readonly env: readonly EnvVar[];
   /** ConfigMap mounted read-only at /config. */
   readonly configMap?: string;
-  /** More ConfigMaps mounted read-only, e.g. the Postgres CA bundle. @default none */
-  readonly mounts?: readonly { readonly name: string; readonly configMap: string; readonly mountPath: string }[];
+  /**
+   * More volumes mounted read-only: a ConfigMap (e.g. the Postgres CA bundle) or an emptyDir
+   * that an init container fills. @default none
+   */
+  readonly mounts?: readonly { readonly name: string; readonly configMap?: string; readonly emptyDir?: true; readonly mountPath: string }[];
+  /**
+   * Init container run before the exporter, with the same hardening and resources, e.g. to copy
+   * the RDS CA bundle out of the backup tools image. It mounts `volume` writable at `mountPath`.
+   * @default none
+   */
+  readonly init?: { readonly name: string; readonly image: pulumi.Input<string>; readonly command: readonly string[]; readonly volume: string; readonly mountPath: string };
   /** Egress the exporter needs besides DNS. */
   readonly egress: readonly k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
 }
@@ -84,6 +93,13 @@ function datastoreEgress(ep: { mode: string; host: string; port: number }): k8s.
 
 export { POSTGRES_CA_CONFIGMAP, POSTGRES_CA_DIR, POSTGRES_CA_KEY };
 
+/** The bundle the backup tools image bakes (system roots + RDS global bundle; components/backup/image/Dockerfile). */
+export const IMAGE_POSTGRES_ROOTS = "/etc/ssl/certs/postgres-roots.pem";
+/** Where the exporter mounts the copy of {@link IMAGE_POSTGRES_ROOTS} (an emptyDir). */
+export const POSTGRES_ROOTS_DIR = "/etc/postgres-roots";
+/** File name of the copy in {@link POSTGRES_ROOTS_DIR}. */
+export const POSTGRES_ROOTS_FILE = "postgres-roots.pem";
+
 /** Name of the ConfigMap with postgres_exporter's extra queries (postgres-queries.ts). */
 export const POSTGRES_QUERIES_CONFIGMAP = "postgres-exporter-queries";
 
@@ -94,6 +110,8 @@ export interface ExportersConfig {
   readonly monitoring: Pick<MonitoringSpec, "probes" | "scrapeInterval">;
   readonly postgres: PostgresSpec;
   readonly redis: RedisSpec;
+  /** Set on AWS stacks (staging, production), whose Postgres is RDS/Aurora. @default undefined: not AWS */
+  readonly aws?: unknown;
 }
 
 /**
@@ -102,17 +120,28 @@ export interface ExportersConfig {
  * (transactions by application_name, replica lag seen from the writer) come from the
  * `configMap`, mounted at /config.
  */
-export function postgresExporterSpec(config: ExportersConfig, configMap: string = POSTGRES_QUERIES_CONFIGMAP): ExporterSpec {
+export function postgresExporterSpec(config: ExportersConfig, configMap: string = POSTGRES_QUERIES_CONFIGMAP, caImage?: pulumi.Input<string>): ExporterSpec {
   const pg = config.postgres;
+  const verify = pg.sslMode.startsWith("verify");
   // verify-ca/verify-full with a configured CA bundle: lib/pq reads it from sslrootcert.
-  const ca = pg.sslMode.startsWith("verify") && pg.caBundle !== undefined;
+  const ca = verify && pg.caBundle !== undefined;
+  // Else, on AWS (RDS/Aurora, whose roots no public store has), the bundle the backup tools
+  // image bakes, copied by an init container running that image into an emptyDir.
+  const roots = verify && !ca && config.aws !== undefined && caImage !== undefined;
+  const rootCert = ca ? `${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}` : roots ? `${POSTGRES_ROOTS_DIR}/${POSTGRES_ROOTS_FILE}` : undefined;
   return {
     kind: "postgres",
     args: [`--web.listen-address=:${EXPORTER_PORTS.postgres}`, `--extend.query-path=/config/${POSTGRES_QUERIES_FILE}`],
     configMap,
     ...(ca ? { mounts: [{ name: "postgres-ca", configMap: POSTGRES_CA_CONFIGMAP, mountPath: POSTGRES_CA_DIR }] } : {}),
+    ...(roots
+      ? {
+          mounts: [{ name: "postgres-roots", emptyDir: true as const, mountPath: POSTGRES_ROOTS_DIR }],
+          init: { name: "copy-postgres-roots", image: caImage, command: ["cp", IMAGE_POSTGRES_ROOTS, `${POSTGRES_ROOTS_DIR}/${POSTGRES_ROOTS_FILE}`], volume: "postgres-roots", mountPath: POSTGRES_ROOTS_DIR },
+        }
+      : {}),
     env: [
-      { name: "DATA_SOURCE_URI", value: `${pg.host}:${pg.port}/${pg.database}?sslmode=${pg.sslMode}${ca ? `&sslrootcert=${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}` : ""}` },
+      { name: "DATA_SOURCE_URI", value: `${pg.host}:${pg.port}/${pg.database}?sslmode=${pg.sslMode}${rootCert ? `&sslrootcert=${rootCert}` : ""}` },
       secretEnv("DATA_SOURCE_USER", POSTGRES_CREDENTIALS_SECRET, "username"),
       secretEnv("DATA_SOURCE_PASS", POSTGRES_CREDENTIALS_SECRET, "password"),
     ],
@@ -190,6 +219,20 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
         automountServiceAccountToken: false,
         priorityClassName: priorityClassName("platform"),
         securityContext: restrictedPod(EXPORTER_UID),
+        ...(e.init
+          ? {
+              initContainers: [
+                {
+                  name: e.init.name,
+                  image: e.init.image,
+                  command: [...e.init.command],
+                  resources: EXPORTER_RESOURCES,
+                  securityContext: restrictedContainer(EXPORTER_UID),
+                  volumeMounts: [{ name: e.init.volume, mountPath: e.init.mountPath }],
+                },
+              ],
+            }
+          : {}),
         containers: [
           {
             name: "exporter",
@@ -210,7 +253,7 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
           },
         ],
         ...(e.configMap || e.mounts
-          ? { volumes: [...(e.configMap ? [{ name: "config", configMap: { name: e.configMap } }] : []), ...(e.mounts ?? []).map((m) => ({ name: m.name, configMap: { name: m.configMap } }))] }
+          ? { volumes: [...(e.configMap ? [{ name: "config", configMap: { name: e.configMap } }] : []), ...(e.mounts ?? []).map((m) => (m.configMap !== undefined ? { name: m.name, configMap: { name: m.configMap } } : { name: m.name, emptyDir: {} }))] }
           : {}),
       },
     },

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../../../components/monitoring/contract";
 import {
   EXPORTER_IMAGES,
@@ -128,5 +130,56 @@ describe("monitors and probes", () => {
       targets: { staticConfig: { static: ["https://podinfo.example.com/healthz"], labels: { probe: "podinfo-public" } } },
     });
     expect(probeObjects(stackConfig("dev"), {})).toEqual([]);
+  });
+});
+
+describe("the Postgres exporter's CA on AWS (RDS/Aurora roots are in no public trust store)", () => {
+  // The path the backup tools image writes its bundle to, read from the Dockerfile itself.
+  const dockerfile = fs.readFileSync(path.join(__dirname, "../../../components/backup/image/Dockerfile"), "utf8");
+  const baked = /> (\/etc\/ssl\/certs\/\S+\.pem)/.exec(dockerfile)![1];
+  const image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/production/backup-tools:15.13-abc";
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+  it("verify-full without caBundle: an init container on the backup image copies its bundle into an emptyDir the exporter reads", () => {
+    const c = stackConfig("production");
+    expect(c.aws).toBeDefined();
+    expect(c.postgres.sslMode).toBe("verify-full");
+    expect(c.postgres.caBundle).toBeUndefined();
+    const spec = postgresExporterSpec(c, "postgres-exporter-queries", image);
+    const pod = (exporterDeploymentSpec(spec, { "app.kubernetes.io/name": "postgres-exporter" }) as any).template.spec;
+    expect(pod.initContainers).toHaveLength(1);
+    const init = pod.initContainers[0];
+    expect(init.image).toBe(image);
+    expect(init.command).toEqual(["cp", baked, "/etc/postgres-roots/postgres-roots.pem"]);
+    expect(init.volumeMounts).toEqual([{ name: "postgres-roots", mountPath: "/etc/postgres-roots" }]);
+    // Hardened like the exporter itself (the policy pack checks init containers too).
+    expect(init.securityContext).toEqual(pod.containers[0].securityContext);
+    expect(init.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(init.resources).toEqual(EXPORTER_RESOURCES);
+    expect(pod.volumes).toContainEqual({ name: "postgres-roots", emptyDir: {} });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "postgres-roots", mountPath: "/etc/postgres-roots", readOnly: true });
+    const uri = pod.containers[0].env.find((e: any) => e.name === "DATA_SOURCE_URI").value;
+    expect(uri).toMatch(/\?sslmode=verify-full&sslrootcert=\/etc\/postgres-roots\/postgres-roots\.pem$/);
+  });
+
+  it("a user caBundle overrides the default: the postgres-ca ConfigMap, no init container", () => {
+    const base = stackConfig("production");
+    const c = { ...base, postgres: { ...base.postgres, caBundle: pem } };
+    const spec = postgresExporterSpec(c, "postgres-exporter-queries", image);
+    const pod = (exporterDeploymentSpec(spec, { "app.kubernetes.io/name": "postgres-exporter" }) as any).template.spec;
+    expect(pod.initContainers).toBeUndefined();
+    expect(pod.volumes).toEqual([{ name: "config", configMap: { name: "postgres-exporter-queries" } }, { name: "postgres-ca", configMap: { name: "postgres-ca" } }]);
+    expect(pod.containers[0].env[0].value).toMatch(/&sslrootcert=\/etc\/postgres-ca\/ca\.crt$/);
+  });
+
+  it("sslMode require (no verification) or not AWS: no init container, no sslrootcert", () => {
+    const base = stackConfig("production");
+    const require = postgresExporterSpec({ ...base, postgres: { ...base.postgres, sslMode: "require" } }, "q", image);
+    expect(require.init).toBeUndefined();
+    expect(require.env[0]).toMatchObject({ value: expect.stringMatching(/\?sslmode=require$/) });
+    const dev = stackConfig("dev");
+    const devVerify = postgresExporterSpec({ ...dev, postgres: { ...dev.postgres, sslMode: "verify-full" } }, "q", image);
+    expect(dev.aws).toBeUndefined();
+    expect(devVerify.init).toBeUndefined();
   });
 });

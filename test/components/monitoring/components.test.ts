@@ -76,7 +76,7 @@ describe("Exporters", () => {
     const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
     const { Exporters } = await import("../../../components/exporters");
     const m = new MonitoringStack("ms-for-ex", { config: stackConfig("production"), dashboards: false });
-    const e = new Exporters("ex-defaults", { config: stackConfig("production"), crds: m.chart });
+    const e = new Exporters("ex-defaults", { config: stackConfig("production"), crds: m.chart, postgresRootsImage: "registry.example.com/backup-tools:15" });
     await settle();
     expect(e.serviceNames).toEqual(["postgres-exporter", "redis-exporter", "blackbox-exporter"]);
     const kids = children("ex-defaults");
@@ -151,5 +151,17 @@ describe("Exporters", () => {
     expect(() => new Exporters("ex-noprobe", { config: withProbes, crds: m.chart, exporters: ["postgres"] })).toThrow(
       'exporters must include "blackbox" when monitoring.probes is set: the Probe objects are run by it',
     );
+  });
+
+  it("an AWS stack with verify-full, no postgres.caBundle and no backup image to take the RDS bundle from is refused, naming the fix", async () => {
+    const { MonitoringStack } = await import("../../../components/monitoring/monitoring-stack");
+    const { Exporters } = await import("../../../components/exporters");
+    const m = new MonitoringStack("ms-for-ex-roots", { config: stackConfig("dev"), dashboards: false });
+    const prod = stackConfig("production");
+    expect(() => new Exporters("ex-noroots", { config: prod, crds: m.chart, exporters: ["postgres", "blackbox"] })).toThrow(
+      /app-platform:postgres\.caBundle is unset with sslMode verify-full .*set postgres\.caBundle to the PEM bundle/,
+    );
+    // With the backup tools image, or with a caBundle, it loads.
+    expect(() => new Exporters("ex-roots", { config: prod, crds: m.chart, exporters: ["postgres", "blackbox"], postgresRootsImage: "registry.example.com/backup-tools:15" })).not.toThrow();
   });
 });
