@@ -67,12 +67,14 @@ describe("evaluateAnalysis", () => {
 });
 
 describe("analysisQueries", () => {
-  it("selects the contract's labels and metrics", () => {
-    const q = analysisQueries({ service: "podinfo", role: "preview", color: "green" }, { window: "5m", latencyQuantile: 0.99 });
-    expect(q.requests).toBe('sum(increase(http_requests_total{service="podinfo",role="preview",color="green"}[5m]))');
-    expect(q.errorRatio).toContain('status=~"5.."');
-    expect(q.errorRatio).toContain("or vector(0)");
-    expect(q.latency).toBe('histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="podinfo",role="preview",color="green"}[5m])))');
+  it("selects the contract's labels and the user requests of the histogram", () => {
+    const nonUserPaths = { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } };
+    const q = analysisQueries({ service: "podinfo", role: "preview", color: "green", nonUserPaths }, { window: "5m", latencyQuantile: 0.99 });
+    // podinfo labels `/healthz` as `healthz`; both spellings are left out.
+    const sel = 'service="podinfo",role="preview",color="green",path!~"/healthz|/metrics|/readyz|healthz|metrics|readyz"';
+    expect(q.requests).toBe(`sum(increase(http_request_duration_seconds_count{${sel}}[5m]))`);
+    expect(q.errorRatio).toBe(`(sum(rate(http_request_duration_seconds_count{${sel},status=~"5.."}[5m])) or vector(0)) / sum(rate(http_request_duration_seconds_count{${sel}}[5m]))`);
+    expect(q.latency).toBe(`histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5m])))`);
   });
 });
 
@@ -86,32 +88,64 @@ interface Traffic {
   readonly service: string;
   readonly role: "active" | "preview";
   readonly color: "blue" | "green";
-  /** Requests per second. */
+  /** User requests per second (path `/`, podinfo's `root`). */
   readonly rps: number;
-  /** Fraction answered with 500. */
+  /** Fraction of user requests answered with 500. */
   readonly errorRatio: number;
-  /** Fraction of requests in each bucket's own interval (same length as BUCKETS, sums to 1). */
+  /** Fraction of user requests in each bucket's own interval (same length as BUCKETS, sums to 1). */
   readonly latency: readonly number[];
 }
 
-/** OpenMetrics text of counters and histogram buckets for each traffic pattern, ending at `end`. */
+/**
+ * The service's probe and metrics paths, as the resolved config declares them (podinfo's
+ * `/healthz` and `/readyz`, scraped at `/metrics`).
+ */
+const NON_USER = { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } } as const;
+
+/**
+ * What every pod also answers, per 15 s step, always 200 and fast: kubelet probes and scrapes,
+ * 6 per step = 0.4 per second, as podinfo counts them in both metrics.
+ */
+const NON_USER_PER_STEP = { healthz: 3, readyz: 2, metrics: 1 } as const;
+
+/**
+ * OpenMetrics text of podinfo's metrics for each traffic pattern, ending at `end`:
+ * `http_requests_total{status}` counting every request, and the
+ * `http_request_duration_seconds{path,status}` histogram (buckets and count) by route.
+ */
 function openMetrics(traffic: readonly Traffic[], end: number): string {
-  const lines: string[] = ["# TYPE http_requests_total unknown"];
   const times = Array.from({ length: POINTS }, (_, i) => end - (POINTS - 1 - i) * STEP);
+  const FIRST = BUCKETS.map((_, b) => (b === 0 ? 1 : 0));
+  // [labels, path, status, requests per step, latency shares]
+  const routes = traffic.flatMap((t) => {
+    const labels = `service="${t.service}",role="${t.role}",color="${t.color}"`;
+    const user = ([["200", 1 - t.errorRatio], ["500", t.errorRatio]] as const)
+      .filter(([, share]) => share > 0)
+      .map(([status, share]) => ({ labels, path: "root", status, perStep: t.rps * share * STEP, latency: t.latency }));
+    const other = Object.entries(NON_USER_PER_STEP).map(([path, n]) => ({ labels, path, status: "200", perStep: n, latency: FIRST }));
+    return [...user, ...other];
+  });
+  const lines: string[] = ["# TYPE http_requests_total unknown"];
   for (const t of traffic) {
     const labels = `service="${t.service}",role="${t.role}",color="${t.color}"`;
-    for (const [status, share] of [["200", 1 - t.errorRatio], ["500", t.errorRatio]] as const) {
-      if (share === 0) continue;
-      times.forEach((ts, i) => lines.push(`http_requests_total{${labels},status="${status}"} ${Math.round(t.rps * share * STEP * i)} ${ts}`));
+    for (const status of ["200", "500"]) {
+      const own = routes.filter((r) => r.labels === labels && r.status === status);
+      if (own.length === 0) continue;
+      times.forEach((ts, i) => lines.push(`http_requests_total{${labels},status="${status}"} ${own.reduce((n, r) => n + Math.round(r.perStep * i), 0)} ${ts}`));
     }
   }
   lines.push("# TYPE http_request_duration_seconds_bucket unknown");
-  for (const t of traffic) {
-    const labels = `service="${t.service}",role="${t.role}",color="${t.color}"`;
+  for (const r of routes) {
     BUCKETS.forEach((le, b) => {
-      const cumulative = t.latency.slice(0, b + 1).reduce((x, y) => x + y, 0);
-      times.forEach((ts, i) => lines.push(`http_request_duration_seconds_bucket{${labels},le="${le}"} ${Math.round(t.rps * cumulative * STEP * i)} ${ts}`));
+      const cumulative = r.latency.slice(0, b + 1).reduce((x, y) => x + y, 0);
+      times.forEach((ts, i) =>
+        lines.push(`http_request_duration_seconds_bucket{${r.labels},method="GET",path="${r.path}",status="${r.status}",le="${le}"} ${Math.round(r.perStep * cumulative * i)} ${ts}`),
+      );
     });
+  }
+  lines.push("# TYPE http_request_duration_seconds_count unknown");
+  for (const r of routes) {
+    times.forEach((ts, i) => lines.push(`http_request_duration_seconds_count{${r.labels},method="GET",path="${r.path}",status="${r.status}"} ${Math.round(r.perStep * i)} ${ts}`));
   }
   lines.push("# EOF");
   return lines.join("\n") + "\n";
@@ -119,12 +153,18 @@ function openMetrics(traffic: readonly Traffic[], end: number): string {
 
 const FAST = [0.7, 0.3, 0, 0, 0, 0, 0];
 const SLOW = [0.2, 0.2, 0.1, 0, 0.3, 0.2, 0];
+/** Every user request between 0.25 s and 0.5 s. */
+const MID = [0, 0, 0, 1, 0, 0, 0];
 const TRAFFIC: Traffic[] = [
   { service: "podinfo", role: "preview", color: "green", rps: 10, errorRatio: 0.002, latency: FAST },
   { service: "podinfo", role: "active", color: "blue", rps: 10, errorRatio: 0.2, latency: FAST },
   { service: "orders-api", role: "preview", color: "blue", rps: 10, errorRatio: 0.05, latency: FAST },
   { service: "slow-api", role: "preview", color: "green", rps: 10, errorRatio: 0, latency: SLOW },
   { service: "quiet-api", role: "preview", color: "green", rps: 0.02, errorRatio: 0, latency: FAST },
+  // Probes and scrapes only: no user at all.
+  { service: "idle-api", role: "preview", color: "green", rps: 0, errorRatio: 0, latency: FAST },
+  // 10 user requests per 15 s step, 1 of them a 500; plus 6 probes and scrapes per step.
+  { service: "mixed-api", role: "preview", color: "green", rps: 10 / STEP, errorRatio: 0.1, latency: MID },
 ];
 
 describe("analysis gate against Prometheus 2.42", () => {
@@ -153,7 +193,7 @@ describe("analysis gate against Prometheus 2.42", () => {
   afterAll(() => group.stopAll());
 
   it("passes a healthy preview colour and reports what it measured", async () => {
-    const v = await runAnalysis(prometheusQuery(url), { service: "podinfo", role: "preview", color: "green" }, DEFAULT_ANALYSIS, at);
+    const v = await runAnalysis(prometheusQuery(url), { service: "podinfo", role: "preview", color: "green", nonUserPaths: NON_USER }, DEFAULT_ANALYSIS, at);
     expect(v.checks.filter((c) => !c.ok)).toEqual([]);
     expect(v.pass).toBe(true);
     expect(v.measurements.requests).toBeGreaterThan(2900); // 10 rps over 5 minutes
@@ -162,18 +202,18 @@ describe("analysis gate against Prometheus 2.42", () => {
   });
 
   it("fails on the error ratio, reading only the selected colour and role", async () => {
-    const v = await runAnalysis(prometheusQuery(url), { service: "orders-api", role: "preview", color: "blue" }, DEFAULT_ANALYSIS, at);
+    const v = await runAnalysis(prometheusQuery(url), { service: "orders-api", role: "preview", color: "blue", nonUserPaths: NON_USER }, DEFAULT_ANALYSIS, at);
     expect(v.pass).toBe(false);
     expect(v.checks.find((c) => c.name === "error ratio")).toMatchObject({ ok: false });
     expect(v.measurements.errorRatio).toBeCloseTo(0.05, 2);
     expect(v.checks.find((c) => c.name === "latency")?.ok).toBe(true);
     // podinfo's active blue colour is failing, but its preview green is what the gate reads.
-    const active = await runAnalysis(prometheusQuery(url), { service: "podinfo", role: "active", color: "blue" }, DEFAULT_ANALYSIS, at);
+    const active = await runAnalysis(prometheusQuery(url), { service: "podinfo", role: "active", color: "blue", nonUserPaths: NON_USER }, DEFAULT_ANALYSIS, at);
     expect(active.pass).toBe(false);
   });
 
   it("fails on p99 latency, and passes it again with a looser threshold from config", async () => {
-    const target = { service: "slow-api", role: "preview", color: "green" } as const;
+    const target = { service: "slow-api", role: "preview", color: "green", nonUserPaths: NON_USER } as const;
     const v = await runAnalysis(prometheusQuery(url), target, DEFAULT_ANALYSIS, at);
     expect(v.pass).toBe(false);
     expect(v.checks.find((c) => c.name === "latency")).toMatchObject({ ok: false });
@@ -183,12 +223,38 @@ describe("analysis gate against Prometheus 2.42", () => {
   });
 
   it("fails as inconclusive with too little traffic or none at all", async () => {
-    const quiet = await runAnalysis(prometheusQuery(url), { service: "quiet-api", role: "preview", color: "green" }, DEFAULT_ANALYSIS, at);
+    const quiet = await runAnalysis(prometheusQuery(url), { service: "quiet-api", role: "preview", color: "green", nonUserPaths: NON_USER }, DEFAULT_ANALYSIS, at);
     expect(quiet.pass).toBe(false);
     expect(quiet.checks.find((c) => c.name === "traffic")?.ok).toBe(false);
-    const none = await runAnalysis(prometheusQuery(url), { service: "absent", role: "preview", color: "green" }, DEFAULT_ANALYSIS, at);
+    const none = await runAnalysis(prometheusQuery(url), { service: "absent", role: "preview", color: "green", nonUserPaths: NON_USER }, DEFAULT_ANALYSIS, at);
     expect(none.pass).toBe(false);
     expect(none.checks.map((c) => c.ok)).toEqual([false, false, false]);
+  });
+
+  it("does not count probes and scrapes as traffic: with no user the gate is inconclusive", async () => {
+    // idle-api answers 6 probes and scrapes per 15 s (0.4/s): 120 in 5 minutes, more than the
+    // 100 the gate needs, but 0 user requests.
+    const v = await runAnalysis(prometheusQuery(url), { service: "idle-api", role: "preview", color: "green", nonUserPaths: NON_USER }, DEFAULT_ANALYSIS, at);
+    expect(v.pass).toBe(false);
+    expect(v.measurements.requests).toBe(0);
+    expect(v.checks.find((c) => c.name === "traffic")).toEqual({ name: "traffic", ok: false, detail: "0 requests < 100 needed" });
+    // What podinfo's plain counter says over the same window: the probes alone.
+    expect(await prometheusQuery(url)('sum(increase(http_requests_total{service="idle-api"}[5m]))', at)).toBeCloseTo(120, 0);
+  });
+
+  it("measures the error ratio and latency of user requests: K/N, not K/(N + probes)", async () => {
+    // mixed-api per 15 s step: 10 user requests (1 a 500, all in 0.25-0.5 s) and 6 probes.
+    // Over 5 minutes (20 steps): N = 200, K = 20, so 20/200 = 0.1; counting the 120 probes
+    // would give 20/320 = 0.0625 and pass a 0.08 threshold. The median of the user requests,
+    // interpolated in the (0.25, 0.5] bucket, is 0.25 + 0.25 * 0.5 = 0.375 s (with the fast
+    // probes it would be 0.25 + 0.25 * (160 - 120) / 200 = 0.3 s).
+    const s = { ...DEFAULT_ANALYSIS, maxErrorRatio: 0.08, latencyQuantile: 0.5, maxLatencySeconds: 0.35 };
+    const v = await runAnalysis(prometheusQuery(url), { service: "mixed-api", role: "preview", color: "green", nonUserPaths: NON_USER }, s, at);
+    expect(v.measurements.requests).toBeCloseTo(200, 0);
+    expect(v.measurements.errorRatio).toBeCloseTo(0.1, 6);
+    expect(v.measurements.latencySeconds).toBeCloseTo(0.375, 6);
+    expect(v.checks.map((c) => [c.name, c.ok])).toEqual([["traffic", true], ["error ratio", false], ["latency", false]]);
+    expect(v.pass).toBe(false);
   });
 
   it("raises, rather than passing, when Prometheus rejects a query or cannot be reached", async () => {

@@ -66,6 +66,7 @@ const request = (extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   service: "orders-api",
   namespace: "apps",
   settings: { ...DEFAULT_ANALYSIS, watchIntervalSeconds: 30 },
+  nonUserPaths: { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } },
   strategy: "canary",
   steps: [10, 50, 100],
   dwellSeconds: 120,
@@ -182,7 +183,7 @@ describe("rollback of a canary stopped half-way", () => {
     const { rollback } = await import("../../tools/delivery/promotion");
     const w = world();
     w.stack.services[0].promotion = { canaryWeight: 50, migrate: true };
-    const r = await rollback(w.deps, { service: "orders-api", namespace: "apps", settings: DEFAULT_ANALYSIS });
+    const r = await rollback(w.deps, { service: "orders-api", namespace: "apps", settings: DEFAULT_ANALYSIS, nonUserPaths: { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } } });
     expect(r.outcome).toBe("switched-back");
     expect(r.to).toBe("blue");
     expect(w.events).toEqual(["up w=0 migrate=false active=blue"]);

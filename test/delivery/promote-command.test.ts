@@ -22,7 +22,10 @@ describe("promotionRequest", () => {
   it("reads thresholds from delivery:analysis and the apps namespace from config", () => {
     const dir = stackFolder("staging", withAnalysis({ maxErrorRatio: 0.002, services: { podinfo: { window: "10m" } } }));
     const { req, prometheusUrl } = promotionRequest("staging", "podinfo", { prometheus: "http://prom:9090" }, dir);
-    expect(req).toEqual({ service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, maxErrorRatio: 0.002, window: "10m" } });
+    const { nonUserPaths, ...rest } = req;
+    expect(rest).toEqual({ service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, maxErrorRatio: 0.002, window: "10m" } });
+    // The service sets no probes nor metrics path: podinfo's own (/healthz, /readyz, /metrics).
+    expect(nonUserPaths).toMatchObject({ metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" }, startup: { path: "/healthz" } } });
     expect(prometheusUrl).toBe("http://prom:9090");
   });
 

@@ -78,7 +78,7 @@ function setup(world: Partial<World> = {}) {
     sleep: async (ms) => void (clock += ms),
     log: (l) => log.push(l),
   };
-  const req = { service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, watchSeconds: 180, watchIntervalSeconds: 60 } };
+  const req = { service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, watchSeconds: 180, watchIntervalSeconds: 60 }, nonUserPaths: { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } } };
   return { stack, deps, req, log, world: w, tick: (ms: number) => (clock += ms) };
 }
 

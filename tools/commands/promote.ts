@@ -33,11 +33,13 @@ export function promotionRequest(
     if (e instanceof AnalysisConfigError) throw new CommandError(`Pulumi.${stack}.yaml: ${e.message}`);
     throw new CommandError(`Pulumi.${stack}.yaml: ${ANALYSIS_CONFIG_KEY} is not a YAML map: ${(e as Error).message}`);
   }
-  if (!config.services.some((s) => s.name === service)) {
+  const own = config.services.find((s) => s.name === service);
+  if (!own) {
     throw new CommandError(`service "${service}" is not in Pulumi.${stack}.yaml (known: ${config.services.map((s) => s.name).join(", ") || "none"})`);
   }
   const prometheusUrl = typeof flags.prometheus === "string" ? flags.prometheus : (process.env.PROMETHEUS_URL ?? DEFAULT_PROMETHEUS_URL);
-  return { req: { service, namespace: config.namespaces.apps, settings }, prometheusUrl, monitoringNamespace: config.namespaces.monitoring };
+  const nonUserPaths = { metricsPath: own.metricsPath, probes: own.probes };
+  return { req: { service, namespace: config.namespaces.apps, settings, nonUserPaths }, prometheusUrl, monitoringNamespace: config.namespaces.monitoring };
 }
 
 /** How to get the Pulumi CLI, for messages when it is missing. */
@@ -127,7 +129,7 @@ export async function runPromotion(
   if (!stack || !service) throw new CommandError(`usage: platform ${kind} <stack> <service> [--prometheus URL]${kind === "promote" ? " [--preview-url URL] [--summary FILE] [--slack FILE]" : ""}`);
   const { req: full, prometheusUrl } = releaseRequest(stack, service, flags, rootDir);
   const { monitoringNamespace } = promotionRequest(stack, service, flags, rootDir);
-  const req: PromotionRequest = { service: full.service, namespace: full.namespace, settings: full.settings };
+  const req: PromotionRequest = { service: full.service, namespace: full.namespace, settings: full.settings, nonUserPaths: full.nonUserPaths };
   const config = validateStack(stack, rootDir);
   const started = Date.now();
   const deps: PromotionDeps = {

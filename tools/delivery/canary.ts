@@ -10,6 +10,7 @@
  * {@link ReleaseOps} (the backup run, Job logs, HTTP for the smoke test).
  */
 import { formatVerdict, type AnalysisSettings, type AnalysisVerdict } from "./analysis";
+import type { NonUserPaths } from "../../components/monitoring/contract";
 import {
   findService,
   gatedSwitch,
@@ -53,6 +54,8 @@ export interface ReleaseRequest {
   readonly namespace: string;
   /** Gate thresholds: `delivery:analysis` with the service's `strategy.analysis` on top. */
   readonly settings: AnalysisSettings;
+  /** The service's probe and metrics paths (resolved config): not user traffic, left out of the gate. */
+  readonly nonUserPaths: NonUserPaths;
   readonly strategy: "blueGreen" | "canary";
   /** Percent of traffic on the new colour per step, ending at 100. */
   readonly steps: readonly number[];
@@ -158,7 +161,7 @@ async function dwell(deps: PromotionDeps, req: ReleaseRequest, to: Color): Promi
   for (;;) {
     const left = end - deps.now();
     await deps.sleep(Math.max(0, Math.min(req.settings.watchIntervalSeconds * 1000, left)));
-    const v = await runAnalysis(deps.query, { service: req.service, role: "preview", color: to }, req.settings);
+    const v = await runAnalysis(deps.query, { service: req.service, role: "preview", color: to, nonUserPaths: req.nonUserPaths }, req.settings);
     deps.log(`  preview ${to}: ${formatVerdict(v)}`);
     if (!v.pass && !inconclusive(v)) return v;
     if (deps.now() >= end) return v;
@@ -180,7 +183,7 @@ export async function release(deps: PromotionDeps, ops: ReleaseOps, req: Release
   requireStaged(index, entry, from, to, "promote");
   const base = { service: req.service, strategy: req.strategy, from, to, steps, trafficSteps };
 
-  const scaled: Scaled = req.prescale ? await prescale(deps, { service: req.service, namespace: req.namespace, settings: req.settings }, steps, index, entry, from, to) : { index, original: snapshot(entry) };
+  const scaled: Scaled = req.prescale ? await prescale(deps, { service: req.service, namespace: req.namespace, settings: req.settings, nonUserPaths: req.nonUserPaths }, steps, index, entry, from, to) : { index, original: snapshot(entry) };
 
   const backToStable = async (why: string) =>
     step(deps, steps, `all traffic back to ${from} (pulumi up)`, async () => {
@@ -197,7 +200,7 @@ export async function release(deps: PromotionDeps, ops: ReleaseOps, req: Release
   }
 
   if (req.strategy === "blueGreen") {
-    const r = await gatedSwitch(deps, { service: req.service, namespace: req.namespace, settings: req.settings }, steps, scaled, from, to);
+    const r = await gatedSwitch(deps, { service: req.service, namespace: req.namespace, settings: req.settings, nonUserPaths: req.nonUserPaths }, steps, scaled, from, to);
     const outcome = r.outcome === "promoted" ? "promoted" : r.outcome === "aborted" ? "aborted" : "rolled-back";
     return { ...base, outcome, reason: r.reason, failedAt: r.outcome === "promoted" ? undefined : r.outcome === "aborted" ? "analysis gate" : "watch after the switch" };
   }
@@ -270,6 +273,7 @@ export function releaseRequestFromConfig(config: PlatformConfig, service: string
     service,
     namespace: config.namespaces.apps,
     settings: { ...settings, ...own },
+    nonUserPaths: { metricsPath: s.metricsPath, probes: s.probes },
     strategy: s.strategy.type,
     steps: s.strategy.steps,
     dwellSeconds: s.strategy.dwellSeconds,

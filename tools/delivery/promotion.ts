@@ -18,6 +18,7 @@
  */
 import { otherColor, type Color } from "../../lib/colors";
 import { formatVerdict, runAnalysis, type AnalysisSettings, type AnalysisVerdict, type InstantQuery } from "./analysis";
+import type { NonUserPaths } from "../../components/monitoring/contract";
 
 export type { Color } from "../../lib/colors";
 
@@ -48,6 +49,8 @@ export interface PromotionRequest {
   /** Namespace of the app Deployments (config `namespaces.apps`). */
   readonly namespace: string;
   readonly settings: AnalysisSettings;
+  /** The service's probe and metrics paths (resolved config): not user traffic, left out of the gate. */
+  readonly nonUserPaths: NonUserPaths;
 }
 
 /** The outcome. */
@@ -224,7 +227,7 @@ async function switchTo(deps: PromotionDeps, steps: PromotionResult["steps"][num
 }
 
 async function analyse(deps: PromotionDeps, req: PromotionRequest, role: "active" | "preview", color: Color): Promise<AnalysisVerdict> {
-  const v = await runAnalysis(deps.query, { service: req.service, role, color }, req.settings);
+  const v = await runAnalysis(deps.query, { service: req.service, role, color, nonUserPaths: req.nonUserPaths }, req.settings);
   deps.log(`  ${role} ${color}: ${formatVerdict(v)}`);
   return v;
 }
