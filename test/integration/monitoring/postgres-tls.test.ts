@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POSTGRES_CA_DIR, POSTGRES_CA_KEY, postgresExporterSpec, type ExporterSpec } from "../../../components/exporters/workloads";
+import { POSTGRES_CA_DIR, POSTGRES_CA_KEY, POSTGRES_ROOTS_DIR, postgresExporterSpec, type ExporterSpec } from "../../../components/exporters/workloads";
 import { startPostgres, type PostgresServer } from "../../../tools/harness/exporters";
 import { PROGRAMS, ProcessGroup, freePort, requireProgram, tcpOpen } from "../../../tools/harness/processes";
 import { edited, load } from "../../stacks/fixtures";
@@ -54,11 +54,16 @@ function configFor(caBundle: string | undefined) {
   );
 }
 
-/** Runs the exporter with a spec's environment; the CA ConfigMap's mount is a local copy of its data. */
-async function exporterUp(spec: ExporterSpec, caFile?: string): Promise<{ up: string; output: string }> {
+/**
+ * Runs the exporter with a spec's environment; the CA ConfigMap's mount is a local copy of its
+ * data, or `mountDir` stands in for the mount point of the emptyDir (`POSTGRES_ROOTS_DIR`).
+ */
+async function exporterUp(spec: ExporterSpec, caFile?: string, mountDir?: string): Promise<{ up: string; output: string }> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
   for (const v of spec.env) {
-    env[v.name] = "value" in v ? v.value.replace(`${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}`, caFile ?? "") : v.valueFrom.secretKeyRef.key === "username" ? "app_monitoring" : "monitoring-secret";
+    env[v.name] = "value" in v
+      ? v.value.replace(`${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}`, caFile ?? "").replace(`${POSTGRES_ROOTS_DIR}/`, `${mountDir ?? ""}/`)
+      : v.valueFrom.secretKeyRef.key === "username" ? "app_monitoring" : "monitoring-secret";
   }
   const port = await freePort();
   // Ready when it listens: a scrape that cannot reach the database takes seconds to answer.
@@ -83,6 +88,28 @@ describe("Postgres with TLS and a private CA (sslmode=verify-full)", () => {
     const r = await exporterUp(spec);
     expect(r.up).toBe("0");
     expect(r.output).toMatch(/x509: certificate signed by unknown authority/);
+  });
+
+  it("on AWS without caBundle: the file the init container copies (built as the backup image's Dockerfile builds it) is what the exporter verifies with", async () => {
+    // The backup image's bundle: the system roots, then the RDS bundle (here: this test's CA).
+    const dockerfile = fs.readFileSync(path.join(__dirname, "../../../components/backup/image/Dockerfile"), "utf8");
+    const baked = /> (\/etc\/ssl\/certs\/\S+\.pem)/.exec(dockerfile)![1];
+    const systemRoots = "/etc/ssl/certs/ca-certificates.crt";
+    expect(fs.existsSync(systemRoots), `${systemRoots} missing: apt-get install ca-certificates`).toBe(true);
+    const image = group.tempDir("backup-image");
+    fs.mkdirSync(path.join(image, path.dirname(baked)), { recursive: true });
+    fs.writeFileSync(path.join(image, baked), fs.readFileSync(systemRoots, "utf8") + ca);
+    const aws = { ...configFor(undefined), aws: { region: "eu-west-1" } };
+    const spec = postgresExporterSpec(aws, "postgres-exporter-queries", "registry.example.com/backup-tools:15");
+    // Run the init container's command with its paths under the stand-in image and emptyDir.
+    const emptyDir = group.tempDir("postgres-roots");
+    const [cmd, src, dest] = spec.init!.command;
+    expect(cmd).toBe("cp");
+    expect(src).toBe(baked);
+    expect(path.dirname(dest)).toBe(spec.init!.mountPath);
+    execFileSync("cp", [path.join(image, src), path.join(emptyDir, path.relative(spec.init!.mountPath, dest))]);
+    expect(spec.mounts).toEqual([{ name: spec.init!.volume, emptyDir: true, mountPath: spec.init!.mountPath }]);
+    expect((await exporterUp(spec, undefined, emptyDir)).up).toBe("1");
   });
 
   it("libpq, as the backup jobs use it, verifies with the CA and refuses another CA's", () => {
