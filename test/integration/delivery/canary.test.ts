@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeliveryHarness, rollbackFigures } from "../../../tools/harness/delivery-driver";
 import { startPostgres, type PostgresServer } from "../../../tools/harness/exporters";
 import { PROGRAMS, requireProgram } from "../../../tools/harness/processes";
+import { prometheusQuery } from "../../../tools/delivery/analysis";
 
-const SERVICES = ["healthy", "fails-at-50", "slow", "bad-migration", "bad-smoke"] as const;
+const SERVICES = ["healthy", "fails-at-50", "slow", "bad-migration", "bad-smoke", "no-users"] as const;
 let harness: DeliveryHarness;
 let pg: PostgresServer;
 const psql = () => requireProgram(PROGRAMS.psql);
@@ -91,6 +92,20 @@ describe("canary releases through HAProxy, judged by Prometheus", () => {
     expect(run.result.failedAt).toBe("step 1/3 (10 %)");
     expect(run.result.reason).toMatch(/FAILED latency p99 [0-9.]+s > 0.5s/);
     expect(await run.proxy.reportedWeights()).toEqual({ "slow-blue": 100, "slow-green": 0 });
+  }, 120_000);
+
+  it("probes and scrapes alone are no traffic: a colour no user reached is not promoted", async () => {
+    // No user load at all; each colour still answers kubelet probes (0.4/s) and Prometheus'
+    // scrapes (1/s), about 14 requests in the 10 s window: more than the 5 the gate needs here.
+    const run = await harness.release("no-users", { requestsPerSecond: 0, edit: (s) => (s.strategy.analysis = { minRequests: 5 }) });
+    expect(run.result.outcome, run.log.join("\n")).toBe("rolled-back");
+    expect(run.result.failedAt).toBe("step 1/3 (10 %)");
+    const traffic = run.result.trafficSteps[0].verdict?.checks.find((c) => c.name === "traffic");
+    expect(traffic).toEqual({ name: "traffic", ok: false, detail: "0 requests < 5 needed" });
+    // podinfo's plain counter of the same colour did see those probes and scrapes.
+    const all = await prometheusQuery(harness.prometheus.url)('sum(increase(http_requests_total{service="no-users",color="green"}[10s]))');
+    expect(all).toBeGreaterThanOrEqual(5);
+    expect(await run.proxy.reportedWeights()).toEqual({ "no-users-blue": 100, "no-users-green": 0 });
   }, 120_000);
 
   it("a failing migration stops the release before any traffic moves, and shows Postgres' error", async () => {
