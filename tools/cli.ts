@@ -79,8 +79,12 @@ export const COMMANDS: Record<string, Command> = {
   graph: {
     name: "graph",
     positionals: [STACK],
-    flags: [{ name: "out", value: "DIR", help: "write graph.dot and graph.svg there instead of out/<stack>/" }],
-    summary: "resource graph as out/<stack>/graph.dot and graph.svg (Graphviz)",
+    flags: [
+      { name: "out", value: "DIR", help: "write the graph there instead of out/<stack>/" },
+      { name: "component", value: "NAME", help: "one component's resources (and what they depend on) as graph-NAME.dot and graph-NAME.svg" },
+      { name: "resources", help: "every resource as graph-resources.dot and graph-resources.svg (one large sheet)" },
+    ],
+    summary: "component overview as out/<stack>/graph.dot and graph.svg (Graphviz): one node per component by layer, dependsOn counts, Secret data flow, legend",
     load: () => require("./commands/graph").graphCommand,
   },
   "pin-images": {
