@@ -184,6 +184,8 @@ describe("platform graph production", () => {
     expect(one.code).toBe(0);
     const dot = fs.readFileSync(path.join(out, "graph-backup.dot"), "utf8");
     expect(dot).toContain('\\nbackup-storage"');
+    // what backup depends on outside it is clustered under its own component (e.g. the namespace under platform)
+    expect(dot).toMatch(/label="platform"; style="rounded"/);
     expect(fs.readFileSync(path.join(out, "graph.svg"), "utf8")).toBe(overview);
     const marker = JSON.parse(fs.readFileSync(path.join(out, ".platform-render.json"), "utf8"));
     expect(marker.files).toEqual({ graph: ["graph.dot", "graph.svg"], "graph-backup": ["graph-backup.dot", "graph-backup.svg"] });

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { PROGRAMS, requireProgram } from "../programs";
 import { REPO_ROOT } from "../render/mock-runtime";
 import { componentNames, componentResources, toDot, toOverviewDot } from "../delivery/graph";
+import { componentOf } from "../delivery/diff";
 import { didYouMean } from "../../stacks/validate/problem";
 import { renderCheckout, RenderAtRefError } from "../delivery/worktree";
 import { readOwnership, replaceOwnedFiles } from "../render/output-folder";
@@ -61,7 +62,8 @@ export async function writeGraph(stack: string, outDir: string, rootDir = REPO_R
       );
     }
     base = `graph-${view.component}`;
-    dot = toDot(subset, { title: `${stack}: ${view.component}` });
+    // Resources outside the component are clustered under their own top-level component.
+    dot = toDot(subset, { title: `${stack}: ${view.component}`, componentOf: componentOf(result.resources) });
     drawn = subset.length;
   } else if (view.resources) {
     base = "graph-resources";

@@ -12,6 +12,8 @@ export interface DotOptions {
   readonly title: string;
   /** Draw dependsOn edges as well as parent edges. @default true */
   readonly dependsOn?: boolean;
+  /** Top-level component of each resource, for a subset whose ancestors are not all drawn. @default worked out from `resources` */
+  readonly componentOf?: ReadonlyMap<string, string>;
 }
 
 /** A DOT string literal. */
@@ -29,7 +31,7 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
 /** The graph of `resources` in DOT. Node ids are URNs, so two resources never collide. */
 export function toDot(resources: readonly RenderedResource[], opts: DotOptions): string {
   const withDeps = opts.dependsOn ?? true;
-  const comp = componentOf(resources);
+  const comp = opts.componentOf ?? componentOf(resources);
   const known = new Set(resources.map((r) => r.urn));
   const groups = new Map<string, RenderedResource[]>();
   for (const r of resources) {
