@@ -65,6 +65,10 @@ describe("runPromotion", () => {
     const err = await runPromotion("promote", ["staging", "podinfo", "--prometheus", closed], async () => fake).catch((e) => e);
     expect(err).toBeInstanceOf(CommandError);
     expect(err.message).toMatch(/^platform promote: cannot query Prometheus at http:\/\/127\.0\.0\.1:\d+/);
+    // The last line says how to reach Prometheus in the cluster.
+    expect(err.message.split("\n").at(-1)).toBe(
+      "Prometheus runs in the cluster: forward it with `kubectl -n monitoring port-forward svc/prometheus-operated 9090:9090`, or pass --prometheus URL (or set PROMETHEUS_URL).",
+    );
     expect(calls).toEqual([]);
     await expect(runPromotion("rollback", ["staging"], async () => fake)).rejects.toThrow("usage: platform rollback <stack> <service> [--prometheus URL]");
   });

@@ -32,15 +32,8 @@ const POSTGRES_BIN = path.dirname(PROGRAMS.postgres.command);
 export async function startPostgres(group: ProcessGroup, databases: readonly string[] = [], settings?: Readonly<Record<string, string>>): Promise<PostgresServer> {
   requireProgram(PROGRAMS.initdb);
   requireProgram(PROGRAMS.postgres);
-  const root = group.tempDir("pg");
-  const dataDir = path.join(root, "data");
-  const socketDir = path.join(root, "sock");
-  fs.mkdirSync(socketDir);
-  fs.chmodSync(root, 0o755);
-  const asPostgres = process.getuid?.() === 0;
-  if (asPostgres) execFileSync("chown", ["-R", "postgres:postgres", root]);
-  const initArgs = ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"];
-  execFileSync(asPostgres ? "runuser" : PROGRAMS.initdb.command, asPostgres ? ["-u", "postgres", "--", PROGRAMS.initdb.command, ...initArgs] : initArgs, { stdio: "pipe" });
+  const { dataDir, socketDir } = postgresFolders(group);
+  runAsPostgres(PROGRAMS.initdb.command, ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
   const port = await freePort();
   const server: PostgresServer = {
     process: undefined as unknown as Started,
@@ -91,21 +84,32 @@ function alive(pid: number): boolean {
  */
 export async function startPostgresReplica(group: ProcessGroup, primary: PostgresServer, applicationName: string): Promise<PostgresServer> {
   requireProgram(PROGRAMS.postgres);
-  const root = group.tempDir("pg");
-  const dataDir = path.join(root, "data");
-  const socketDir = path.join(root, "sock");
-  fs.mkdirSync(socketDir);
-  fs.chmodSync(root, 0o755);
-  const asPostgres = process.getuid?.() === 0;
-  if (asPostgres) execFileSync("chown", ["-R", "postgres:postgres", root]);
+  const { dataDir, socketDir } = postgresFolders(group);
   const conninfo = `host=127.0.0.1 port=${primary.port} user=postgres application_name=${applicationName}`;
-  const args = ["-D", dataDir, "-R", "-X", "stream", "--no-sync", "-d", conninfo];
-  const bin = `${POSTGRES_BIN}/pg_basebackup`;
-  execFileSync(asPostgres ? "runuser" : bin, asPostgres ? ["-u", "postgres", "--", bin, ...args] : args, { stdio: "pipe" });
+  runAsPostgres(`${POSTGRES_BIN}/pg_basebackup`, ["-D", dataDir, "-R", "-X", "stream", "--no-sync", "-d", conninfo]);
   const port = await freePort();
   const server: PostgresServer = { process: undefined as unknown as Started, port, dataDir, url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable` };
   server.process = await runPostgres(group, server, socketDir);
   return server;
+}
+
+/**
+ * A fresh folder for one Postgres server: `data` (not yet created: initdb and pg_basebackup make
+ * it) and the socket folder, owned by the postgres user when running as root (initdb refuses root).
+ */
+function postgresFolders(group: ProcessGroup): { dataDir: string; socketDir: string } {
+  const root = group.tempDir("pg");
+  const socketDir = path.join(root, "sock");
+  fs.mkdirSync(socketDir);
+  fs.chmodSync(root, 0o755);
+  if (process.getuid?.() === 0) execFileSync("chown", ["-R", "postgres:postgres", root]);
+  return { dataDir: path.join(root, "data"), socketDir };
+}
+
+/** Runs a Postgres program to completion, as the postgres user when running as root. */
+function runAsPostgres(bin: string, args: readonly string[]): void {
+  if (process.getuid?.() === 0) execFileSync("runuser", ["-u", "postgres", "--", bin, ...args], { stdio: "pipe" });
+  else execFileSync(bin, args, { stdio: "pipe" });
 }
 
 /** Starts postgres again on the same data folder and port after {@link stopPostgres}. */

@@ -1,10 +1,8 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRequire } from "node:module";
-import { findOnPath, pulumiError, runPromotion } from "../../../tools/commands/promote";
-import { CommandError } from "../../../tools/commands/shared";
-import { freePort, tempDir } from "../../../tools/harness/processes";
-import type { StackOps } from "../../../tools/delivery/promotion";
+import { findOnPath, pulumiError } from "../../../tools/commands/promote";
+import { tempDir } from "../../../tools/harness/processes";
 import { platform, ROOT } from "./cli-support";
 
 describe("promote and rollback start, and stop where the Pulumi CLI or the cluster is needed", () => {
@@ -34,22 +32,5 @@ describe("promote and rollback start, and stop where the Pulumi CLI or the clust
   it("finds programs on a PATH value and not elsewhere", () => {
     expect(findOnPath("node", path.dirname(process.execPath))).toBe(process.execPath);
     expect(findOnPath("node", tempDir("empty-path"))).toBeUndefined();
-  });
-
-  it("says how to reach Prometheus in the cluster when it cannot be queried, having changed nothing", async () => {
-    const calls: string[] = [];
-    const fake: StackOps = {
-      getConfig: async () => ({ value: JSON.stringify([{ name: "podinfo", activeColor: "blue", image: { blue: "p:1", green: "p:2" }, replicas: { min: 1 } }]) }),
-      setConfig: async (k) => void calls.push(`set ${k}`),
-      removeConfig: async (k) => void calls.push(`rm ${k}`),
-      up: async () => (calls.push("up"), { summary: { result: "succeeded" } }),
-    };
-    const closed = `http://127.0.0.1:${await freePort()}`;
-    const err = await runPromotion("promote", ["staging", "podinfo", "--prometheus", closed], async () => fake).catch((e) => e);
-    expect(err).toBeInstanceOf(CommandError);
-    expect(err.message.split("\n").at(-1)).toBe(
-      "Prometheus runs in the cluster: forward it with `kubectl -n monitoring port-forward svc/prometheus-operated 9090:9090`, or pass --prometheus URL (or set PROMETHEUS_URL).",
-    );
-    expect(calls).toEqual([]);
   });
 });
