@@ -7,6 +7,7 @@ import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { tempDir } from "../../../tools/harness/processes";
 import { CHART_DIR_ENV, chartChildren, childUrn, helmBinary, helmTemplateArgs, kubernetesType, parseManifest, renderChart } from "../../../tools/render/chart";
 import { REPO_ROOT, type RenderResult, type RenderedResource } from "../../../tools/render/mock-runtime";
@@ -172,6 +173,19 @@ describe("the production render with the real chart", () => {
     expect(children.map((c) => `${c.inputs.kind}/${(c.inputs.metadata as { name: string }).name}`).sort()).toEqual(expected);
     expect(children.length).toBeGreaterThan(90);
     expect(children.length).toBeLessThan(120);
+  });
+
+  it("reads Helm's output to the same objects as the `yaml` package, a second YAML 1.2 parser", () => {
+    const chartRes = result.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!;
+    const inputs = chartRes.inputs as { name: string; namespace: string; values: Record<string, unknown> };
+    const valuesFile = path.join(tempDir("values"), "values.json");
+    fs.writeFileSync(valuesFile, JSON.stringify(inputs.values));
+    const text = execFileSync(helm(), [...helmTemplateArgs(inputs.name, path.join(chartDir(), CHART_FILE), inputs.namespace), "--values", valuesFile], { maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    const byYamlPackage = text
+      .split(/^---\s*$/m)
+      .map((d) => YAML.parse(d) as unknown)
+      .filter((v): v is Record<string, unknown> => !!v && typeof v === "object" && Object.keys(v).length > 0);
+    expect(parseManifest(text).map((o) => o.object)).toEqual(byYamlPackage);
   });
 
   it("includes every CRD of the chart's crds/ folder and no Helm hook", () => {
