@@ -1,0 +1,159 @@
+// platform diff over a chart version bump (issue #14): a new release of kube-prometheus-stack
+// shows every chart object it changes, property by property. Only 79.7.1 exists offline, so the
+// test makes 79.7.2 from it the way a chart release differs: Chart.yaml's version and one
+// template default in values.yaml (the Alertmanager image tag). This chart's labels helper
+// (templates/_helpers.tpl, "kube-prometheus-stack.labels") puts the version in
+// `chart: kube-prometheus-stack-<version>` and `app.kubernetes.io/version` (not `helm.sh/chart`,
+// which only its subcharts use, with their own versions), so every object of the chart itself
+// is relabelled. The head is the production stack with `monitoring.chartVersion: "79.7.2"` in
+// its stack file, rendered by the real program. The expected set of changed objects comes from
+// Helm's own output of the two archives, compared object by object.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import * as jsyaml from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffResources, type StackDiff } from "../../tools/delivery/diff";
+import { formatDiff } from "../../tools/delivery/markdown";
+import { CHART_DIR_ENV, CLUSTER_API_VERSIONS, HELM_INSTALL, KUBE_VERSION, helmBinary } from "../../tools/render/chart";
+import { REPO_ROOT, type RenderedResource } from "../../tools/render/mock-runtime";
+import { renderInChild, stackFolder } from "../../tools/render/subprocess";
+import { tempDir } from "../../tools/programs";
+
+const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
+const CHART = "kube-prometheus-stack";
+const OLD = "79.7.1";
+const NEW = "79.7.2";
+const OLD_TAG = "v0.29.0";
+const NEW_TAG = "v0.29.1";
+
+let chartDir: string;
+let headDir: string;
+let base: RenderedResource[];
+let head: RenderedResource[];
+let diff: StackDiff;
+const savedChartDir = process.env[CHART_DIR_ENV];
+
+/** Unpacks the real chart, bumps its version and the Alertmanager image default, packs it as NEW. */
+function makeBumpedChart(realChart: string, dir: string): void {
+  const work = tempDir("chart-src");
+  execFileSync("tar", ["xzf", realChart, "-C", work]);
+  const chartYaml = path.join(work, CHART, "Chart.yaml");
+  const meta = fs.readFileSync(chartYaml, "utf8");
+  expect(meta.match(new RegExp(`^version: ${OLD.replace(/\./g, "\\.")}$`, "gm"))).toHaveLength(1);
+  fs.writeFileSync(chartYaml, meta.replace(`\nversion: ${OLD}\n`, `\nversion: ${NEW}\n`));
+  const valuesYaml = path.join(work, CHART, "values.yaml");
+  const values = fs.readFileSync(valuesYaml, "utf8");
+  const block = /(repository: prometheus\/alertmanager\n\s+tag: )v0\.29\.0\n/g;
+  expect(values.match(block)).toHaveLength(1);
+  fs.writeFileSync(valuesYaml, values.replace(block, `$1${NEW_TAG}\n`));
+  execFileSync("tar", ["czf", path.join(dir, `${CHART}-${NEW}.tgz`), "-C", work, CHART]);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+beforeAll(async () => {
+  const helm = helmBinary(REPO_ROOT);
+  if (!helm) throw new Error(`helm is missing; install it with: ${HELM_INSTALL}`);
+  const realChart = path.join(savedChartDir ?? "", `${CHART}-${OLD}.tgz`);
+  if (!savedChartDir || !fs.existsSync(realChart)) throw new Error(`${realChart} is missing: set ${CHART_DIR_ENV} to the folder holding the pinned chart`);
+  // A chart folder holding both releases, as Helm's repository cache would after `helm pull` of each.
+  chartDir = tempDir("charts");
+  fs.copyFileSync(realChart, path.join(chartDir, `${CHART}-${OLD}.tgz`));
+  makeBumpedChart(realChart, chartDir);
+  process.env[CHART_DIR_ENV] = chartDir; // the render child processes inherit it
+
+  const stackText = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.production.yaml"), "utf8");
+  expect(stackText).not.toContain("chartVersion");
+  const edited = stackText.replace(/^  app-platform:monitoring:\n/m, `  app-platform:monitoring:\n    chartVersion: "${NEW}"\n`);
+  expect(edited).not.toBe(stackText);
+  headDir = stackFolder("production", edited);
+
+  const [b, h] = await Promise.all([renderInChild({ stack: "production" }), renderInChild({ stack: "production", rootDir: headDir })]);
+  for (const r of [b, h]) {
+    if (!r.ok) throw new Error(`render failed (${r.exitCode}): ${r.stderr}`);
+    if (r.result.charts?.[0]?.status !== "rendered") throw new Error(`chart not rendered: ${r.result.charts?.[0]?.message}`);
+  }
+  if (!b.ok || !h.ok) return;
+  expect(b.result.charts?.[0]?.version).toBe(OLD);
+  expect(h.result.charts?.[0]?.version).toBe(NEW);
+  base = b.result.resources;
+  head = h.result.resources;
+  diff = diffResources(base, head);
+}, 240_000);
+
+afterAll(() => {
+  if (savedChartDir === undefined) delete process.env[CHART_DIR_ENV];
+  else process.env[CHART_DIR_ENV] = savedChartDir;
+  for (const d of [chartDir, headDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Helm's own output of one archive for the head Chart's release, namespace and values, by kind/namespace/name. */
+function helmObjects(version: string): Map<string, Record<string, any>> {
+  const chart = head.find((r) => r.type === CHART_TYPE)!.inputs as { name: string; namespace: string; values: Record<string, unknown> };
+  const values = path.join(chartDir, "values.json");
+  fs.writeFileSync(values, JSON.stringify(chart.values));
+  const out = execFileSync(
+    helmBinary(REPO_ROOT)!,
+    ["template", chart.name, path.join(chartDir, `${CHART}-${version}.tgz`), "--namespace", chart.namespace, "--include-crds", "--no-hooks", "--kube-version", KUBE_VERSION, ...CLUSTER_API_VERSIONS.flatMap((v) => ["--api-versions", v]), "--values", values],
+    { maxBuffer: 256 * 1024 * 1024 },
+  ).toString();
+  const objects = jsyaml.loadAll(out).filter((o): o is Record<string, any> => !!o && typeof o === "object" && Object.keys(o).length > 0);
+  const byKey = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+  expect(byKey.size).toBe(objects.length);
+  return byKey;
+}
+
+describe("platform diff of a chart version bump", () => {
+  it("lists every chart object Helm relabels for the new release, property by property, and nothing of ours", () => {
+    const [before, after] = [helmObjects(OLD), helmObjects(NEW)];
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const expected = [...after.keys()].filter((k) => !isDeepStrictEqual(before.get(k), after.get(k))).sort();
+    const relabelled = [...after.values()].filter((o) => o.metadata?.labels?.chart === `${CHART}-${NEW}`);
+    // Every object of the chart itself is relabelled; its subcharts' objects (grafana,
+    // kube-state-metrics, node-exporter, CRDs) carry their own chart labels and do not change.
+    expect(relabelled.length).toBeGreaterThan(50);
+    expect(after.size).toBeGreaterThan(expected.length);
+    // What differs between the two releases is exactly the objects carrying the chart's label.
+    expect(expected).toEqual(relabelled.map((o) => `${o.kind}/${o.metadata.name}`).sort());
+
+    const changedChildren = diff.changes.filter((c) => c.type !== CHART_TYPE);
+    expect(changedChildren.every((c) => c.kind === "update")).toBe(true);
+    const changed = changedChildren
+      .map((c) => {
+        const r = head.find((x) => x.urn === c.urn)!;
+        return `${r.inputs.kind}/${(r.inputs.metadata as { name: string }).name}`;
+      })
+      .sort();
+    expect(changed).toEqual(expected);
+    // Every changed child is a chart child; the only other change is the Chart's own version.
+    expect(changedChildren.every((c) => head.find((x) => x.urn === c.urn)?.chartChild)).toBe(true);
+    const chartChange = diff.changes.find((c) => c.type === CHART_TYPE);
+    expect(chartChange?.changes.map((c) => [c.path, c.old, c.new])).toEqual([["version", OLD, NEW]]);
+    expect(diff.changes).toHaveLength(relabelled.length + 1);
+
+    // Each relabelled object shows the label change itself.
+    for (const o of relabelled) {
+      const c = changedChildren.find((x) => x.type.endsWith(`:${o.kind}`) && /[:/]([^:/]+)$/.exec(x.name)?.[1] === o.metadata.name);
+      expect(c?.changes).toContainEqual(expect.objectContaining({ path: "metadata.labels.chart", old: `${CHART}-${OLD}`, new: `${CHART}-${NEW}` }));
+    }
+    console.log(`chart bump ${OLD} -> ${NEW}: ${after.size} objects from Helm, ${expected.length} differ, ${relabelled.length} relabelled, ${diff.changes.length} changes in the diff (with the Chart), ${diff.unchanged} unchanged`);
+  });
+
+  it("shows the operator Deployment's label and the new Alertmanager image in the PR comment", () => {
+    const operator = diff.changes.find((c) => c.urn.endsWith(`$kubernetes:apps/v1:Deployment::monitoring-chart:monitoring/${CHART}-operator`));
+    expect(operator?.kind).toBe("update");
+    expect(operator?.changes.map((c) => [c.path, c.old, c.new])).toContainEqual(["metadata.labels.chart", `${CHART}-${OLD}`, `${CHART}-${NEW}`]);
+    const am = diff.changes.find((c) => c.type === "kubernetes:monitoring.coreos.com/v1:Alertmanager");
+    const image = am?.changes.find((c) => c.path === "spec.image");
+    expect(image).toEqual(expect.objectContaining({ old: `quay.io/prometheus/alertmanager:${OLD_TAG}`, new: `quay.io/prometheus/alertmanager:${NEW_TAG}` }));
+
+    const md = formatDiff({ stack: "production", baseRef: "main", diff, secretConfig: [], resourcesWithSecrets: [] }, { maxChars: Number.MAX_SAFE_INTEGER });
+    expect(md).toContain(`monitoring-chart:monitoring/${CHART}-operator`);
+    expect(md).toContain("metadata.labels.chart");
+    expect(md).toContain(`${CHART}-${NEW}`);
+    expect(md).toContain("spec.image");
+    expect(md).toContain(`quay.io/prometheus/alertmanager:${NEW_TAG}`);
+    for (const c of diff.changes) expect(md).toContain(c.name);
+  });
+});
