@@ -99,7 +99,7 @@ function helmObjects(version: string): Map<string, Record<string, any>> {
     { maxBuffer: 256 * 1024 * 1024 },
   ).toString();
   const objects = jsyaml.loadAll(out).filter((o): o is Record<string, any> => !!o && typeof o === "object" && Object.keys(o).length > 0);
-  const byKey = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+  const byKey = new Map<string, Record<string, any>>(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
   expect(byKey.size).toBe(objects.length);
   return byKey;
 }
