@@ -146,6 +146,15 @@ describe("the production render with the real chart", () => {
     children = result.resources.filter((x) => x.chartChild);
   }, 180_000);
 
+  /** Helm's own `helm template` output for the Chart resource's release, namespace and values. */
+  function helmTemplateOfRender(): string {
+    const chartRes = result.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!;
+    const inputs = chartRes.inputs as { name: string; namespace: string; values: Record<string, unknown> };
+    const valuesFile = path.join(tempDir("values"), "values.json");
+    fs.writeFileSync(valuesFile, JSON.stringify(inputs.values));
+    return execFileSync(helm(), [...helmTemplateArgs(inputs.name, path.join(chartDir(), CHART_FILE), inputs.namespace), "--values", valuesFile], { maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+  }
+
   it("says how many chart objects it rendered, and from where", () => {
     expect(stdout).toContain(`chart kube-prometheus-stack 79.7.1: ${children.length} objects rendered with Helm from `);
   });
@@ -159,11 +168,7 @@ describe("the production render with the real chart", () => {
   });
 
   it("has exactly the objects `helm template` prints for the Chart's release, namespace and values (about 105)", () => {
-    const chartRes = result.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!;
-    const inputs = chartRes.inputs as { name: string; namespace: string; values: Record<string, unknown> };
-    const valuesFile = path.join(tempDir("values"), "values.json");
-    fs.writeFileSync(valuesFile, JSON.stringify(inputs.values));
-    const text = execFileSync(helm(), [...helmTemplateArgs(inputs.name, path.join(chartDir(), CHART_FILE), inputs.namespace), "--values", valuesFile], { maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    const text = helmTemplateOfRender();
     const expected = text
       .split(/^---\s*$/m)
       .map((d) => [/^kind: (\S+)$/m.exec(d)?.[1], /^metadata:\n(?:  .*\n)*?  name: "?([^"\n]+)"?$/m.exec(d)?.[1]])
@@ -176,11 +181,7 @@ describe("the production render with the real chart", () => {
   });
 
   it("reads Helm's output to the same objects as the `yaml` package, a second YAML 1.2 parser", () => {
-    const chartRes = result.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!;
-    const inputs = chartRes.inputs as { name: string; namespace: string; values: Record<string, unknown> };
-    const valuesFile = path.join(tempDir("values"), "values.json");
-    fs.writeFileSync(valuesFile, JSON.stringify(inputs.values));
-    const text = execFileSync(helm(), [...helmTemplateArgs(inputs.name, path.join(chartDir(), CHART_FILE), inputs.namespace), "--values", valuesFile], { maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    const text = helmTemplateOfRender();
     const byYamlPackage = text
       .split(/^---\s*$/m)
       .map((d) => YAML.parse(d) as unknown)
