@@ -56,13 +56,29 @@ export interface ServiceImageArgs {
 }
 
 /**
+ * The reference a workload runs for a pushed image: the provider's `repoDigest`
+ * (`repository@sha256:...`, the manifest digest the registry returned for the push). A tag is
+ * never a fallback: a tag can be moved or re-pushed, and production requires digests (policy
+ * image-digest). Throws when the provider reported no digest, so the update stops before any
+ * workload would run the image by tag.
+ */
+export function pushedImageRef(repoDigest: string | undefined, imageName: string): string {
+  if (repoDigest === undefined || !/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(repoDigest)) {
+    throw new Error(
+      `the push of ${imageName} reported no manifest digest (repoDigest ${JSON.stringify(repoDigest ?? null)}): refusing to run it by tag; check that the image was pushed (not skipPush) to a registry that returns Docker-Content-Digest`,
+    );
+  }
+  return repoDigest;
+}
+
+/**
  * Builds a service's image from a Dockerfile with @pulumi/docker and pushes it: to an ECR
  * repository with scan on push, immutable tags and a lifecycle policy (AWS stacks), or to a
- * local registry (dev). `ref` is the pushed digest when the provider reports one, so that a
- * rebuilt image under an unchanged tag still rolls the pods.
+ * local registry (dev). `ref` is the pushed digest ({@link pushedImageRef}), so that the pods run
+ * exactly what was built, and a rebuilt image under an unchanged tag still rolls them.
  */
 export class ServiceImage extends pulumi.ComponentResource {
-  /** Image reference to run: `repository@sha256:...` once pushed. */
+  /** Image reference to run: `repository@sha256:...`, the digest the push reported. */
   readonly ref: pulumi.Output<string>;
   /** The ECR repository, in AWS stacks. */
   readonly repository?: aws.ecr.Repository;
@@ -120,7 +136,13 @@ export class ServiceImage extends pulumi.ComponentResource {
       { imageName, build, registry, buildOnPreview: false },
       { parent: this, dependsOn: this.repository ? [this.repository] : [] },
     );
-    this.ref = pulumi.all([image.repoDigest, image.imageName]).apply(([digest, tagged]) => digest || tagged);
+    this.ref = pulumi.all([image.repoDigest, image.imageName]).apply(([digest, tagged]) => {
+      try {
+        return pushedImageRef(digest, tagged);
+      } catch (e) {
+        throw new pulumi.ResourceError(`ServiceImage ${name}: ${(e as Error).message}`, this);
+      }
+    });
     this.registerOutputs({ ref: this.ref });
   }
 }

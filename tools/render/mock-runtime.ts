@@ -58,6 +58,19 @@ export function generatedValue(kind: string, name: string): string {
   return `mock-${kind}-${createHash("sha256").update(name).digest("hex").slice(0, 24)}`;
 }
 
+/**
+ * What @pulumi/docker's Image reports as `repoDigest` after a push (`repository@sha256:<manifest
+ * digest>`, no tag), offline: there is no push, so the digest is a stand-in made from the image
+ * name, recognisable like the mock ARNs (`sha256` of `mock-image:<name>`). It shows where the real
+ * digest goes; `pulumi up` writes the registry's.
+ */
+export function mockRepoDigest(imageName: string): string {
+  const slash = imageName.lastIndexOf("/");
+  const colon = imageName.indexOf(":", slash + 1);
+  const repository = colon === -1 ? imageName : imageName.slice(0, colon);
+  return `${repository}@sha256:${createHash("sha256").update(`mock-image:${imageName}`).digest("hex")}`;
+}
+
 class Recorder implements Mocks {
   readonly generated: string[] = [];
 
@@ -87,6 +100,9 @@ class Recorder implements Mocks {
     }
     if (args.type === "aws:s3/bucket:Bucket" || args.type === "aws:s3/bucketV2:BucketV2") {
       state.bucket = state.bucket ?? args.name;
+    }
+    if (args.type === "docker:index/image:Image" && typeof state.imageName === "string") {
+      state.repoDigest = mockRepoDigest(state.imageName);
     }
     return { id: `${args.name}-id`, state };
   }

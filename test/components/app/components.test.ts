@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BlueGreenService, ServiceImage, blueGreenArgsProblems, ecrLifecyclePolicy } from "../../../components/app";
+import { BlueGreenService, ServiceImage, blueGreenArgsProblems, ecrLifecyclePolicy, pushedImageRef } from "../../../components/app";
 import { resolved } from "./fixtures";
 
 interface Registration {
@@ -179,6 +179,24 @@ describe("built images", () => {
   });
   it('refuses the "latest" tag', () => {
     expect(errors.latest).toContain('tag ("latest") must be a version or commit id');
+  });
+});
+
+describe("pushedImageRef", () => {
+  // The form @pulumi/docker documents for Image.repoDigest of a pushed image.
+  const pushed = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/production/web@sha256:a6ae6dd8d39c5bb02320e41abf00cd4cb35905fec540e37d306c878be8d38bd3";
+  it("runs the digest the push reported", () => {
+    expect(pushedImageRef(pushed, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/production/web:1.5.0")).toBe(pushed);
+  });
+  it.each([
+    [undefined, "null"],
+    ["", '""'],
+    // A local-only image reports its image id, which no node can pull.
+    ["sha256:826a130323165bb0ccb0374ae774f885c067a951b51a6ee133577f4e5dbc4119", '"sha256:826a130323165bb0ccb0374ae774f885c067a951b51a6ee133577f4e5dbc4119"'],
+  ])("refuses to fall back to the tag when repoDigest is %j", (digest, shown) => {
+    expect(() => pushedImageRef(digest, "localhost:5001/web:1.5.0")).toThrow(
+      `the push of localhost:5001/web:1.5.0 reported no manifest digest (repoDigest ${shown}): refusing to run it by tag; check that the image was pushed (not skipPush) to a registry that returns Docker-Content-Digest`,
+    );
   });
 });
 

@@ -136,6 +136,17 @@ describe.each([
     const image = ofType(r(), "docker:index/image:Image").find((x) => String(x.inputs.imageName).includes("backup-tools"));
     expect(image?.inputs.imageName).toMatch(new RegExp(`^123456789012\\.dkr\\.ecr\\.eu-west-1\\.amazonaws\\.com/${stack}/backup-tools:15\\.13-[0-9a-f]{12}$`));
   });
+
+  it("the jobs and the exporter's CA init container run the pushed image by digest, never by its tag", () => {
+    // @pulumi/docker's repoDigest is `repository@sha256:<64 hex>` with no tag (its documented form).
+    const byDigest = new RegExp(`^123456789012\\.dkr\\.ecr\\.eu-west-1\\.amazonaws\\.com/${stack}/backup-tools@sha256:[0-9a-f]{64}$`);
+    const images = [
+      ...[BACKUP_CRONJOB, RESTORE_DRILL_CRONJOB].map((name) => podSpec(k8s(r(), "CronJob", name, "backup")).containers[0].image),
+      k8s(r(), "Deployment", "postgres-exporter", "monitoring").spec.template.spec.initContainers[0].image,
+    ];
+    for (const image of images) expect(image).toMatch(byDigest);
+    expect(new Set(images).size).toBe(1);
+  });
 });
 
 describe.each(["dev", "staging", "production"])("%s: CronJobs", (stack) => {
