@@ -54,6 +54,12 @@ function unwrap(s: z.ZodType): z.ZodType {
   return s;
 }
 
+/** Keys that moved, by `<parent key>.<key>`: the hint replaces "not a known key"'s list. */
+const MOVED_KEYS: Record<string, string> = {
+  "promotion.scaleDownDelaySeconds":
+    "it moved to strategy.scaleDownDelaySeconds, the warm window during which platform promote keeps the old colour at its size after a switch; move it there",
+};
+
 function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem[] {
   const value = valueAt(input, issue.path);
   switch (issue.code) {
@@ -63,7 +69,11 @@ function issueToProblems(issue: z.core.$ZodIssue, input: unknown): ConfigProblem
         const guess = didYouMean(key, known);
         const path = [...issue.path, key];
         const where = issue.path.length === 0 ? "" : ` under ${PROJECT}:${formatPath(issue.path)}`;
-        const hint = guess
+        const parent = [...issue.path].reverse().find((p) => typeof p === "string");
+        const moved = MOVED_KEYS[`${String(parent)}.${key}`];
+        const hint = moved
+          ? moved
+          : guess
           ? `did you mean "${guess}"? Rename it`
           : `known keys${where}: ${known.join(", ")}; remove it or fix its spelling`;
         return problem(path, valueAt(input, path), `is not a known key: ${hint}${nonAsciiNote(key)}`);

@@ -107,9 +107,10 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
     secretSettings: s.secretSettings ?? {},
     egress: s.egress ?? [],
     promotion: {
-      prescale: s.promotion?.prescale ?? env !== "dev",
+      // Off everywhere: the idle colour is held only by a release (see strategy.scaleDownDelaySeconds).
+      prescale: s.promotion?.prescale ?? false,
       prescaleReplicas: s.promotion?.prescaleReplicas ?? s.replicas.min,
-      scaleDownDelaySeconds: s.promotion?.scaleDownDelaySeconds ?? (env === "production" ? 1800 : 300),
+      warmUntil: s.promotion?.warmUntil,
       canaryWeight: s.promotion?.canaryWeight ?? 0,
       migrate: s.promotion?.migrate ?? false,
     },

@@ -17,6 +17,8 @@ export interface StrategyConfig {
   readonly type: Strategy;
   readonly steps: readonly number[];
   readonly dwellSeconds: number;
+  /** Seconds the previous colour stays at its serving size after the switch (the warm window). */
+  readonly scaleDownDelaySeconds: number;
   readonly analysis: {
     readonly maxErrorRatio?: number;
     readonly maxLatencySeconds?: number;
@@ -109,7 +111,7 @@ export interface ServiceConfig extends DeliveryConfig {
   readonly settings: Readonly<Record<string, string>>;
   readonly secretSettings: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
   readonly egress: readonly { readonly namespace?: string; readonly cidr?: string; readonly ports: readonly number[] }[];
-  readonly promotion: { readonly prescale: boolean; readonly prescaleReplicas: number; readonly scaleDownDelaySeconds: number; readonly canaryWeight: number; readonly migrate: boolean };
+  readonly promotion: { readonly prescale: boolean; readonly prescaleReplicas: number; readonly warmUntil?: string; readonly canaryWeight: number; readonly migrate: boolean };
   readonly shutdown: { readonly preStopSeconds: number; readonly terminationGracePeriodSeconds: number };
   readonly runAsUser: number;
   readonly automountServiceAccountToken: boolean;

@@ -3,9 +3,6 @@ import type { Color } from "../../lib/colors";
 import { otherColor } from "../../lib/colors";
 import { colorSelector, roleOf, type ServiceRole } from "./labels";
 
-/** Kubernetes' upper bound for an HPA stabilisation window. */
-export const MAX_STABILIZATION_SECONDS = 3600;
-
 /** How one colour is sized. */
 export interface ColorPlan {
   readonly color: Color;
@@ -13,7 +10,7 @@ export interface ColorPlan {
   /** HPA minimum; 0 means the colour is scaled away (no HPA, no PDB, `spec.replicas: 0`). */
   readonly minReplicas: number;
   readonly maxReplicas: number;
-  /** True when this idle colour is held at `promotion.prescaleReplicas` (warm for a flip and a rollback). */
+  /** True when this idle colour is held at `promotion.prescaleReplicas` (before a switch, or through the warm window after it). */
   readonly prescaled: boolean;
   readonly scaleUp: ScalingRules;
   readonly scaleDown: ScalingRules;
@@ -34,20 +31,17 @@ export function releaseStaged(s: ServiceConfig): boolean {
  *
  * - The active colour scales between `replicas.min` and `replicas.max`: its serving size is
  *   `replicas.min`.
- * - With `promotion.prescale` (on in staging and production by default) the idle colour is
- *   held at `promotion.prescaleReplicas` (default `replicas.min`, the serving size) whether or
- *   not a release is staged: a flip then always lands on a colour that already runs the
- *   serving size and that Pulumi awaited Ready (the Services depend on it, see
- *   {@link BlueGreenService}), and the colour that is left keeps that size, so that a
- *   rollback is warm. A Pulumi program cannot read the live replica count without a cluster
- *   read at preview time, so the size is the configured one; set `prescaleReplicas` to the
- *   active colour's current size before a flip under heavy load (`platform promote` does).
- * - Without prescale the idle colour scales from `idleReplicas` (0 scales it away, except while
- *   a release is staged: the preview then runs at least one pod).
- * - Scale-down delay: the idle colour's HPA gets a scale-down stabilisation window of
- *   `promotion.scaleDownDelaySeconds`. After a switch, the old colour's HPA keeps the highest
- *   size it recommended within that window, so it shrinks from a size above its minimum only
- *   once the window has passed; it never goes below the prescale size while it is idle.
+ * - The idle colour runs `idleReplicas` (0 scales it away, except while a release is staged:
+ *   the preview then runs at least one pod).
+ * - While `promotion.prescale` is set the idle colour is held at `promotion.prescaleReplicas`
+ *   (never below the above). `platform promote` sets it for the length of a release: before
+ *   the switch it raises the new colour to the active colour's measured size, so that the flip
+ *   lands on a colour Pulumi awaited Ready at that size (the Services depend on it, see
+ *   {@link BlueGreenService}); after the switch the same setting keeps the old colour at that
+ *   size through the warm window (`strategy.scaleDownDelaySeconds`), so that a rollback in the
+ *   window is one update onto running pods. The release's last update removes it and the old
+ *   colour shrinks to `idleReplicas`. The program reads no clock: the window is the time
+ *   between two updates, and the render depends on the stack config alone.
  */
 export function planColors(s: ServiceConfig): Record<Color, ColorPlan> {
   const staged = releaseStaged(s);
@@ -69,13 +63,7 @@ export function planColors(s: ServiceConfig): Record<Color, ColorPlan> {
       maxReplicas: s.replicas.max,
       prescaled,
       scaleUp: s.autoscaling.scaleUp,
-      scaleDown: {
-        ...s.autoscaling.scaleDown,
-        stabilizationWindowSeconds: Math.min(
-          MAX_STABILIZATION_SECONDS,
-          Math.max(s.autoscaling.scaleDown.stabilizationWindowSeconds, s.promotion.scaleDownDelaySeconds),
-        ),
-      },
+      scaleDown: s.autoscaling.scaleDown,
     };
   };
   return { blue: plan("blue"), green: plan("green") };

@@ -20,6 +20,8 @@ export const ENVIRONMENT_DEFAULTS = {
     redisMode: "in-cluster",
     backup: { schedule: "0 3 * * *", retentionDays: 7, transitionDays: 30, drillSchedule: "0 5 * * *", scratchSize: "5Gi" },
     minReplicas: 1,
+    // No warm window in dev: the old colour shrinks with the switch's last update.
+    scaleDownDelaySeconds: 0,
     requirePinnedImages: false,
     requirePager: false,
     requireSlack: false,
@@ -39,6 +41,7 @@ export const ENVIRONMENT_DEFAULTS = {
     redisMode: "external",
     backup: { schedule: "0 2 * * *", retentionDays: 45, transitionDays: 30, drillSchedule: "0 6 * * 1", scratchSize: "20Gi" },
     minReplicas: 1,
+    scaleDownDelaySeconds: 600,
     requirePinnedImages: false,
     requirePager: false,
     requireSlack: true,
@@ -60,6 +63,8 @@ export const ENVIRONMENT_DEFAULTS = {
     redisMode: "external",
     backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *", scratchSize: "50Gi" },
     minReplicas: 2,
+    // The old colour's warm window after a switch: the stricter, the longer a rollback stays one update.
+    scaleDownDelaySeconds: 1800,
     requirePinnedImages: true,
     requirePager: true,
     requireSlack: true,

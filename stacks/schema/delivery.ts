@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dnsLabel, promDuration, type Environment } from "./common";
+import { ENVIRONMENT_DEFAULTS } from "./defaults";
 
 import { ROUTER_KINDS, STRATEGIES, type DeliveryConfig } from "../../components/app/service-spec";
 
@@ -9,6 +10,12 @@ export { ROUTER_KINDS, STRATEGIES, type DeliveryConfig, type MigrationConfig, ty
 export const DEFAULT_CANARY_STEPS: readonly number[] = [10, 50, 100];
 
 const hostname = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: 'must be a host name such as "shop.example.com"' });
+
+/**
+ * Longest warm window: `platform promote` waits it out in one process, and a GitHub Actions job
+ * is cancelled after 6 hours (its documented `timeout-minutes` maximum, 360).
+ */
+export const MAX_SCALE_DOWN_DELAY_SECONDS = 21600;
 
 /** Schema of a service's `strategy`. */
 export const strategySchema = z.strictObject({
@@ -21,6 +28,14 @@ export const strategySchema = z.strictObject({
   steps: z.array(z.int32()).optional(),
   /** Seconds each canary step runs before its analysis. @default 30 (dev), 120 (staging), 300 (production) */
   dwellSeconds: z.int32().min(0).max(3600).optional(),
+  /**
+   * Seconds the previous colour stays at its serving size after the switch (Argo Rollouts'
+   * `scaleDownDelaySeconds`): `platform promote` keeps analysing the new colour meanwhile, and a
+   * failure moves traffic back in one update onto pods that never stopped. Then one `pulumi up`
+   * shrinks the old colour to `idleReplicas`. At most 6 hours (GitHub Actions' job limit).
+   * @default 0 (dev), 600 (staging), 1800 (production)
+   */
+  scaleDownDelaySeconds: z.int32().min(0).max(MAX_SCALE_DOWN_DELAY_SECONDS).optional(),
   /** Thresholds of the analysis gate for this service; unset fields come from `delivery:analysis`. */
   analysis: z
     .strictObject({
@@ -102,6 +117,7 @@ export function resolveDelivery(
       type: s.strategy?.type ?? "blueGreen",
       steps: s.strategy?.steps ?? DEFAULT_CANARY_STEPS,
       dwellSeconds: s.strategy?.dwellSeconds ?? defaultDwellSeconds(env),
+      scaleDownDelaySeconds: s.strategy?.scaleDownDelaySeconds ?? ENVIRONMENT_DEFAULTS[env].scaleDownDelaySeconds,
       analysis: s.strategy?.analysis ?? {},
       router: s.strategy?.router,
     },

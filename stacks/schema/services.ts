@@ -171,18 +171,21 @@ export const serviceSchema = z.strictObject({
   promotion: z
     .strictObject({
       /**
-       * Hold the idle colour at the serving size (`prescaleReplicas`), so that a flip lands on a
-       * warm colour that Pulumi has awaited Ready and a rollback finds the old colour still at
-       * size; @default true in staging and production, false in dev.
+       * Hold the idle colour at `prescaleReplicas`. Written by `platform promote` (raise the new
+       * colour to the active colour's size before traffic moves, then keep the old colour at its
+       * size through the warm window) and removed at the end of the release; set by hand it keeps
+       * the idle colour at that size for good. @default false
        */
       prescale: z.boolean().optional(),
-      /** Size of a prescaled idle colour; @default replicas.min (set it to the active colour's current size). */
+      /** Size of a prescaled idle colour; @default replicas.min (`platform promote` writes the active colour's measured size). */
       prescaleReplicas: z.int32().min(1).optional(),
       /**
-       * Seconds the old colour keeps its size after a switch before it shrinks to `idleReplicas`
-       * (the scale-down stabilisation window of its HPA; Kubernetes caps it at 3600).
+       * End of the warm window, written by `platform promote` at the switch (an RFC 3339 UTC time):
+       * until then the old colour is held at `prescaleReplicas` and `platform rollback` moves
+       * traffic back in one update; after it the rollback is cold (pre-scale, readiness, switch).
+       * The program does not read the clock: it renders the hold while `prescale` is set.
        */
-      scaleDownDelaySeconds: z.int32().min(0).max(3600).optional(),
+      warmUntil: z.iso.datetime({ error: 'must be an RFC 3339 UTC time such as "2026-11-30T10:30:00Z"' }).optional(),
       /** Percent of traffic on the idle colour through the canary router; written by `platform promote`. @default 0 */
       canaryWeight: z.int32().min(0).max(100).optional(),
       /** Render the release's migration Job; written by `platform promote` before any traffic moves. @default false */

@@ -27,6 +27,7 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       redisMode: "in-cluster",
       backup: { schedule: "0 3 * * *", retentionDays: 7, transitionDays: 30, drillSchedule: "0 5 * * *", scratchSize: "5Gi" },
       minReplicas: 1,
+      scaleDownDelaySeconds: 0,
       requirePinnedImages: false,
       requirePager: false,
       requireSlack: false,
@@ -49,6 +50,7 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       redisMode: "external",
       backup: { schedule: "0 2 * * *", retentionDays: 45, transitionDays: 30, drillSchedule: "0 6 * * 1", scratchSize: "20Gi" },
       minReplicas: 1,
+      scaleDownDelaySeconds: 600,
       requirePinnedImages: false,
       requirePager: false,
       requireSlack: true,
@@ -73,6 +75,7 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       redisMode: "external",
       backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *", scratchSize: "50Gi" },
       minReplicas: 2,
+      scaleDownDelaySeconds: 1800,
       requirePinnedImages: true,
       requirePager: true,
       requireSlack: true,
@@ -90,7 +93,7 @@ describe("ENVIRONMENT_DEFAULTS", () => {
       "prometheus.replicas", "prometheus.retention", "prometheus.retentionSize", "prometheus.storageSize",
       "alertmanager.replicas", "alertmanager.storageSize", "grafana.replicas", "postgresMode", "redisMode",
       "backup.schedule", "backup.retentionDays", "backup.transitionDays", "backup.drillSchedule", "backup.scratchSize",
-      "minReplicas", "requirePinnedImages", "requirePager", "requireSlack",
+      "minReplicas", "scaleDownDelaySeconds", "requirePinnedImages", "requirePager", "requireSlack",
     ];
     for (const env of ENVIRONMENTS) {
       expect(paths(ENVIRONMENT_DEFAULTS[env]).sort(), `pin every default of ${env} in this file`).toEqual([...pinned].sort());
@@ -104,6 +107,8 @@ describe("ENVIRONMENT_DEFAULTS", () => {
     expect(nonDecreasing([dev, staging, production].map((d) => d.prometheus.replicas))).toBe(true);
     expect(nonDecreasing([dev, staging, production].map((d) => d.alertmanager.replicas))).toBe(true);
     expect(nonDecreasing([dev, staging, production].map((d) => d.grafana.replicas))).toBe(true);
+    // The warm window after a switch: a rollback stays one update for longer the stricter the stack.
+    expect(nonDecreasing([dev, staging, production].map((d) => d.scaleDownDelaySeconds))).toBe(true);
     expect(nonDecreasing([dev, staging, production].map((d) => durationSeconds(d.prometheus.retention)))).toBe(true);
     expect(nonDecreasing([dev, staging, production].map((d) => bytes(d.prometheus.storageSize)))).toBe(true);
     expect(nonDecreasing([dev, staging, production].map((d) => d.backup.retentionDays))).toBe(true);
@@ -261,7 +266,8 @@ describe("service defaults", () => {
       settings: {},
       secretSettings: {},
       egress: [],
-      promotion: { prescale: env !== "dev", scaleDownDelaySeconds: env === "production" ? 1800 : 300 },
+      promotion: { prescale: false },
+      strategy: { scaleDownDelaySeconds: d.scaleDownDelaySeconds },
       automountServiceAccountToken: false,
     });
     expect(s.autoscaling.memoryUtilization).toBeUndefined();

@@ -25,7 +25,9 @@ const cases: Record<string, ["dev" | "staging" | "production", (v: any) => void]
   minProd: ["production", (v) => (v.services[0].replicas = { min: 1, max: 4 })],
   prescaleRep: ["staging", (v) => (v.services[0].promotion = { prescaleReplicas: 9 })],
   grace: ["staging", (v) => (v.services[0].shutdown = { preStopSeconds: 20, terminationGracePeriodSeconds: 20 })],
-  delayMax: ["staging", (v) => (v.services[0].promotion = { scaleDownDelaySeconds: 7200 })],
+  delayMax: ["staging", (v) => (v.services[0].strategy = { type: "blueGreen", scaleDownDelaySeconds: 30000 })],
+  delayOldKey: ["staging", (v) => (v.services[0].promotion = { scaleDownDelaySeconds: 600 })],
+  warmUntil: ["staging", (v) => (v.services[0].promotion = { prescale: true, warmUntil: "in 10 minutes" })],
   buildLatest: ["staging", (v) => { delete v.services[0].image.green; v.services[0].build = { context: "app", color: "green", tag: "latest" }; }],
   buildConflict: ["staging", (v) => { v.services[0].build = { context: "app", color: "green", tag: "1.5.0" }; }],
   noImage: ["staging", (v) => { delete v.services[0].image.blue; }],
@@ -105,7 +107,13 @@ const expected: Record<string, string[]> = {
     "app-platform:services[0].shutdown.terminationGracePeriodSeconds (20) must be > shutdown.preStopSeconds (20): the grace period includes the preStop pause, and requests in flight need time after it"
   ],
   "delayMax": [
-    "app-platform:services[0].promotion.scaleDownDelaySeconds (7200) must be <= 3600"
+    "app-platform:services[0].strategy.scaleDownDelaySeconds (30000) must be <= 21600"
+  ],
+  "delayOldKey": [
+    "app-platform:services[0].promotion.scaleDownDelaySeconds (600) is not a known key: it moved to strategy.scaleDownDelaySeconds, the warm window during which platform promote keeps the old colour at its size after a switch; move it there"
+  ],
+  "warmUntil": [
+    "app-platform:services[0].promotion.warmUntil (\"in 10 minutes\") must be an RFC 3339 UTC time such as \"2026-11-30T10:30:00Z\""
   ],
   "buildLatest": [
     "app-platform:services[0].build.tag (\"latest\") must not be \"latest\": registry tags are immutable, so each build needs its own tag (a version or a commit id)"
@@ -175,7 +183,9 @@ const titles: Record<string, string> = {
   "minProd": "replicas.min of 1 in production (once, not again for the inherited idle size)",
   "prescaleRep": "prescaleReplicas outside the replica bounds",
   "grace": "a grace period not longer than the preStop pause",
-  "delayMax": "a scale-down delay above Kubernetes' window maximum",
+  "delayMax": "a warm window longer than a GitHub Actions job may run",
+  "delayOldKey": "the scale-down delay where it used to be (promotion)",
+  "warmUntil": "a warm window end that is not a time",
   "buildLatest": "a build tagged latest",
   "buildConflict": "a colour with both an image and the build",
   "noImage": "a colour with neither image nor build",
@@ -241,10 +251,13 @@ describe("service defaults", () => {
     expect(defaultScaling("staging").scaleDown).toEqual({ stabilizationWindowSeconds: 300, selectPolicy: "Min", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] });
     expect(defaultScaling("production").scaleDown).toEqual({ stabilizationWindowSeconds: 600, selectPolicy: "Min", policies: [{ type: "Percent", value: 10, periodSeconds: 60 }] });
   });
-  it("promotion: prescale off in dev, on elsewhere; prescaleReplicas = replicas.min; delay 300 s, 1800 s in production", () => {
-    expect(svc("dev").promotion).toEqual({ prescale: false, prescaleReplicas: 1, scaleDownDelaySeconds: 300, canaryWeight: 0, migrate: false });
-    expect(svc("staging").promotion).toEqual({ prescale: true, prescaleReplicas: 1, scaleDownDelaySeconds: 300, canaryWeight: 0, migrate: false });
-    expect(svc("production").promotion).toEqual({ prescale: true, prescaleReplicas: 2, scaleDownDelaySeconds: 1800, canaryWeight: 0, migrate: false });
+  it("promotion: no hold anywhere until a release writes one; prescaleReplicas = replicas.min; no warm window recorded", () => {
+    expect(svc("dev").promotion).toEqual({ prescale: false, prescaleReplicas: 1, warmUntil: undefined, canaryWeight: 0, migrate: false });
+    expect(svc("staging").promotion).toEqual({ prescale: false, prescaleReplicas: 1, warmUntil: undefined, canaryWeight: 0, migrate: false });
+    expect(svc("production").promotion).toEqual({ prescale: false, prescaleReplicas: 2, warmUntil: undefined, canaryWeight: 0, migrate: false });
+  });
+  it("strategy.scaleDownDelaySeconds: no warm window in dev, 10 minutes in staging, 30 in production", () => {
+    expect(["dev", "staging", "production"].map((e) => svc(e as "dev").strategy.scaleDownDelaySeconds)).toEqual([0, 600, 1800]);
   });
   it("shutdown: preStop 3 s in dev and 10 s elsewhere; grace period = preStop + 30 s", () => {
     expect(svc("dev").shutdown).toEqual({ preStopSeconds: 3, terminationGracePeriodSeconds: 33 });

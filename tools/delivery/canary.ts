@@ -277,8 +277,9 @@ export function releaseRequestFromConfig(config: PlatformConfig, service: string
     strategy: s.strategy.type,
     steps: s.strategy.steps,
     dwellSeconds: s.strategy.dwellSeconds,
-    // A blue-green switch moves every request at once: always onto a full-size colour.
-    prescale: s.strategy.type === "blueGreen" || s.promotion.prescale,
+    // A blue-green switch moves every request at once: always onto a full-size colour. A canary
+    // is pre-scaled where users are (staging, production) or when the stack asks for it.
+    prescale: s.strategy.type === "blueGreen" || config.environment !== "dev" || s.promotion.prescale,
     backup: config.environment === "production" && config.backup.enabled,
     migration: s.migration?.name,
     smokeTest: s.smokeTest && baseUrl !== undefined ? { ...s.smokeTest, baseUrl } : undefined,

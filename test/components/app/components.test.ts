@@ -116,9 +116,7 @@ describe("BlueGreenService children", () => {
         "Deployment defaults-green",
         "HorizontalPodAutoscaler defaults-hpa-blue",
         "PodDisruptionBudget defaults-pdb-blue",
-        // staging holds the idle colour at the serving size (prescale): it has its own HPA and PDB.
-        "HorizontalPodAutoscaler defaults-hpa-green",
-        "PodDisruptionBudget defaults-pdb-green",
+        // staging parks the idle colour (idleReplicas 0, no release holding it): no HPA, no PDB.
         "Service defaults-service-active",
         "Service defaults-service-preview",
       ].sort(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_STABILIZATION_SECONDS, hpaSpec, pdbSpec, planColors, releaseStaged } from "../../../components/app/sizing";
+import { hpaSpec, pdbSpec, planColors, releaseStaged } from "../../../components/app/sizing";
 import { defaultScaling } from "../../../stacks/resolve";
 import { resolved } from "./fixtures";
 
@@ -24,56 +24,54 @@ describe("planColors", () => {
   it("sizes the active colour from replicas and the idle colour from idleReplicas", () => {
     const p = planColors(resolved("production", (s) => (s.idleReplicas = 2)));
     expect(p.blue).toMatchObject({ role: "active", minReplicas: 2, maxReplicas: 6, prescaled: false });
-    expect(p.green).toMatchObject({ role: "preview", minReplicas: 2, maxReplicas: 6, prescaled: true });
+    expect(p.green).toMatchObject({ role: "preview", minReplicas: 2, maxReplicas: 6, prescaled: false });
   });
 
-  it("scales the idle colour away in dev by default, holds it at the serving size in staging", () => {
-    expect(planColors(resolved("dev")).green.minReplicas).toBe(0);
-    // staging: idleReplicas 0, but prescale holds the idle colour at replicas.min (2 in the fixture).
-    expect(planColors(resolved("staging")).green).toMatchObject({ minReplicas: 2, prescaled: true });
+  it("scales the idle colour away in dev and staging when no release holds it (no permanent second fleet)", () => {
+    expect(planColors(resolved("dev")).green).toMatchObject({ minReplicas: 0, prescaled: false });
+    expect(planColors(resolved("staging")).green).toMatchObject({ minReplicas: 0, prescaled: false });
   });
 
-  it("keeps the idle colour warm in production by default (replicas.min)", () => {
-    expect(planColors(resolved("production", (s) => (s.replicas = { min: 3, max: 9 }))).green.minReplicas).toBe(3);
+  it("keeps the idle colour at replicas.min in production by default (idleReplicas)", () => {
+    expect(planColors(resolved("production", (s) => (s.replicas = { min: 3, max: 9 }))).green).toMatchObject({ minReplicas: 3, prescaled: false });
   });
 
-  it("holds the idle colour at promotion.prescaleReplicas, staged or not", () => {
+  it("holds the idle colour at promotion.prescaleReplicas while a release sets promotion.prescale, staged or not", () => {
     const staged = planColors(
       resolved("staging", (s) => {
         s.image.green = "ghcr.io/org/web:1.5.0";
-        s.promotion = { prescaleReplicas: 4 };
+        s.promotion = { prescale: true, prescaleReplicas: 4 };
       }),
     );
     expect(staged.green).toMatchObject({ minReplicas: 4, prescaled: true });
-    const same = planColors(resolved("staging", (s) => (s.promotion = { prescaleReplicas: 5 })));
+    const same = planColors(resolved("staging", (s) => (s.promotion = { prescale: true, prescaleReplicas: 5 })));
     expect(same.green).toMatchObject({ minReplicas: 5, prescaled: true });
+    // prescaleReplicas alone (no prescale) holds nothing.
+    expect(planColors(resolved("staging", (s) => (s.promotion = { prescaleReplicas: 5 }))).green).toMatchObject({ minReplicas: 0, prescaled: false });
   });
 
-  it("with prescale off, sizes the idle colour from idleReplicas (one pod while a release is staged)", () => {
-    const off = planColors(resolved("staging", (s) => ((s.image.green = "ghcr.io/org/web:1.5.0"), (s.promotion = { prescale: false }))));
+  it("without a hold, sizes the idle colour from idleReplicas (one pod while a release is staged)", () => {
+    const off = planColors(resolved("staging", (s) => (s.image.green = "ghcr.io/org/web:1.5.0")));
     expect(off.green).toMatchObject({ minReplicas: 1, prescaled: false });
-    const warm = planColors(resolved("staging", (s) => ((s.image.green = "ghcr.io/org/web:1.5.0"), (s.idleReplicas = 3), (s.promotion = { prescale: false }))));
+    const warm = planColors(resolved("staging", (s) => ((s.image.green = "ghcr.io/org/web:1.5.0"), (s.idleReplicas = 3))));
     expect(warm.green).toMatchObject({ minReplicas: 3, prescaled: false });
-    expect(planColors(resolved("staging", (s) => (s.promotion = { prescale: false }))).green).toMatchObject({ minReplicas: 0, prescaled: false });
   });
 
-  it("does not prescale in dev by default (promotion.prescale defaults to false there)", () => {
-    const p = planColors(resolved("dev", (s) => (s.image.green = "ghcr.io/org/web:1.5.0")));
-    expect(p.green).toMatchObject({ prescaled: false, minReplicas: 1 });
+  it("gives the idle colour the service's own scale-down behaviour (the warm window is the release's, not the HPA's)", () => {
+    const p = planColors(resolved("production", (s) => (s.promotion = { prescale: true, prescaleReplicas: 4 })));
+    expect(p.green.scaleDown).toEqual(defaultScaling("production").scaleDown);
+    expect(p.blue.scaleDown).toEqual(defaultScaling("production").scaleDown);
   });
 
-  it("delays the idle colour's scale-down by promotion.scaleDownDelaySeconds, the active one not", () => {
-    const p = planColors(resolved("production"));
-    expect(p.green.scaleDown.stabilizationWindowSeconds).toBe(1800);
-    expect(p.blue.scaleDown.stabilizationWindowSeconds).toBe(defaultScaling("production").scaleDown.stabilizationWindowSeconds);
-    const short = planColors(resolved("production", (s) => (s.promotion = { scaleDownDelaySeconds: 10 })));
-    expect(short.green.scaleDown.stabilizationWindowSeconds).toBe(600);
-  });
-
-  it("caps the delay at Kubernetes' maximum window", () => {
-    const s = resolved("production");
-    const p = planColors({ ...s, promotion: { ...s.promotion, scaleDownDelaySeconds: 99999 } });
-    expect(p.green.scaleDown.stabilizationWindowSeconds).toBe(MAX_STABILIZATION_SECONDS);
+  it("during the warm window the old colour keeps its measured size, after it shrinks to idleReplicas (staging: away)", () => {
+    // After a switch blue -> green: green is active, blue (old) is idle and runs the old image.
+    const switched = (s: any) => ((s.activeColor = "green"), (s.image.green = "ghcr.io/org/web:1.5.0"));
+    const during = planColors(resolved("staging", (s) => (switched(s), (s.promotion = { prescale: true, prescaleReplicas: 5, warmUntil: "2026-11-30T10:40:00Z" }))));
+    expect(during.blue).toMatchObject({ role: "preview", minReplicas: 5, prescaled: true });
+    expect(during.green).toMatchObject({ role: "active", minReplicas: 2 });
+    const after = planColors(resolved("staging", switched));
+    // The old colour still runs another image than the active one, so it keeps one pod (staged rule).
+    expect(after.blue).toMatchObject({ role: "preview", minReplicas: 1, prescaled: false });
   });
 
   it("swaps the plans when the active colour flips", () => {
