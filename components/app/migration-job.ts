@@ -72,11 +72,12 @@ export interface MigrationJobArgs {
   readonly environment: Environment;
   /** The service, every default applied; must have `migration`. */
   readonly service: ServiceConfig;
+  /** Namespace of the Job (the service's). */
   readonly namespace: string;
   /** Image of the new colour; used unless `migration.image` is set. */
   readonly newColorImage: pulumi.Input<string>;
   /** What the Job waits for. @default none */
-  readonly after?: pulumi.Input<pulumi.Resource>[];
+  readonly after?: readonly pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -99,7 +100,7 @@ export class MigrationJob extends pulumi.ComponentResource {
     new k8s.batch.v1.Job(
       `${name}-job`,
       { metadata: job.apply((j) => j.metadata as k8s.types.input.meta.v1.ObjectMeta), spec: job.apply((j) => j.spec as k8s.types.input.batch.v1.JobSpec) },
-      { parent: this, dependsOn: args.after ?? [], customTimeouts: { create: `${s.migration.timeoutSeconds + 120}s`, update: `${s.migration.timeoutSeconds + 120}s` } },
+      { parent: this, dependsOn: [...(args.after ?? [])], customTimeouts: { create: `${s.migration.timeoutSeconds + 120}s`, update: `${s.migration.timeoutSeconds + 120}s` } },
     );
     this.registerOutputs({ jobName: this.jobName });
   }

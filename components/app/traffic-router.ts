@@ -133,13 +133,13 @@ export interface TrafficRouterArgs {
    * What each colour's Service waits for (its Deployment): a Service sends traffic only to a
    * colour that is rolled out and Ready. @default none
    */
-  readonly colorDependsOn?: Partial<Record<Color, pulumi.Input<pulumi.Resource>[]>>;
+  readonly colorDependsOn?: Readonly<Partial<Record<Color, readonly pulumi.Input<pulumi.Resource>[]>>>;
   /**
    * What the weights wait for: the new colour's Deployment and the release's migration Job.
    * Pulumi applies the HTTPRoute or canary Ingress only after these succeeded, and not at all
    * when one failed. @default none
    */
-  readonly trafficDependsOn?: pulumi.Input<pulumi.Resource>[];
+  readonly trafficDependsOn?: readonly pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -167,7 +167,7 @@ export class TrafficRouter extends pulumi.ComponentResource {
             metadata: { name: colorServiceName(s.name, color), namespace: args.namespace, labels: colorServiceLabels(args.environment, s.name, color) },
             spec: colorServiceSpec(s, color) as unknown as k8s.types.input.core.v1.ServiceSpec,
           },
-          { parent: this, dependsOn: args.colorDependsOn?.[color] ?? [] },
+          { parent: this, dependsOn: [...(args.colorDependsOn?.[color] ?? [])] },
         ),
     );
     const after = [...colorServices, ...(args.trafficDependsOn ?? [])];

@@ -4,9 +4,10 @@ export interface BackupSpec {
   readonly schedule: string;
   readonly retentionDays: number;
   readonly transitionDays: number;
+  /** S3 Object Lock default retention of the bucket (AWS). @default none: no Object Lock */
   readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
   readonly drill: { readonly schedule: string; readonly verifyTables: readonly string[] };
-  /** Image with pg_dump and the aws CLI; undefined: built from components/backup/image. */
+  /** Image with pg_dump and the aws CLI. @default none: built from components/backup/image and pushed to the stack's registry */
   readonly image?: string;
   readonly compressLevel: number;
   readonly scratchSize: string;
@@ -19,6 +20,7 @@ export interface BackupSpec {
 /** The AWS account side of a stack (stack config `aws`); absent in dev. */
 export interface AwsSpec {
   readonly region: string;
+  /** IAM OIDC provider of the cluster, trusted by IRSA roles. @default none: the backup jobs, which need it, are refused */
   readonly oidcProviderArn?: string;
   readonly ecr: { readonly keepImages: number };
   readonly secretRecoveryDays: number;

@@ -35,6 +35,7 @@ export interface BackupsConfig {
   readonly namespaces: Pick<NamespacesSpec, "apps" | "backup">;
   readonly postgres: PostgresSpec;
   readonly backup: BackupSpec;
+  /** The AWS account side (S3 bucket, KMS, IRSA roles). @default none: backups go to the dev object store in the cluster */
   readonly aws?: AwsSpec;
 }
 

@@ -43,7 +43,12 @@ export interface ExportersArgs {
    * checksum goes on the pod template, so that a rotation rolls the pods (environment
    * variables are read once, at start). @default none: pods do not roll on rotation
    */
-  readonly credentials?: { readonly postgres?: pulumi.Input<string>; readonly redis?: pulumi.Input<string> };
+  readonly credentials?: {
+    /** @default none: the Postgres exporter's pods do not roll on rotation */
+    readonly postgres?: pulumi.Input<string>;
+    /** @default none: the Redis exporter's pods do not roll on rotation */
+    readonly redis?: pulumi.Input<string>;
+  };
   /**
    * An image with the public roots and the RDS CA bundle at /etc/ssl/certs/postgres-roots.pem
    * (the backup tools image). On AWS stacks with sslMode verify-ca/verify-full and no
