@@ -101,6 +101,23 @@ export function nonUserPathsMatcher(services: readonly NonUserPaths[]): string {
 }
 
 /**
+ * User requests: the one definition that alerts, SLO rules, dashboards and the release gate
+ * count. A selector of the request histogram (`count`: `http_request_duration_seconds_count`,
+ * `bucket`: its buckets) with the caller's label matchers, then the matcher that drops the
+ * probe and metrics paths of `services` ({@link nonUserPathsMatcher}), then `more` matchers
+ * (status, `le`, colour). podinfo's plain `http_requests_total` is never a user-request count:
+ * it has no path label, so kubelet probes and Prometheus scrapes (about 0.4 per second per pod)
+ * stay in it.
+ *
+ * @example userRequests("count", 'service="web",role="active"', services, 'status=~"5.."')
+ *   // http_request_duration_seconds_count{service="web",role="active",path!~"healthz|metrics|...",status=~"5.."}
+ */
+export function userRequests(series: "count" | "bucket", selector: string, services: readonly NonUserPaths[], ...more: string[]): string {
+  const metric = series === "count" ? APP_METRICS.durationCount : APP_METRICS.durationBucket;
+  return `${metric}{${[selector, nonUserPathsMatcher(services), ...more].filter((m) => m !== "").join(",")}}`;
+}
+
+/**
  * Credentials Secrets created by the secrets component, one copy in each namespace that needs
  * them (apps, monitoring for the exporters, backup for the jobs). Keys: `username`, `password`
  * for Postgres; `password` for Redis.

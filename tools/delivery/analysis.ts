@@ -7,12 +7,12 @@
  * Series are selected by the labels the ServiceMonitor of each service puts on every series
  * (components/monitoring/contract.ts): `service`, `role` (active|preview), `color` (blue|green).
  * Like the SLIs and alerts, the gate counts user requests only: the request-duration histogram
- * without the service's probe and metrics paths ({@link nonUserPathsMatcher}). podinfo's plain
+ * without the service's probe and metrics paths ({@link userRequests}). podinfo's plain
  * `http_requests_total` counts kubelet probes and scrapes too (about 0.4 per second per pod),
  * which would dilute the error ratio and meet the traffic minimum with no user at all.
  */
 import { z } from "zod";
-import { APP_METRICS, nonUserPathsMatcher, type NonUserPaths } from "../../components/monitoring/contract";
+import { APP_METRICS, userRequests, type NonUserPaths } from "../../components/monitoring/contract";
 
 /**
  * Config key of the thresholds, in the `delivery` namespace of `Pulumi.<stack>.yaml` (read by
@@ -131,15 +131,15 @@ function escapeLabel(v: string): string {
 
 /** Builds the queries for a target and settings. Pure. */
 export function analysisQueries(t: AnalysisTarget, s: Pick<AnalysisSettings, "window" | "latencyQuantile">): AnalysisQueries {
-  const sel = `service="${escapeLabel(t.service)}",role="${t.role}",color="${t.color}",${nonUserPathsMatcher([t.nonUserPaths])}`;
-  const count = APP_METRICS.durationCount;
-  const total = `sum(rate(${count}{${sel}}[${s.window}]))`;
+  const sel = `service="${escapeLabel(t.service)}",role="${t.role}",color="${t.color}"`;
+  const count = (...more: string[]) => userRequests("count", sel, [t.nonUserPaths], ...more);
+  const total = `sum(rate(${count()}[${s.window}]))`;
   // `or vector(0)`: with no 5xx at all the error series does not exist, which means ratio 0.
-  const errors = `(sum(rate(${count}{${sel},${APP_METRICS.statusLabel}=~"5.."}[${s.window}])) or vector(0))`;
+  const errors = `(sum(rate(${count(`${APP_METRICS.statusLabel}=~"5.."`)}[${s.window}])) or vector(0))`;
   return {
-    requests: `sum(increase(${count}{${sel}}[${s.window}]))`,
+    requests: `sum(increase(${count()}[${s.window}]))`,
     errorRatio: `${errors} / ${total}`,
-    latency: `histogram_quantile(${s.latencyQuantile}, sum by (le) (rate(${APP_METRICS.durationBucket}{${sel}}[${s.window}])))`,
+    latency: `histogram_quantile(${s.latencyQuantile}, sum by (le) (rate(${userRequests("bucket", sel, [t.nonUserPaths])}[${s.window}])))`,
   };
 }
 

@@ -10,7 +10,7 @@ import { sloDashboard } from "./slo";
 export * from "./panels";
 export type { DashboardsConfig } from "./inputs";
 export { backupsDashboard, postgresDashboard, redisDashboard, releaseDashboard, serviceRedDashboard, sloDashboard };
-export { errorBudget, sloQueries } from "./slo";
+export { errorBudget } from "./slo";
 
 /** Every dashboard of the platform for one stack, in a stable order. */
 export function buildDashboards(config: DashboardsConfig): BuiltDashboard[] {

@@ -13,6 +13,7 @@ import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as StatBuilder } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TextBuilder } from "@grafana/grafana-foundation-sdk/text";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import { APP_METRICS } from "../contract";
 import { DATASOURCE_UIDS } from "../values";
 
 /** The provisioned Prometheus datasource every panel queries. */
@@ -135,8 +136,19 @@ export function numberPanels(d: Dashboard): Dashboard {
 /**
  * `errors / all`, where no error series at all means 0: podinfo (like most client libraries)
  * creates a status code's series on its first request, so a healthy service has no 5xx series
- * and a plain ratio would show "no data" instead of 0%.
+ * and a plain ratio would show "no data" instead of 0%. A window without any user request has
+ * no ratio: `all > 0` leaves it out, so the panel shows "no data" beside 0 requests / s rather
+ * than 0/0 = NaN.
  */
 export function errorRatio(errors: string, all: string): string {
-  return `(${errors} or 0 * ${all}) / ${all}`;
+  return `(${errors} or 0 * ${all}) / (${all} > 0)`;
+}
+
+/**
+ * The `service` variable: every service that exports the request histogram. Its probe and
+ * scrape series exist from the pod's first probe, so a service without users is listed too and
+ * its panels read 0 requests / s.
+ */
+export function serviceVariable(): QueryVariableBuilder {
+  return labelVariable("service", "service", APP_METRICS.durationCount);
 }

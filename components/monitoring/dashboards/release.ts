@@ -1,11 +1,8 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { APP_METRICS, nonUserPathsMatcher } from "../contract";
-import { errorRatio, labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+import { APP_METRICS, userRequests } from "../contract";
+import { errorRatio, numberPanels, platformDashboard, serviceVariable, stat, timeseries, type BuiltDashboard } from "./panels";
 
-const R = APP_METRICS.requests;
-const C = APP_METRICS.durationCount;
-const B = APP_METRICS.durationBucket;
 const S = APP_METRICS.statusLabel;
 
 /**
@@ -15,13 +12,13 @@ const S = APP_METRICS.statusLabel;
 export function releaseDashboard(config: DashboardsConfig): BuiltDashboard {
   const svc = `service="$service"`;
   // User requests: probes and scrapes answer 200 at once and would hide a failing colour.
-  const user = `${svc},${nonUserPathsMatcher(config.services)}`;
+  const count = (...more: string[]) => userRequests("count", svc, config.services, ...more);
   const ratio = (color: string) =>
-    errorRatio(`sum(rate(${C}{${user},color="${color}",${S}=~"5.."}[$__rate_interval]))`, `sum(rate(${C}{${user},color="${color}"}[$__rate_interval]))`);
-  const p99 = (color: string) => `histogram_quantile(0.99, sum by (le) (rate(${B}{${user},color="${color}"}[$__rate_interval])))`;
+    errorRatio(`sum(rate(${count(`color="${color}"`, `${S}=~"5.."`)}[$__rate_interval]))`, `sum(rate(${count(`color="${color}"`)}[$__rate_interval]))`);
+  const p99 = (color: string) => `histogram_quantile(0.99, sum by (le) (rate(${userRequests("bucket", svc, config.services, `color="${color}"`)}[$__rate_interval])))`;
   const d = platformDashboard("app-platform-release", "Release: blue vs green", ["release", "services"])
     .time({ from: "now-3h", to: "now" })
-    .withVariable(labelVariable("service", "service", R))
+    .withVariable(serviceVariable())
     .withRow(new RowBuilder("Colours"))
     .withPanel(stat("Active colour pods", [{ expr: `count by (color) (up{${svc},role="active"} == 1)`, legend: "{{color}}" }], { width: 8 }))
     .withPanel(stat("Preview colour pods", [{ expr: `count by (color) (up{${svc},role="preview"} == 1)`, legend: "{{color}}" }], { width: 8 }))
@@ -34,7 +31,7 @@ export function releaseDashboard(config: DashboardsConfig): BuiltDashboard {
       }),
     )
     .withRow(new RowBuilder("Blue against green"))
-    .withPanel(timeseries("User requests / s", [{ expr: `sum by (color, role) (rate(${C}{${user}}[$__rate_interval]))`, legend: "{{color}} ({{role}})" }], { unit: "reqps", width: 8 }))
+    .withPanel(timeseries("User requests / s", [{ expr: `sum by (color, role) (rate(${count()}[$__rate_interval]))`, legend: "{{color}} ({{role}})" }], { unit: "reqps", width: 8 }))
     .withPanel(
       timeseries("Error ratio", [
         { expr: ratio("blue"), legend: "blue" },

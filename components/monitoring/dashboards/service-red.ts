@@ -1,11 +1,8 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { APP_METRICS, nonUserPathsMatcher } from "../contract";
-import { errorRatio, labelVariable, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
+import { APP_METRICS, userRequests } from "../contract";
+import { errorRatio, numberPanels, platformDashboard, serviceVariable, stat, timeseries, type BuiltDashboard } from "./panels";
 
-const R = APP_METRICS.requests;
-const C = APP_METRICS.durationCount;
-const B = APP_METRICS.durationBucket;
 const S = APP_METRICS.statusLabel;
 
 /**
@@ -14,25 +11,28 @@ const S = APP_METRICS.statusLabel;
  */
 export function serviceRedDashboard(config: DashboardsConfig): BuiltDashboard {
   // User requests only, as the alerts count them: kubelet probes and scrapes are left out.
-  const sel = (extra = "") => `service="$service",${nonUserPathsMatcher(config.services)}${extra}`;
-  const errors = `sum by (color) (rate(${C}{${sel(`,${S}=~"5.."`)}}[$__rate_interval]))`;
-  const total = `sum by (color) (rate(${C}{${sel()}}[$__rate_interval]))`;
+  const count = (...more: string[]) => userRequests("count", `service="$service"`, config.services, ...more);
+  const bucket = (...more: string[]) => userRequests("bucket", `service="$service"`, config.services, ...more);
+  const active = `role="active"`;
+  const failed = `${S}=~"5.."`;
+  const errors = `sum by (color) (rate(${count(failed)}[$__rate_interval]))`;
+  const total = `sum by (color) (rate(${count()}[$__rate_interval]))`;
   const quantile = (q: number) => ({
-    expr: `histogram_quantile(${q}, sum by (le, color) (rate(${B}{${sel()}}[$__rate_interval])))`,
+    expr: `histogram_quantile(${q}, sum by (le, color) (rate(${bucket()}[$__rate_interval])))`,
     legend: `p${Math.round(q * 100)} {{color}}`,
   });
   const d = platformDashboard("app-platform-service-red", "Service RED (per colour)", ["red", "services"])
-    .withVariable(labelVariable("service", "service", R))
+    .withVariable(serviceVariable())
     .withRow(new RowBuilder("Now"))
-    .withPanel(stat("Requests / s", [{ expr: `sum(rate(${C}{${sel(',role="active"')}}[$__rate_interval]))` }], { unit: "reqps" }))
+    .withPanel(stat("Requests / s", [{ expr: `sum(rate(${count(active)}[$__rate_interval]))` }], { unit: "reqps" }))
     .withPanel(
-      stat("Error ratio (active)", [{ expr: errorRatio(`sum(rate(${C}{${sel(`,role="active",${S}=~"5.."`)}}[$__rate_interval]))`, `sum(rate(${C}{${sel(',role="active"')}}[$__rate_interval]))`) }], {
+      stat("Error ratio (active)", [{ expr: errorRatio(`sum(rate(${count(active, failed)}[$__rate_interval]))`, `sum(rate(${count(active)}[$__rate_interval]))`) }], {
         unit: "percentunit",
         thresholds: [[0.01, "orange"], [0.05, "red"]],
       }),
     )
     .withPanel(
-      stat("p99 latency (active)", [{ expr: `histogram_quantile(0.99, sum by (le) (rate(${B}{${sel(',role="active"')}}[$__rate_interval])))` }], {
+      stat("p99 latency (active)", [{ expr: `histogram_quantile(0.99, sum by (le) (rate(${bucket(active)}[$__rate_interval])))` }], {
         unit: "s",
         thresholds: [[0.5, "orange"], [1, "red"]],
       }),
@@ -42,7 +42,7 @@ export function serviceRedDashboard(config: DashboardsConfig): BuiltDashboard {
     .withPanel(timeseries("Requests / s by colour", [{ expr: total, legend: "{{color}}" }], { unit: "reqps", width: 24 }))
     .withRow(new RowBuilder("Errors"))
     .withPanel(timeseries("Error ratio by colour (5xx / all)", [{ expr: errorRatio(errors, total), legend: "{{color}}" }], { unit: "percentunit", min: 0 }))
-    .withPanel(timeseries("Responses / s by status", [{ expr: `sum by (${S}) (rate(${C}{${sel()}}[$__rate_interval]))`, legend: `{{${S}}}` }], { unit: "reqps" }))
+    .withPanel(timeseries("Responses / s by status", [{ expr: `sum by (${S}) (rate(${count()}[$__rate_interval]))`, legend: `{{${S}}}` }], { unit: "reqps" }))
     .withRow(new RowBuilder("Duration"))
     .withPanel(timeseries("Latency quantiles by colour", [quantile(0.5), quantile(0.95), quantile(0.99)], { unit: "s", width: 24 }));
   return { slug: "service-red", dashboard: numberPanels(d.build()) };

@@ -1,25 +1,7 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { ServiceConfig } from "../../app/service-spec";
-import { APP_METRICS, nonUserPathsMatcher } from "../contract";
-import { BUDGET_WINDOW_RATIO, budgetWindow } from "../rules/slo";
-import { errorRatio, note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
-
-const R = APP_METRICS.durationCount;
-const B = APP_METRICS.durationBucket;
-const S = APP_METRICS.statusLabel;
-
-/** PromQL of a service's SLIs over a window: the error ratio and the share of slow requests. */
-export function sloQueries(s: ServiceConfig, window: string): { errorRatio: string; slowRatio: string } {
-  // User requests of the service, as its SLO recording rules count them.
-  const m = `service="${s.name}",role="active",${nonUserPathsMatcher([s])}`;
-  // The histogram's `le` label is the threshold as Prometheus formats it ("0.5", "1").
-  const le = String(s.slo.latency.thresholdSeconds);
-  return {
-    errorRatio: errorRatio(`sum(rate(${R}{${m},${S}=~"5.."}[${window}]))`, `sum(rate(${R}{${m}}[${window}]))`),
-    slowRatio: `1 - (sum(rate(${B}{${m},le="${le}"}[${window}])) / sum(rate(${B}{${m},le="+Inf"}[${window}])))`,
-  };
-}
+import { BUDGET_WINDOW_RATIO, budgetWindow, sliErrorRatioRecord } from "../rules/slo";
+import { note, numberPanels, platformDashboard, stat, timeseries, type BuiltDashboard } from "./panels";
 
 /** The error budget of an objective (1 - objective), rounded to 10 decimals. */
 export function errorBudget(objective: number): number {
@@ -29,9 +11,9 @@ export function errorBudget(objective: number): number {
 /**
  * One row per service with its objectives from config: availability and latency over the
  * budget window (the SLO period cut to the Prometheus retention, see `budgetWindow`), the
- * error budget left, and burn rates over the windows multi-window alerts use. The window and
- * budget panels read the SLO recording rules, so the dashboard shows exactly what
- * SLOErrorBudgetLow alerts on.
+ * error budget left, and burn rates over the windows multi-window alerts use. Every panel reads
+ * the SLO recording rules, so the dashboard shows exactly what SLOErrorBudgetLow and the
+ * burn-rate alerts alert on (user requests only, an idle window as no errors).
  */
 export function sloDashboard(config: DashboardsConfig): BuiltDashboard {
   const window = budgetWindow(config);
@@ -64,7 +46,8 @@ export function sloDashboard(config: DashboardsConfig): BuiltDashboard {
       .withPanel(
         timeseries(
           "Error budget burn rate",
-          ["5m", "1h", "6h", "3d"].map((w) => ({ expr: `(${sloQueries(s, w).errorRatio}) / ${budget}`, legend: w })),
+          // The recording rules the burn-rate alerts compare (user requests only, 0 when idle).
+          (["5m", "1h", "6h", "3d"] as const).map((w) => ({ expr: `${sliErrorRatioRecord(w)}${sel("availability")} / ${budget}`, legend: w })),
           { unit: "x", width: 8, thresholds: [[6, "orange"], [14.4, "red"]], description: "1 = spending the budget exactly over 30 days; 14.4 over 1h pages." },
         ),
       );

@@ -1,5 +1,5 @@
-import { APP_METRICS } from "../contract";
-import { appSelector, pct, requestSeries, userPaths } from "./services";
+import { APP_METRICS, userRequests } from "../contract";
+import { appSelector, pct, requestSeries } from "./services";
 import { clean, gauge, series } from "./series";
 import type { AlertCase, RuleGroupModule } from "./types";
 
@@ -10,11 +10,10 @@ import type { AlertCase, RuleGroupModule } from "./types";
 export const releasesGroup: RuleGroupModule = {
   name: "app-platform-releases",
   build(ctx) {
-    const req = APP_METRICS.durationCount;
     const w = ctx.dur("5m");
     const t = ctx.thresholds;
     // Smoke tests and preview-host users, not the preview pods' probes and scrapes.
-    const preview = `${appSelector(ctx, "preview")},${userPaths(ctx)}`;
+    const preview = (...more: string[]) => userRequests("count", appSelector(ctx, "preview"), ctx.services, ...more);
     const alerts = [
       ctx.alert({
         name: "BothColorsServing",
@@ -39,7 +38,7 @@ export const releasesGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "PreviewColorFailing",
-        expr: `sum by (namespace, service, color) (rate(${req}{${preview},${APP_METRICS.statusLabel}=~"5.."}[${w}]))\n  / sum by (namespace, service, color) (rate(${req}{${preview}}[${w}]))\n  > ${t.previewErrorRatio}`,
+        expr: `sum by (namespace, service, color) (rate(${preview(`${APP_METRICS.statusLabel}=~"5.."`)}[${w}]))\n  / sum by (namespace, service, color) (rate(${preview()}[${w}]))\n  > ${t.previewErrorRatio}`,
         for: ctx.durOf("previewFor"),
         severity: "warning",
         summary: "Preview colour of {{ $labels.service }} fails {{ $value | humanizePercentage }} of requests",

@@ -1,18 +1,10 @@
-import { APP_METRICS, nonUserPathsMatcher } from "../contract";
+import { APP_METRICS, userRequests } from "../contract";
 import { clean, counter, gauge, series } from "./series";
 import type { AlertCase, AlertDefinition, RuleContext, RuleGroupModule } from "./types";
 
 /** Label matchers of an application's series: its namespace, a role and optionally a service. */
 export function appSelector(ctx: RuleContext, role: "active" | "preview", extra = ""): string {
   return `namespace="${ctx.config.namespaces.apps}",role="${role}"${extra}`;
-}
-
-/**
- * The matcher that keeps user requests only: every configured service's probe and metrics
- * paths are dropped (see {@link nonUserPathsMatcher}).
- */
-export function userPaths(ctx: RuleContext, services: RuleContext["services"] = ctx.services): string {
-  return nonUserPathsMatcher(services);
 }
 
 /** Kubelet probe requests per minute in test series (about 0.4 per second per pod). */
@@ -48,12 +40,11 @@ export const servicesGroup: RuleGroupModule = {
     const active = appSelector(ctx, "active");
     // User requests only: probes and scrapes are requests too, and would dilute the ratios
     // and keep the traffic from ever reaching zero.
-    const req = APP_METRICS.durationCount;
-    const user = `${active},${userPaths(ctx)}`;
+    const user = (...more: string[]) => userRequests("count", active, ctx.services, ...more);
     const w = ctx.dur("5m");
     const t = ctx.thresholds;
-    const errorRatio = `sum by (namespace, service) (rate(${req}{${user},${APP_METRICS.statusLabel}=~"5.."}[${w}]))
-  / sum by (namespace, service) (rate(${req}{${user}}[${w}]))`;
+    const errorRatio = `sum by (namespace, service) (rate(${user(`${APP_METRICS.statusLabel}=~"5.."`)}[${w}]))
+  / sum by (namespace, service) (rate(${user()}[${w}]))`;
 
     // A service whose pods are all gone has no `up` series at all, so each configured service
     // is also checked for absence; `absent` keeps the equality matchers as labels, and `0 *`
@@ -122,7 +113,7 @@ export const servicesGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "ServiceHighLatency",
-        expr: `histogram_quantile(0.95, sum by (namespace, service, le) (rate(${APP_METRICS.durationBucket}{${user}}[${w}])))\n  > ${t.latencyP95Seconds}`,
+        expr: `histogram_quantile(0.95, sum by (namespace, service, le) (rate(${userRequests("bucket", active, ctx.services)}[${w}])))\n  > ${t.latencyP95Seconds}`,
         for: ctx.durOf("latencyFor"),
         severity: "warning",
         summary: "Service {{ $labels.service }} is slow: p95 {{ $value | humanizeDuration }}",
@@ -140,7 +131,7 @@ export const servicesGroup: RuleGroupModule = {
         name: "ServiceNoTraffic",
         // A service whose users never called it has no user series at all: an up pod stands
         // in with 0. Probes and scrapes do not count as traffic.
-        expr: `(\n  sum by (namespace, service) (rate(${req}{${user}}[${w}]))\n  or 0 * sum by (namespace, service) (up{${active}} == 1)\n) == 0`,
+        expr: `(\n  sum by (namespace, service) (rate(${user()}[${w}]))\n  or 0 * sum by (namespace, service) (up{${active}} == 1)\n) == 0`,
         for: ctx.durOf("noTrafficFor"),
         severity: "info",
         summary: "Service {{ $labels.service }} receives no requests",

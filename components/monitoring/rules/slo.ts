@@ -1,8 +1,8 @@
 import type { MonitoringSpec } from "../monitoring-spec";
 import type { ServiceConfig } from "../../app/service-spec";
 import { durationSeconds } from "../../../lib/duration";
-import { APP_METRICS } from "../contract";
-import { PROBES_PER_MINUTE, appSelector, requestSeries, userPaths } from "./services";
+import { APP_METRICS, userRequests } from "../contract";
+import { PROBES_PER_MINUTE, appSelector, requestSeries } from "./services";
 import { clean, counter, series } from "./series";
 import type { AlertCase, AlertDefinition, ExprCase, RecordingRule, RuleContext, RuleGroupModule } from "./types";
 
@@ -11,6 +11,15 @@ export type SliName = "availability" | "latency";
 
 /** Windows of the SLI error-ratio recording rules (nominal names; ranges scale with timeScale). */
 export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
+
+/**
+ * Name of the recording rule holding a service's SLI error ratio over a window (user requests
+ * only; 0 in a window without any): what the burn-rate alerts compare and the SLO dashboard's
+ * burn-rate panel shows.
+ */
+export function sliErrorRatioRecord(window: (typeof SLI_WINDOWS)[number]): string {
+  return `slo:sli_error:ratio_rate${window}`;
+}
 
 /**
  * The multiwindow, multi-burn-rate tiers of the Google SRE workbook for a 30-day SLO: a tier
@@ -73,26 +82,28 @@ export function zeroSafeRatio(num: string, den: string): string {
 
 function sliRecordingRules(ctx: RuleContext, s: ServiceConfig, sli: SliName): RecordingRule[] {
   // User requests of this service: its own probe and metrics paths are not part of the SLI.
-  const sel = appSelector(ctx, "active", `,service="${s.name}",${userPaths(ctx, [s])}`);
+  const sel = appSelector(ctx, "active", `,service="${s.name}"`);
+  const count = (...more: string[]) => userRequests("count", sel, [s], ...more);
+  const bucket = (...more: string[]) => userRequests("bucket", sel, [s], ...more);
   const by = "sum by (namespace, service)";
   // Static labels name the service too: promtool's lint treats two rules with one name and the
   // same static labels as duplicates, whatever their expressions select.
   const labels = { namespace: ctx.config.namespaces.apps, service: s.name, slo: sli };
   const total = (r: string) =>
-    sli === "availability" ? `${by} (rate(${APP_METRICS.durationCount}{${sel}}[${r}]))` : `${by} (rate(${APP_METRICS.durationBucket}{${sel},le="+Inf"}[${r}]))`;
+    sli === "availability" ? `${by} (rate(${count()}[${r}]))` : `${by} (rate(${bucket('le="+Inf"')}[${r}]))`;
   const errors = (r: string) =>
     sli === "availability"
       ? // A service without any 5xx series still has an error rate: 0, not "no data".
-        `${by} (rate(${APP_METRICS.durationCount}{${sel},${APP_METRICS.statusLabel}=~"5.."}[${r}])) or 0 * ${total(r)}`
-      : `${total(r)}\n  - ${by} (rate(${APP_METRICS.durationBucket}{${sel},${leMatcher(s.slo.latency.thresholdSeconds)}}[${r}]))`;
+        `${by} (rate(${count(`${APP_METRICS.statusLabel}=~"5.."`)}[${r}])) or 0 * ${total(r)}`
+      : `${total(r)}\n  - ${by} (rate(${bucket(leMatcher(s.slo.latency.thresholdSeconds))}[${r}]))`;
   const rules: RecordingRule[] = [];
   for (const w of SLI_WINDOWS) {
     const r = ctx.dur(w);
-    rules.push({ record: `slo:sli_error:ratio_rate${w}`, expr: zeroSafeRatio(errors(r), total(r)), labels });
+    rules.push({ record: sliErrorRatioRecord(w), expr: zeroSafeRatio(errors(r), total(r)), labels });
   }
   for (const tier of BURN_TIERS) {
     const r = ctx.dur(tier.long);
-    const t = sli === "availability" ? `${APP_METRICS.durationCount}{${sel}}` : `${APP_METRICS.durationBucket}{${sel},le="+Inf"}`;
+    const t = sli === "availability" ? count() : bucket('le="+Inf"');
     rules.push({ record: `slo:sli_requests:increase${tier.long}`, expr: `${by} (increase(${t}[${r}]))`, labels });
   }
   const o = objectiveOf(s, sli);
