@@ -3,27 +3,52 @@ import { hostNameProblem, timeZone, webUrl } from "./network";
 import { promDuration, type Environment } from "./common";
 import { ALERT_THRESHOLD_DEFAULTS } from "./defaults";
 import { ALERT_THRESHOLDS, type AlertThresholds, type ThresholdSpec } from "../../components/monitoring/rules/thresholds";
+import "./meta";
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+const weekday = z
+  .string()
+  .regex(/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/, { error: 'must be a weekday or a range such as "monday:friday"' })
+  // Alertmanager counts weeks from Sunday and refuses a range that wraps around it.
+  .refine((d) => !d.includes(":") || WEEKDAYS.indexOf(d.split(":")[0]) <= WEEKDAYS.indexOf(d.split(":")[1]), {
+    error: 'must not wrap around Sunday (Alertmanager weeks start on Sunday): list ["saturday", "sunday"] instead of "saturday:sunday"',
+  });
 
 /** `app-platform:alerting` */
 export const alertingSchema = z.strictObject({
   receivers: z
     .strictObject({
-      /** Slack channels; the webhook URL is the secret key `slackWebhookUrl`. */
       slack: z
         .strictObject({
-          channel: z.string().regex(/^#[\w-]+$/, { error: 'must be a channel name such as "#alerts"' }),
-          criticalChannel: z.string().regex(/^#[\w-]+$/, { error: 'must be a channel name such as "#incidents"' }).optional(),
+          channel: z.string().regex(/^#[\w-]+$/, { error: 'must be a channel name such as "#alerts"' }).meta({ description: "Channel that gets warnings (and critical alerts unless criticalChannel is set).", examples: ["#alerts"] }),
+          criticalChannel: z
+            .string()
+            .regex(/^#[\w-]+$/, { error: 'must be a channel name such as "#incidents"' })
+            .optional()
+            .meta({ description: "Channel that gets critical alerts.", defaultText: "`channel`", examples: ["#incidents"] }),
         })
-        .optional(),
-      /** PagerDuty Events v2; the routing key is the secret key `pagerdutyRoutingKey`. */
-      pagerduty: z.strictObject({ severity: z.enum(["critical", "error"]).optional() }).optional(),
-      /** Email; the SMTP password is the secret key `smtpPassword`. */
+        .optional()
+        .meta({
+          description: "Slack notifications; the webhook URL is the credential `slackWebhookUrl`. Required in staging and production, where warnings go to Slack.",
+          defaultText: "none (required in staging and production)",
+        }),
+      pagerduty: z
+        .strictObject({
+          severity: z
+            .enum(["critical", "error"])
+            .optional()
+            .meta({ description: "PagerDuty severity of the incidents (Events API v2 `payload.severity`).", defaultText: "`critical`", examples: ["error"] }),
+        })
+        .optional()
+        .meta({
+          description: "PagerDuty paging of critical alerts (Events API v2); the routing key is the credential `pagerdutyRoutingKey`. Required in production: critical alerts must page someone. Write `pagerduty: {}` to enable it with defaults.",
+          defaultText: "none (required in production)",
+        }),
       email: z
         .strictObject({
-          to: z.array(z.email()).min(1),
-          from: z.email(),
+          to: z.array(z.email()).min(1).meta({ description: "Addresses that get the alerts.", examples: [["oncall@example.com"]] }),
+          from: z.email().meta({ description: "Sender address.", examples: ["alertmanager@example.com"] }),
           smarthost: z
             .string()
             .regex(/^[\w.-]+:\d+$/, { error: 'must be "host:port"' })
@@ -31,41 +56,61 @@ export const alertingSchema = z.strictObject({
               const host = hp.replace(/:\d+$/, "");
               const why = /^[\w.-]+:\d+$/.test(hp) ? hostNameProblem(host, { ip: true }) : undefined;
               if (why) ctx.addIssue({ code: "custom", message: `has the host "${host}", which ${why}`, input: hp });
-            }),
-          username: z.string().optional(),
+            })
+            .meta({ description: "SMTP server as `host:port`; Alertmanager requires STARTTLS.", allowed: "the host is a host name (RFC 1123) or an IPv4 address", examples: ["smtp.example.com:587"] }),
+          username: z.string().optional().meta({ description: "SMTP user; its password is the credential `smtpPassword`.", defaultText: "none: no SMTP authentication", examples: ["alertmanager"] }),
         })
-        .optional(),
-      /** Plain webhook receiver (dev only): a local endpoint with no credentials. */
-      webhook: z.strictObject({ url: webUrl() }).optional(),
+        .optional()
+        .meta({ description: "E-mail notifications.", defaultText: "none" }),
+      webhook: z
+        .strictObject({ url: webUrl().meta({ description: "Endpoint Alertmanager posts to, with no credentials.", allowed: "an https or http URL with a valid host name", examples: ["http://alert-sink.dev.svc:8080/alerts"] }) })
+        .optional()
+        .meta({ description: "Plain webhook receiver, for dev only (refused in staging and production): a local endpoint with no credentials.", defaultText: "none" }),
     })
-    .optional(),
-  /** Dead-man's-switch heartbeat for Watchdog; its URL is the secret key `heartbeatUrl`. */
-  heartbeat: z.strictObject({ repeatInterval: promDuration.optional() }).optional(),
-  /** Weekly maintenance window in which non-critical notifications are muted. */
+    .optional()
+    .meta({ description: "Where notifications go. Critical alerts page (PagerDuty) and go to Slack; warnings go to Slack; info alerts to no one." }),
+  heartbeat: z
+    .strictObject({
+      repeatInterval: promDuration.optional().meta({ description: "How often the always-firing Watchdog alert is sent to the heartbeat URL; the dead-man's switch should alarm after a few missed calls.", examples: ["5m"] }),
+    })
+    .optional()
+    .meta({
+      description: "Dead-man's-switch: the Watchdog alert, always firing, is sent to the credential `heartbeatUrl`, so that an outside service notices when alerting itself is down. Write `heartbeat: {}` to enable it with defaults.",
+      defaultText: "none: no heartbeat",
+    }),
   maintenance: z
     .strictObject({
-      weekdays: z
-        .array(
-          z
-            .string()
-            .regex(/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))?$/, { error: 'must be a weekday or a range such as "monday:friday"' })
-            // Alertmanager counts weeks from Sunday and refuses a range that wraps around it.
-            .refine((d) => !d.includes(":") || WEEKDAYS.indexOf(d.split(":")[0]) <= WEEKDAYS.indexOf(d.split(":")[1]), {
-              error: 'must not wrap around Sunday (Alertmanager weeks start on Sunday): list ["saturday", "sunday"] instead of "saturday:sunday"',
-            }),
-        )
-        .min(1),
-      startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be "HH:MM"' }),
-      endTime: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, { error: 'must be "HH:MM"' }),
-      /** IANA time zone of startTime and endTime; @default "UTC". */
-      location: timeZone.optional(),
+      weekdays: z.array(weekday).min(1).meta({ description: "Days of the window; a range must not wrap around Sunday.", examples: [["saturday", "sunday"], ["monday:friday"]] }),
+      startTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be "HH:MM"' }).meta({ description: "Start of the window on each of those days.", examples: ["02:00"] }),
+      endTime: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, { error: 'must be "HH:MM"' }).meta({ description: "End of the window on the same day; after startTime (24:00 is the end of the day).", examples: ["04:00"] }),
+      location: timeZone.optional().meta({
+        description: "IANA time zone of startTime and endTime.",
+        defaultText: "none: UTC (Alertmanager's default)",
+        allowed: "an IANA time zone name as written in the tz database (case-sensitive)",
+        examples: ["Europe/Berlin"],
+      }),
     })
-    .optional(),
-  /** Overrides of alert thresholds and `for:` durations, by name (see {@link ALERT_THRESHOLDS}). */
+    .optional()
+    .meta({ description: "Weekly maintenance window in which non-critical notifications are muted (an Alertmanager time interval); critical alerts still page.", defaultText: "none" }),
   // Durations are checked by checkAlertThresholds, which knows which ones are `for:` durations.
-  thresholds: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
-  /** Where runbooks live; every alert's `runbook_url` is `<runbookBaseUrl>/<AlertName>.md`. */
-  runbookBaseUrl: webUrl().optional(),
+  thresholds: z
+    .record(z.string(), z.union([z.number(), z.string()]))
+    .optional()
+    .meta({
+      description:
+        "Overrides of alert thresholds and `for:` durations, by name (see the table). Ratios are fractions (0.05 = 5%); durations use Prometheus notation, `for:` durations whole minutes and at most 6h, because `platform check` tests every alert on both sides of its `for:`.",
+      defaultText: "the table below",
+      allowed: "names from the table; ratios in (0, 1), seconds > 0, counts whole and ≥ 1",
+      examples: [{ errorRatioCritical: 0.1, serviceDownFor: "5m" }],
+      entries: Object.fromEntries(Object.entries(ALERT_THRESHOLDS).map(([name, spec]) => [name, `${spec.description} (${spec.kind})`])),
+    }),
+  runbookBaseUrl: webUrl()
+    .optional()
+    .meta({
+      description: "Where runbooks live; every alert's `runbook_url` is `<runbookBaseUrl>/<AlertName>.md`.",
+      allowed: "an https or http URL with a valid host name",
+      examples: ["https://git.example.com/platform/runbooks/-/blob/main"],
+    }),
 });
 
 // The catalogue of thresholds belongs to the alert rules that use them (components/monitoring/rules).

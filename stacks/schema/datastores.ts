@@ -2,34 +2,67 @@ import { z } from "zod";
 import { hostName } from "./network";
 import { bytesQuantity } from "./common";
 import { rotationKeeper } from "./backup";
+import "./meta";
 
-const endpoint = (defaultPort: number) =>
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" });
+
+/** The keys Postgres and Redis share; `what` names the store in descriptions. */
+const endpoint = (what: string, secret: string) =>
   z.strictObject({
-    /** "in-cluster": a throwaway instance for dev; "external": an endpoint managed elsewhere. */
-    mode: z.enum(["in-cluster", "external"]),
-    host: hostName({ ip: true }).optional(),
-    port: z.int32().min(1).max(65535).optional().describe(`@default ${defaultPort}`),
-    /** Regenerates the generated password (in-cluster mode) when changed. */
-    rotation: rotationKeeper.optional(),
-    /** Volume size of the in-cluster instance. */
-    storageSize: bytesQuantity.optional(),
+    mode: z.enum(["in-cluster", "external"]).meta({
+      description: `\`in-cluster\`: a throwaway, unreplicated ${what} in the apps namespace with a generated password (dev); \`external\`: an endpoint managed elsewhere (e.g. Amazon RDS / ElastiCache), whose password is the credential \`${secret}\`. Production refuses in-cluster.`,
+      examples: ["in-cluster", "external"],
+    }),
+    host: hostName({ ip: true }).optional().meta({
+      description: `Host name or IPv4 address of the external ${what}; required with mode external, refused with in-cluster.`,
+      defaultText: `in-cluster: the in-cluster Service's name in the apps namespace (\`${what === "Postgres" ? "postgres" : "redis"}.<namespaces.apps>.svc.cluster.local\`); external: required`,
+      allowed: "a host name (RFC 1123) or an IPv4 address, without a port",
+      examples: [what === "Postgres" ? "orders.cluster-abc.eu-west-1.rds.amazonaws.com" : "orders.abc123.euw1.cache.amazonaws.com"],
+    }),
+    port: z.int32().min(1).max(65535).optional().meta({ description: `TCP port of ${what}.`, examples: [what === "Postgres" ? 5433 : 6380] }),
+    rotation: rotationKeeper.optional().meta({
+      description: "In-cluster mode: change it (to any new value, e.g. a date) to regenerate the password on purpose. Nothing else regenerates it, so a refactor never rotates it by accident.",
+      examples: ["2026-01"],
+    }),
+    storageSize: bytesQuantity.optional().meta({ description: `Volume size of the in-cluster ${what}.`, examples: ["10Gi"] }),
   });
 
 /** `app-platform:postgres` */
-export const postgresSchema = endpoint(5432).extend({
-  database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
-  user: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
-  /** External mode: the exporter's own role (member of pg_monitor); its password is the secret postgresMonitoringPassword. @default "app_monitoring" */
-  monitoringUser: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
-  /** External mode: the backup jobs' own read-only role (member of pg_read_all_data); its password is the secret postgresBackupPassword. @default "app_backup" */
-  backupUser: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" }).optional(),
-  sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).optional(),
-  /** PEM bundle of the CA(s) that signed the server certificate (verify-ca/verify-full), e.g. the RDS global bundle. Mounted into the exporter and the backup jobs. */
-  caBundle: z.string().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, { error: "must be PEM: one or more -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks" }).optional(),
-  maxConnections: z.int32().min(1).optional(),
+export const postgresSchema = endpoint("Postgres", "postgresPassword").extend({
+  database: sqlIdentifier.optional().meta({ description: "Database the services use; the owner is `user`.", examples: ["orders"] }),
+  user: sqlIdentifier.optional().meta({ description: "Role the services log in as; owns the database. Its password is the credential `postgresPassword` (external mode).", examples: ["orders"] }),
+  monitoringUser: sqlIdentifier.optional().meta({
+    description: "External mode: the exporter's own role (member of pg_monitor), never the owner; its password is the credential `postgresMonitoringPassword`.",
+    examples: ["orders_monitoring"],
+  }),
+  backupUser: sqlIdentifier.optional().meta({
+    description: "External mode: the backup jobs' own read-only role (member of pg_read_all_data), never the owner; its password is the credential `postgresBackupPassword`.",
+    examples: ["orders_backup"],
+  }),
+  sslMode: z
+    .enum(["disable", "require", "verify-ca", "verify-full"])
+    .optional()
+    .meta({
+      description: "libpq sslmode of every client (exporter, backups, services' settings). `verify-full` checks the certificate and the host name against `caBundle`.",
+      defaultText: "in-cluster: `disable`; external: `verify-full`",
+      examples: ["verify-full"],
+    }),
+  caBundle: z
+    .string()
+    .regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, { error: "must be PEM: one or more -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks" })
+    .optional()
+    .meta({
+      description: "PEM bundle of the CA(s) that signed the server certificate (verify-ca, verify-full), e.g. the RDS global bundle; mounted into the exporter and the backup jobs.",
+      defaultText: "none: the system's CAs",
+      examples: ["-----BEGIN CERTIFICATE-----\nMIID...\n-----END CERTIFICATE-----"],
+    }),
+  maxConnections: z.int32().min(1).optional().meta({
+    description: "Postgres' max_connections; the connection alerts compare the connections in use with it.",
+    examples: [200],
+  }),
 }).strict();
 
 /** `app-platform:redis` */
-export const redisSchema = endpoint(6379).extend({
-  tls: z.boolean().optional(),
+export const redisSchema = endpoint("Redis", "redisPassword").extend({
+  tls: z.boolean().optional().meta({ description: "Connect with TLS (ElastiCache in-transit encryption).", defaultText: "in-cluster: `false`; external: `true`", examples: [true] }),
 }).strict();

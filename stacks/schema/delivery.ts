@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { dnsLabel, promDuration, type Environment } from "./common";
 import { ENVIRONMENT_DEFAULTS } from "./defaults";
+import "./meta";
 
 import { ROUTER_KINDS, STRATEGIES, type DeliveryConfig } from "../../components/app/service-spec";
 
@@ -19,87 +20,92 @@ export const MAX_SCALE_DOWN_DELAY_SECONDS = 21600;
 
 /** Schema of a service's `strategy`. */
 export const strategySchema = z.strictObject({
-  /** `blueGreen`: one switch of every request; `canary`: weighted steps through a router. */
-  type: z.enum(STRATEGIES),
-  /**
-   * Percent of traffic on the new colour at each canary step, increasing and ending at 100.
-   * @default [10, 50, 100]
-   */
-  steps: z.array(z.int32()).optional(),
-  /** Seconds each canary step runs before its analysis. @default 30 (dev), 120 (staging), 300 (production) */
-  dwellSeconds: z.int32().min(0).max(3600).optional(),
-  /**
-   * Seconds the previous colour stays at its serving size after the switch (Argo Rollouts'
-   * `scaleDownDelaySeconds`): `platform promote` keeps analysing the new colour meanwhile, and a
-   * failure moves traffic back in one update onto pods that never stopped. Then one `pulumi up`
-   * shrinks the old colour to `idleReplicas`. At most 6 hours (GitHub Actions' job limit).
-   * @default 0 (dev), 600 (staging), 1800 (production)
-   */
-  scaleDownDelaySeconds: z.int32().min(0).max(MAX_SCALE_DOWN_DELAY_SECONDS).optional(),
-  /** Thresholds of the analysis gate for this service; unset fields come from `delivery:analysis`. */
+  type: z.enum(STRATEGIES).meta({
+    description: "`blueGreen`: one switch of every request to the new colour; `canary`: weighted steps through `router`, with the analysis gate at every step.",
+    examples: ["canary", "blueGreen"],
+  }),
+  steps: z
+    .array(z.int32())
+    .optional()
+    .meta({
+      description: "Percent of traffic on the new colour at each canary step, increasing and ending at 100.",
+      allowed: "whole percents, increasing, the last one 100",
+      examples: [[5, 25, 50, 100]],
+    }),
+  dwellSeconds: z.int32().min(0).max(3600).optional().meta({
+    description: "Seconds each canary step runs before its analysis: short where nobody waits (dev), longer where real users are.",
+    examples: [600],
+  }),
+  scaleDownDelaySeconds: z.int32().min(0).max(MAX_SCALE_DOWN_DELAY_SECONDS).optional().meta({
+    description:
+      "Seconds the previous colour stays at its serving size after the switch (Argo Rollouts' `scaleDownDelaySeconds`): `platform promote` keeps analysing the new colour meanwhile, and a failure moves traffic back in one update onto pods that never stopped. Then one `pulumi up` shrinks the old colour to `idleReplicas`. At most 6 hours (GitHub Actions' job limit).",
+    examples: [900],
+  }),
   analysis: z
     .strictObject({
-      /** Highest fraction of 5xx responses of the new colour. */
-      maxErrorRatio: z.number().min(0).max(1).optional(),
-      /** Highest latency at `latencyQuantile`, in seconds. */
-      maxLatencySeconds: z.number().gt(0).optional(),
-      /** Quantile compared with `maxLatencySeconds`, e.g. 0.99. */
-      latencyQuantile: z.number().gt(0).lt(1).optional(),
-      /** Fewest requests in the window for a verdict. */
-      minRequests: z.int32().min(1).optional(),
-      /** Range of the analysis queries, e.g. "2m". */
-      window: promDuration.optional(),
+      maxErrorRatio: z.number().min(0).max(1).optional().meta({ description: "Highest fraction of 5xx responses of the new colour over the window.", defaultText: "the value in `delivery:analysis` (docs/delivery.md)", examples: [0.005] }),
+      maxLatencySeconds: z.number().gt(0).optional().meta({ description: "Highest latency at `latencyQuantile`, in seconds.", defaultText: "the value in `delivery:analysis` (docs/delivery.md)", examples: [0.3] }),
+      latencyQuantile: z.number().gt(0).lt(1).optional().meta({ description: "Quantile compared with `maxLatencySeconds`.", defaultText: "the value in `delivery:analysis` (docs/delivery.md)", examples: [0.95] }),
+      minRequests: z.int32().min(1).optional().meta({ description: "Fewest requests in the window for a verdict; fewer fails the step as inconclusive.", defaultText: "the value in `delivery:analysis` (docs/delivery.md)", examples: [50] }),
+      window: promDuration.optional().meta({ description: "Range of the analysis queries.", defaultText: "the value in `delivery:analysis` (docs/delivery.md)", examples: ["2m"] }),
     })
-    .optional(),
-  /** The router that applies canary weights; without one only blueGreen is possible. */
+    .optional()
+    .meta({ description: "Thresholds of the analysis gate for this service; unset fields come from the `delivery:analysis` config value that `platform promote` reads." }),
   router: z
     .strictObject({
-      /** `gatewayApi`: an HTTPRoute with weighted backendRefs; `ingressNginx`: a canary Ingress with `canary-weight`. */
-      kind: z.enum(ROUTER_KINDS),
-      /** The Gateway the HTTPRoute attaches to (gatewayApi). */
+      kind: z.enum(ROUTER_KINDS).meta({
+        description: "`gatewayApi`: an HTTPRoute with weighted backendRefs; `ingressNginx`: a canary Ingress with the `canary-weight` annotation.",
+        examples: ["gatewayApi", "ingressNginx"],
+      }),
       gateway: z
         .strictObject({
-          name: dnsLabel(63),
-          /** @default the service's namespace */
-          namespace: dnsLabel(63).optional(),
-          /** Listener of the Gateway, e.g. "https". @default every listener */
-          sectionName: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a listener name (a DNS label)" }).optional(),
+          name: dnsLabel(63).meta({ description: "Name of the Gateway.", examples: ["public"] }),
+          namespace: dnsLabel(63).optional().meta({ description: "Namespace of the Gateway; it must allow routes from the apps namespace.", defaultText: "the service's namespace", examples: ["gateway"] }),
+          sectionName: z
+            .string()
+            .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a listener name (a DNS label)" })
+            .optional()
+            .meta({ description: "Listener of the Gateway the route attaches to.", defaultText: "none: every listener", examples: ["https"] }),
         })
-        .optional(),
-      /** Host names the HTTPRoute matches. @default [ingress.host] when set, else every host of the Gateway */
-      hostnames: z.array(hostname).min(1).optional(),
+        .optional()
+        .meta({ description: "The Gateway the HTTPRoute attaches to (kind gatewayApi; required there)." }),
+      hostnames: z
+        .array(hostname)
+        .min(1)
+        .optional()
+        .meta({ description: "Host names the HTTPRoute matches.", defaultText: "`[ingress.host]` when set, else every host of the Gateway", examples: [["shop.example.com"]] }),
     })
-    .optional(),
+    .optional()
+    .meta({ description: "The router that applies canary weights; without one only blueGreen is possible.", defaultText: "none" }),
 });
 
 /** Schema of a service's `migration`: a Job run before any traffic moves to a new release. */
 export const migrationSchema = z.strictObject({
-  /** What it migrates, e.g. "schema"; the Job is `<service>-<name>-<release>`. */
-  name: dnsLabel(12),
-  /** Image of the Job. @default the new colour's image */
-  image: z.string().min(1).optional(),
-  /** Command and arguments, e.g. ["./migrate", "up"]. */
-  command: z.array(z.string().min(1)).min(1),
-  /** Seconds before the Job is failed (activeDeadlineSeconds) and the release stops. @default 600 */
-  timeoutSeconds: z.int32().min(10).max(86400).optional(),
+  name: dnsLabel(12).meta({ description: "What it migrates; the Job is named `<service>-<name>-<release>`.", examples: ["schema"] }),
+  image: z.string().min(1).optional().meta({ description: "Image of the Job.", defaultText: "the new colour's image", examples: ["ghcr.io/acme/orders-migrate:1.5.0"] }),
+  command: z.array(z.string().min(1)).min(1).meta({ description: "Command and arguments of the Job's container.", examples: [["./migrate", "up"]] }),
+  timeoutSeconds: z.int32().min(10).max(86400).optional().meta({
+    description: "Seconds before the Job is failed (activeDeadlineSeconds) and the release stops.",
+    examples: [1800],
+  }),
 });
 
 /** Schema of a service's `smokeTest`: requests to the new colour before the first step. */
 export const smokeTestSchema = z.strictObject({
-  /** Base URL of the new colour. @default "https://<ingress.previewHost>" */
-  baseUrl: z.url({ error: 'must be a URL such as "https://preview.example.com"' }).optional(),
-  /** Requests and the status each must answer with. */
+  baseUrl: z
+    .url({ error: 'must be a URL such as "https://preview.example.com"' })
+    .optional()
+    .meta({ description: "Base URL of the new colour that the requests go to.", defaultText: "`https://<ingress.previewHost>`", examples: ["https://preview.shop.example.com"] }),
   requests: z
     .array(
       z.strictObject({
-        path: z.string().startsWith("/", { error: 'must be an HTTP path starting with "/"' }),
-        /** @default 200 */
-        status: z.int32().min(100).max(599).optional(),
+        path: z.string().startsWith("/", { error: 'must be an HTTP path starting with "/"' }).meta({ description: "Path requested.", examples: ["/healthz"] }),
+        status: z.int32().min(100).max(599).optional().meta({ description: "HTTP status the answer must have.", examples: [204] }),
       }),
     )
-    .min(1),
-  /** Seconds each request may take. @default 10 */
-  timeoutSeconds: z.int32().min(1).max(300).optional(),
+    .min(1)
+    .meta({ description: "Requests sent in order; the release stops at the first wrong status or timeout." }),
+  timeoutSeconds: z.int32().min(1).max(300).optional().meta({ description: "Seconds each request may take.", examples: [5] }),
 });
 
 /** Default seconds per canary step: short where nobody waits, longer where real users are. */

@@ -1,11 +1,15 @@
 // Generates schema/stack-config.schema.json, the JSON Schema of a `Pulumi.<stack>.yaml` file,
 // from the zod schema the program validates with (stacks/config.ts), so that editors
 // (yaml-language-server, VS Code) complete and check stack files with the same rules.
-// Run: `npm run schema`. A test fails when the committed file is not what this produces.
+// Each key carries the reference's description, default per environment, allowed values and
+// example (tools/schema/reference.ts), as `description` and `markdownDescription`, which editors
+// show on hover. Run: `npm run schema` (writes docs/config.md too). A test fails when either
+// committed file is not what this produces.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { PROJECT, SECRET_KEYS, configSchema } from "../../stacks/config";
+import { REFERENCE_PATH, configReferenceText, keyReferences, type KeyReference } from "./reference";
 
 /** Where the generated schema is committed, relative to the repository root. */
 export const SCHEMA_PATH = "schema/stack-config.schema.json";
@@ -13,14 +17,44 @@ export const SCHEMA_PATH = "schema/stack-config.schema.json";
 type JsonSchema = Record<string, unknown>;
 
 /** A credential: only the encrypted form that `pulumi config set --secret` writes is valid. */
-function secureValue(key: string): JsonSchema {
+function secureValue(): JsonSchema {
   return {
     type: "object",
-    description: `Credential, set with \`pulumi config set --secret ${key} <value>\`; a plaintext value is refused.`,
     properties: { secure: { type: "string", minLength: 1 } },
     required: ["secure"],
     additionalProperties: false,
   };
+}
+
+// Metadata keys of stacks/schema/meta.ts that z.toJSONSchema copies but JSON Schema does not know:
+// their text goes into the descriptions instead.
+const OWN_META_KEYS = ["defaultText", "allowed", "entries"];
+
+/** The hover text of a key: plain (`description`) and Markdown (`markdownDescription`). */
+function hoverText(ref: KeyReference): { description: string; markdownDescription: string } {
+  const about = ref.key.meta.description ?? "";
+  const facts = [`Default: ${ref.defaultLine}.`];
+  if (ref.allowed) facts.push(`Allowed: ${ref.allowed}.`);
+  if (ref.example) facts.push(`Example: ${ref.example}.`);
+  const plain = [about, ...facts].filter(Boolean).join(" ");
+  const md = [about, facts.map((f) => f.replace(/^(\w+):/, "**$1**:")).join("  \n")].filter(Boolean).join("\n\n");
+  return { description: plain.replace(/`/g, ""), markdownDescription: md };
+}
+
+/**
+ * Puts each key's reference text on its node of the generated JSON Schema, walking the schema
+ * with the same paths as the reference (`a.b`, `list[]`, `map.<name>`), and drops the metadata
+ * keys JSON Schema does not know.
+ */
+function annotate(node: JsonSchema, path: string, refs: ReadonlyMap<string, KeyReference>): void {
+  for (const k of OWN_META_KEYS) delete node[k];
+  const ref = refs.get(path);
+  if (ref) Object.assign(node, hoverText(ref));
+  const props = node.properties as Record<string, JsonSchema> | undefined;
+  for (const [name, child] of Object.entries(props ?? {})) annotate(child, `${path}.${name}`, refs);
+  if (node.items && typeof node.items === "object") annotate(node.items as JsonSchema, `${path}[]`, refs);
+  const extra = node.additionalProperties;
+  if (extra && typeof extra === "object") annotate(extra as JsonSchema, `${path}.<name>`, refs);
 }
 
 /**
@@ -35,10 +69,12 @@ export function stackFileSchema(): JsonSchema {
     required?: string[];
   };
   const secret = new Set<string>(SECRET_KEYS);
+  const refs = new Map(keyReferences().map((r) => [r.key.path, r]));
   const defs: Record<string, JsonSchema> = {};
   const properties: Record<string, JsonSchema> = {};
   for (const [key, schema] of Object.entries(generated.properties)) {
-    defs[key] = secret.has(key) ? secureValue(key) : schema;
+    defs[key] = secret.has(key) ? secureValue() : schema;
+    annotate(defs[key], key, refs);
     // The namespaced form is what `pulumi config set` writes; the bare form is refused so
     // that each key has one spelling.
     properties[`${PROJECT}:${key}`] = { $ref: `#/$defs/${key}` };
@@ -81,8 +117,13 @@ export function stackFileSchemaText(): string {
 }
 
 if (require.main === module) {
-  const target = path.resolve(__dirname, "..", "..", SCHEMA_PATH);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, stackFileSchemaText());
-  console.log(`wrote ${SCHEMA_PATH}`);
+  for (const [file, text] of [
+    [SCHEMA_PATH, stackFileSchemaText()],
+    [REFERENCE_PATH, configReferenceText()],
+  ]) {
+    const target = path.resolve(__dirname, "..", "..", file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+    console.log(`wrote ${file}`);
+  }
 }
