@@ -6,6 +6,7 @@
 import YAML from "yaml";
 import type { RenderedResource } from "../render/mock-runtime";
 import { replacementReason } from "./replacement";
+import { engineResources, parseUrn } from "./urn-ledger";
 
 /** The marker the renderer puts where a secret value was. */
 export const SECRET_MARKER = "[secret]";
@@ -176,27 +177,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-interface AliasObject {
-  readonly urn?: string;
-  readonly spec?: { name?: string; type?: string; parenturn?: string; noparent?: boolean };
-}
-
-/** True when one of `head`'s aliases names `base` (by URN, or by name/type/parent spec). */
-export function aliasCovers(head: RenderedResource, base: RenderedResource, stackUrn?: string): boolean {
-  for (const raw of head.options.aliases ?? []) {
-    const a = raw as AliasObject;
-    if (typeof raw === "string" && raw === base.urn) return true;
-    if (a.urn && a.urn === base.urn) return true;
-    if (a.spec) {
-      const name = a.spec.name || head.name;
-      const type = a.spec.type || head.type;
-      const parent = a.spec.noparent ? stackUrn : a.spec.parenturn || head.parent;
-      if (name === base.name && type === base.type && (parent === base.parent || (!parent && !base.parent))) return true;
-    }
-  }
-  return false;
-}
-
 function k8sIdentity(r: RenderedResource): string | undefined {
   if (!r.type.startsWith("kubernetes:")) return undefined;
   const md = r.inputs.metadata;
@@ -214,44 +194,38 @@ export function nameShape(name: string): string {
 }
 
 /**
- * Pairs removed and added resources that are one resource renamed: same type and either an
- * alias, the same name under a renamed parent, the same Kubernetes object identity, or the
+ * Pairs removed and added resources that are one resource renamed: an alias that names the
+ * old URN (the resource's own or one inherited from a parent's, any type), else the same type
+ * and either the same name under a renamed parent, the same Kubernetes object identity, or the
  * same name shape when it is the only candidate.
  */
 function matchRenames(
   removed: RenderedResource[],
   added: RenderedResource[],
-  stackUrn: string | undefined,
+  base: readonly RenderedResource[],
+  head: readonly RenderedResource[],
 ): { base: RenderedResource; head: RenderedResource; aliased: boolean }[] {
   const pairs: { base: RenderedResource; head: RenderedResource; aliased: boolean }[] = [];
   const baseLeft = new Set(removed);
   const headLeft = new Set(added);
   const renamed = new Map<string, string>(); // base URN -> head URN
-  // A child of an aliased parent is covered when its name is the same, or the same with the
-  // parent's new name as prefix instead of the old one (`old-sa` -> `new-sa`): Pulumi's
-  // inherited child aliases work that way, and components name children `${name}-<role>`.
-  const inheritsAlias = (x: RenderedResource, h: RenderedResource): boolean => {
-    const p = pairs.find((q) => q.aliased && q.base.urn === x.parent && q.head.urn === h.parent);
-    if (!p) return false;
-    if (x.name === h.name) return true;
-    return h.name.startsWith(p.head.name) && x.name === p.base.name + h.name.slice(p.head.name.length);
-  };
   const take = (b: RenderedResource, h: RenderedResource, aliased: boolean) => {
     pairs.push({ base: b, head: h, aliased });
     baseLeft.delete(b);
     headLeft.delete(h);
     renamed.set(b.urn, h.urn);
   };
-  // Aliases first, then children of aliased parents (Pulumi carries a parent's alias down),
-  // repeated until nothing new matches so that whole subtrees follow a renamed component.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const h of [...headLeft]) {
-      const b = [...baseLeft].find((x) => x.type === h.type && (aliasCovers(h, x, stackUrn) || inheritsAlias(x, h)));
-      if (b) {
-        take(b, h, true);
-        changed = true;
-      }
+  // Aliases as the engine resolves them (urn-ledger.ts): a head resource whose own or inherited
+  // alias URN is a base resource's URN is that resource, whatever its new name, type or parent.
+  const stackOf = base[0] ?? head[0];
+  if (stackOf && removed.length > 0 && added.length > 0) {
+    const { stack, project } = parseUrn(stackOf.urn);
+    const baseEngine = engineResources(base, stack, project);
+    const baseByEngineUrn = new Map(base.map((r, i) => [baseEngine[i].urn, r]));
+    const headEngine = new Map(engineResources(head, stack, project).map((e, i) => [head[i], e]));
+    for (const h of added) {
+      const b = (headEngine.get(h)?.aliases ?? []).map((a) => baseByEngineUrn.get(a)).find((x) => x !== undefined && baseLeft.has(x));
+      if (b) take(b, h, true);
     }
   }
   const rules: ((b: RenderedResource, h: RenderedResource) => boolean)[] = [
@@ -300,7 +274,6 @@ export function diffResources(base: readonly RenderedResource[], head: readonly 
   const headByUrn = new Map(head.map((r) => [r.urn, r]));
   const baseComp = componentOf(base);
   const headComp = componentOf(head);
-  const stackUrn = head.find((r) => r.type === STACK_TYPE)?.urn;
   const changes: ResourceChange[] = [];
   let unchanged = 0;
 
@@ -313,7 +286,7 @@ export function diffResources(base: readonly RenderedResource[], head: readonly 
   }
   const removed = base.filter((r) => !headByUrn.has(r.urn) && r.type !== STACK_TYPE);
   const added = head.filter((r) => !baseByUrn.has(r.urn) && r.type !== STACK_TYPE);
-  const pairs = matchRenames(removed, added, stackUrn);
+  const pairs = matchRenames(removed, added, base, head);
   const paired = new Set(pairs.flatMap((p) => [p.base.urn, p.head.urn]));
   for (const p of pairs) {
     const u = updateOf(p.base, p.head, headComp.get(p.head.urn) ?? "(stack)", p.aliased ? "aliased" : "unaliased");
