@@ -48,6 +48,9 @@ function hoverText(ref: KeyReference): { description: string; markdownDescriptio
  */
 function annotate(node: JsonSchema, path: string, refs: ReadonlyMap<string, KeyReference>): void {
   for (const k of OWN_META_KEYS) delete node[k];
+  // zod writes startsWith() as a format of its own, beside the pattern that carries the rule;
+  // JSON Schema validators refuse unknown formats.
+  if (node.format === "starts_with") delete node.format;
   const ref = refs.get(path);
   if (ref) Object.assign(node, hoverText(ref));
   const props = node.properties as Record<string, JsonSchema> | undefined;

@@ -268,7 +268,10 @@ export function allowedText(key: ConfigKey): string | undefined {
       // zod keeps a message given as `{ error: "..." }` as a function of the issue.
       const raw = typeof cd.error === "function" ? cd.error({ code: cd.check, input: undefined }) : cd.error;
       const err = typeof raw === "string" ? raw : raw?.message;
-      if (typeof err !== "string") continue;
+      if (typeof err !== "string") {
+        if (cd.format === "starts_with") msgs.push(`must start with "${cd.prefix}"`);
+        continue;
+      }
       // A refinement's message carries its reason after a colon; the rule alone reads better here.
       msgs.push(cd.check === "custom" ? err.split(": ")[0] : err);
     }

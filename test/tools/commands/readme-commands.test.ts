@@ -110,7 +110,7 @@ describe("every `npx platform` command README lists runs as a user types it", ()
 });
 
 describe("`npm run schema`, as README shows it", () => {
-  it("regenerates schema/stack-config.schema.json exactly as committed (run in a copy: it writes the file)", { timeout: 120_000 }, async () => {
+  it("regenerates schema/stack-config.schema.json and docs/config.md exactly as committed (run in a copy: it writes the files)", { timeout: 120_000 }, async () => {
     expect(README).toContain("`npm run schema`");
     const copy = path.join(tempDir("schema-copy"), "repo");
     for (const f of execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean)) {
@@ -120,12 +120,16 @@ describe("`npm run schema`, as README shows it", () => {
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
     const target = path.join(copy, "schema", "stack-config.schema.json");
+    const reference = path.join(copy, "docs", "config.md");
     fs.rmSync(target);
+    fs.rmSync(reference);
     const r = await new Promise<CliRun>((resolve) =>
       execFile("bash", ["-c", "npm run schema"], { cwd: copy }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr })),
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("wrote schema/stack-config.schema.json");
     expect(fs.readFileSync(target, "utf8")).toBe(fs.readFileSync(path.join(ROOT, "schema", "stack-config.schema.json"), "utf8"));
+    expect(r.stdout).toContain("wrote docs/config.md");
+    expect(fs.readFileSync(reference, "utf8")).toBe(fs.readFileSync(path.join(ROOT, "docs", "config.md"), "utf8"));
   });
 });
