@@ -40,15 +40,33 @@ class RecordingStack implements StackOps {
 
 const entry = () => ({ name: "orders-api", activeColor: "blue", image: { blue: "o:2.13.0", green: "o:2.14.0" }, replicas: { min: 2, max: 6 } });
 
-function world(opts: { errorRatioAt?: (weight: number) => number; latencyAt?: (weight: number) => number; requests?: number; smoke?: Record<string, number> } = {}) {
+function world(
+  opts: {
+    errorRatioAt?: (weight: number) => number;
+    latencyAt?: (weight: number) => number;
+    requests?: number;
+    smoke?: Record<string, number>;
+    /** Error ratio of green once it is the active colour (the warm window). */
+    activeErrorRatio?: number;
+    /** kube-state-metrics' spec replicas of blue (the old colour's size). */
+    blueReplicas?: number;
+  } = {},
+) {
   const stack = new RecordingStack([entry()]);
   let clock = 0;
   const log: string[] = [];
   const events: string[] = [];
   const weight = () => stack.services[0].promotion?.canaryWeight ?? 0;
   const query: InstantQuery = async (expr) => {
-    expect(expr).toContain('role="preview",color="green"');
+    if (expr.includes("kube_deployment_spec_replicas")) {
+      expect(expr).toContain('deployment="orders-api-blue"');
+      return opts.blueReplicas;
+    }
+    const active = stack.services[0].activeColor === "green";
+    // Before the switch the gate reads green as the preview, in the warm window as the active colour.
+    expect(expr).toContain(active ? 'role="active",color="green"' : 'role="preview",color="green"');
     if (expr.startsWith("sum(increase(")) return opts.requests ?? 1000;
+    if (active) return expr.startsWith("histogram_quantile") ? 0.05 : (opts.activeErrorRatio ?? 0);
     if (expr.startsWith("histogram_quantile")) return opts.latencyAt?.(weight()) ?? 0.05;
     return opts.errorRatioAt?.(weight()) ?? 0;
   };
@@ -71,6 +89,7 @@ const request = (extra: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
   steps: [10, 50, 100],
   dwellSeconds: 120,
   prescale: false,
+  scaleDownDelaySeconds: 0,
   backup: true,
   migration: "schema",
   smokeTest: { baseUrl: "https://orders-preview.example.com", requests: [{ path: "/ready", status: 200 }, { path: "/nope", status: 404 }], timeoutSeconds: 5 },
@@ -178,12 +197,48 @@ describe("smoke test", () => {
   });
 });
 
+describe("the warm window after a canary's last step", () => {
+  const smoke = { "https://orders-preview.example.com/nope": 404 };
+
+  it("makes the new colour active while the old one keeps its measured size, watches it for the delay, then scales the old one down", async () => {
+    const w = world({ smoke, blueReplicas: 5 });
+    const r = await release(w.deps, w.ops, request({ scaleDownDelaySeconds: 600 }));
+    expect(r.outcome).toBe("promoted");
+    expect(w.events.slice(-3)).toEqual(["up w=100 migrate=true active=blue", "up w=0 migrate=false active=green", "up w=0 migrate=false active=green"]);
+    // The switch holds blue at the 5 pods kube-state-metrics reported; it ends 600 s after the
+    // switch, which the fake clock reads at 3 x 120 s of dwell = 360 s: 960 s = 00:16:00.
+    expect(w.stack.ups.slice(-2).map((u) => u.services[0].promotion)).toEqual([{ prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:16:00Z" }, undefined]);
+    expect(w.stack.services[0]).toEqual({ ...entry(), activeColor: "green" });
+    expect(w.clock()).toBe(960_000);
+    expect(r.steps.map((s) => s.name).slice(-3)).toEqual([
+      "make green active, hold orders-api-blue at 5 for 600 s (pulumi up)",
+      "warm window: watch active green for 600 s",
+      "warm window over: scale orders-api-blue down to its idle size (pulumi up)",
+    ]);
+  });
+
+  it("rolls back in one update onto the old colour when the new one fails in the window", async () => {
+    const w = world({ smoke, activeErrorRatio: 0.2 });
+    const r = await release(w.deps, w.ops, request({ scaleDownDelaySeconds: 600 }));
+    expect(r).toMatchObject({ outcome: "rolled-back", rollback: "warm", failedAt: "warm window after the switch" });
+    expect(r.reason).toContain("FAILED error ratio 0.2 > 0.01");
+    // No kube-state-metrics figure: blue is held at replicas.min (2); the rollback is the next update.
+    expect(w.stack.ups.slice(-2).map((u) => [u.services[0].activeColor, u.services[0].promotion])).toEqual([
+      ["green", { prescale: true, prescaleReplicas: 2, warmUntil: "1970-01-01T00:16:00Z" }],
+      ["blue", undefined],
+    ]);
+    expect(w.stack.services[0]).toEqual(entry());
+    // Measured at the first analysis, one 30 s interval into the window.
+    expect(w.clock()).toBe(390_000);
+  });
+});
+
 describe("rollback of a canary stopped half-way", () => {
   it("takes the weight away in one update and keeps the active colour", async () => {
     const { rollback } = await import("../../tools/delivery/promotion");
     const w = world();
     w.stack.services[0].promotion = { canaryWeight: 50, migrate: true };
-    const r = await rollback(w.deps, { service: "orders-api", namespace: "apps", settings: DEFAULT_ANALYSIS, nonUserPaths: { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } } });
+    const r = await rollback(w.deps, { service: "orders-api", namespace: "apps", settings: DEFAULT_ANALYSIS, nonUserPaths: { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } }, scaleDownDelaySeconds: 0 });
     expect(r.outcome).toBe("switched-back");
     expect(r.to).toBe("blue");
     expect(w.events).toEqual(["up w=0 migrate=false active=blue"]);

@@ -23,7 +23,8 @@ describe("promotionRequest", () => {
     const dir = stackFolder("staging", withAnalysis({ maxErrorRatio: 0.002, services: { podinfo: { window: "10m" } } }));
     const { req, prometheusUrl } = promotionRequest("staging", "podinfo", { prometheus: "http://prom:9090" }, dir);
     const { nonUserPaths, ...rest } = req;
-    expect(rest).toEqual({ service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, maxErrorRatio: 0.002, window: "10m" } });
+    // Staging's warm window: 10 minutes unless the service sets strategy.scaleDownDelaySeconds.
+    expect(rest).toEqual({ service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, maxErrorRatio: 0.002, window: "10m" }, scaleDownDelaySeconds: 600 });
     // The service sets no probes nor metrics path: podinfo's own (/healthz, /readyz, /metrics).
     expect(nonUserPaths).toMatchObject({ metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" }, startup: { path: "/healthz" } } });
     expect(prometheusUrl).toBe("http://prom:9090");

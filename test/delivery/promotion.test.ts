@@ -78,12 +78,18 @@ function setup(world: Partial<World> = {}) {
     sleep: async (ms) => void (clock += ms),
     log: (l) => log.push(l),
   };
-  const req = { service: "podinfo", namespace: "apps", settings: { ...DEFAULT_ANALYSIS, watchSeconds: 180, watchIntervalSeconds: 60 }, nonUserPaths: { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } } };
-  return { stack, deps, req, log, world: w, tick: (ms: number) => (clock += ms) };
+  const req = {
+    service: "podinfo",
+    namespace: "apps",
+    settings: { ...DEFAULT_ANALYSIS, watchSeconds: 180, watchIntervalSeconds: 60 },
+    nonUserPaths: { metricsPath: "/metrics", probes: { liveness: { path: "/healthz" }, readiness: { path: "/readyz" } } },
+    scaleDownDelaySeconds: 0,
+  };
+  return { stack, deps, req, log, world: w, tick: (ms: number) => (clock += ms), now: () => clock };
 }
 
 describe("promote", () => {
-  it("pre-scales to the active size, gates, switches, watches and restores, in that order", async () => {
+  it("pre-scales to the active size, gates, switches, watches through the warm window and scales the old colour down, in that order", async () => {
     const { stack, deps, req, log } = setup();
     const r = await promote(deps, req);
     expect(r.outcome).toBe("promoted");
@@ -94,9 +100,11 @@ describe("promote", () => {
       "set services[0].promotion.prescaleReplicas=4",
       "up pre-scale podinfo-green to 4",
       "set services[0].activeColor=green",
+      // The fake clock starts at 1,000 s after the epoch; the window is the 180 s watch: 1,180 s = 00:19:40.
+      "set services[0].promotion.warmUntil=1970-01-01T00:19:40Z",
       "up podinfo: activeColor green",
       "rm services[0].promotion",
-      "up restore pre-scale settings",
+      "up podinfo: warm window over, blue to its idle size",
     ]);
     // The stack file ends as it began, except for the switch.
     expect(stack.services[0]).toEqual({ name: "podinfo", activeColor: "green", image: { blue: "podinfo:6.7.0", green: "podinfo:6.7.1" }, replicas: { min: 2, max: 6 } });
@@ -106,11 +114,11 @@ describe("promote", () => {
       "wait for 4 ready pods of podinfo-green",
       "analysis of preview green over 5m",
       "switch podinfo activeColor to green (pulumi up)",
-      "watch active green for 180 s",
-      "restore pre-scale settings (pulumi up)",
+      "warm window: watch active green for 180 s, podinfo-blue held at 4",
+      "warm window over: scale podinfo-blue down to its idle size (pulumi up)",
     ]);
     // Three analyses while watching, one per 60 s interval, each printed with its timing.
-    expect(r.steps.find((s) => s.name.startsWith("watch"))?.ms).toBe(180_000);
+    expect(r.steps.find((s) => s.name.startsWith("warm window:"))?.ms).toBe(180_000);
     expect(log.filter((l) => l.startsWith("  active green: PASS"))).toHaveLength(3);
     expect(log.some((l) => /^✓ switch podinfo activeColor to green \(pulumi up\) \(\d+\.\d s\)$/.test(l))).toBe(true);
     expect(formatResult(r)[0]).toBe("promoted: green is active (was blue)");
@@ -127,20 +135,46 @@ describe("promote", () => {
     expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "restore pre-scale settings"]);
   });
 
-  it("rolls back automatically when the new active colour fails while watched", async () => {
+  it("rolls back in ONE update onto the old colour, still held at its size, when the new active colour fails in the warm window", async () => {
     // Healthy as a preview, failing once it takes production traffic.
     const { stack, deps, req } = setup({ errorRatio: (role, color) => (role === "active" && color === "green" ? 0.08 : 0.001) });
     const r = await promote(deps, req);
-    expect(r.outcome).toBe("rolled-back");
+    expect(r).toMatchObject({ outcome: "rolled-back", rollback: "warm" });
     expect(r.reason).toMatch(/analysis failed after the switch/);
-    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor])).toEqual([
-      ["pre-scale podinfo-green to 4", "blue"],
-      ["podinfo: activeColor green", "green"],
-      ["podinfo: automatic rollback to blue", "blue"],
-      ["restore pre-scale settings", "blue"],
+    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor, u.services[0].promotion])).toEqual([
+      ["pre-scale podinfo-green to 4", "blue", { prescale: true, prescaleReplicas: 4 }],
+      // Through the window the idle colour (blue, the old one) is held at the 4 pods it served with.
+      ["podinfo: activeColor green", "green", { prescale: true, prescaleReplicas: 4, warmUntil: "1970-01-01T00:19:40Z" }],
+      // Back to blue and the release's settings gone, in the same update: no pre-scale, no wait.
+      ["podinfo: analysis failed after the switch, warm rollback to blue", "blue", undefined],
     ]);
     // The first failed analysis, 60 s in, triggered it.
-    expect(r.steps.find((s) => s.name.startsWith("watch"))?.ms).toBe(60_000);
+    expect(r.steps.find((s) => s.name.startsWith("warm window:"))?.ms).toBe(60_000);
+    expect(formatResult(r)[0]).toMatch(/^rolled back \(warm\): blue is active again; analysis failed after the switch/);
+  });
+
+  it("holds the old colour for strategy.scaleDownDelaySeconds when it is longer than the watch, analysing all along", async () => {
+    const { stack, deps, req, log } = setup();
+    const r = await promote(deps, { ...req, scaleDownDelaySeconds: 1800 });
+    expect(r.outcome).toBe("promoted");
+    // 1,000 s + 1,800 s = 2,800 s after the epoch = 00:46:40.
+    expect(stack.ups.map((u) => u.services[0].promotion)).toEqual([
+      { prescale: true, prescaleReplicas: 4 },
+      { prescale: true, prescaleReplicas: 4, warmUntil: "1970-01-01T00:46:40Z" },
+      undefined,
+    ]);
+    expect(r.steps.find((s) => s.name.startsWith("warm window:"))).toMatchObject({ name: "warm window: watch active green for 1800 s, podinfo-blue held at 4", ms: 1_800_000 });
+    // One analysis per 60 s interval for the whole window.
+    expect(log.filter((l) => l.startsWith("  active green: PASS"))).toHaveLength(30);
+  });
+
+  it("does not carry a warm window left open by an unfinished release into the next one", async () => {
+    const { stack, deps, req } = setup();
+    // An earlier release was killed in its window: its hold and window end are still in the file.
+    stack.services[0].promotion = { prescale: true, prescaleReplicas: 3, warmUntil: "1970-01-01T00:05:00Z" };
+    const r = await promote(deps, req);
+    expect(r.outcome).toBe("promoted");
+    expect(stack.services[0].promotion).toBeUndefined();
   });
 
   it("keeps the original prescale settings of a service that had them", async () => {
@@ -203,12 +237,48 @@ describe("nothing staged", () => {
 });
 
 describe("rollback", () => {
-  it("pre-scales the previous colour, switches to it without a gate, and restores", async () => {
-    const { stack, deps, req } = setup({ errorRatio: () => 0.5 });
+  it("with no warm window open, is cold: pre-scales the previous colour, awaits it, switches without a gate, and restores", async () => {
+    const { stack, deps, req, log } = setup({ errorRatio: () => 0.5 });
     const r = await rollback(deps, req);
-    expect(r.outcome).toBe("switched-back");
+    expect(r).toMatchObject({ outcome: "switched-back", rollback: "cold" });
     expect(stack.services[0].activeColor).toBe("green");
     expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green", "restore pre-scale settings"]);
+    expect(r.steps.map((s) => s.name)).toContain("wait for 4 ready pods of podinfo-green");
     expect(r.steps.some((s) => s.name.startsWith("analysis"))).toBe(false);
+    expect(log).toContain("  cold rollback: no warm window is open, so podinfo-green may run fewer pods than podinfo-blue: it is pre-scaled and awaited Ready before traffic moves");
+    expect(formatResult(r)[0]).toBe("rolled back (cold): green is active (was blue)");
+  });
+
+  // After `platform promote` switched podinfo from green to blue and was stopped in the window.
+  const afterSwitch = (warmUntil: string) => ({
+    name: "podinfo", activeColor: "blue", image: { blue: "podinfo:6.7.1", green: "podinfo:6.7.0" }, replicas: { min: 2, max: 6 },
+    promotion: { prescale: true, prescaleReplicas: 4, warmUntil },
+  });
+
+  it("inside the warm window, is one update onto the old colour still held at its size: no pre-scale, no wait", async () => {
+    const { stack, deps, req, log } = setup();
+    // The clock reads 1,000 s after the epoch (00:16:40); the window ends at 00:46:40.
+    stack.services[0] = afterSwitch("1970-01-01T00:46:40Z");
+    const r = await rollback(deps, req);
+    expect(r).toMatchObject({ outcome: "switched-back", rollback: "warm", from: "blue", to: "green" });
+    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor, u.services[0].promotion])).toEqual([
+      ["podinfo: platform rollback in the warm window, warm rollback to green", "green", undefined],
+    ]);
+    expect(stack.calls.filter((c) => c.startsWith("set") || c.startsWith("rm"))).toEqual(["set services[0].activeColor=green", "rm services[0].promotion"]);
+    expect(log).toContain("  warm rollback: podinfo-green is held at 4 pods until 1970-01-01T00:46:40Z");
+    expect(formatResult(r)[0]).toBe("rolled back (warm): green is active (was blue)");
+  });
+
+  it("after the warm window, is cold again and says so; the expired window is not put back", async () => {
+    const { stack, deps, req, log } = setup({ specReplicas: { "podinfo-blue": 5 }, available: { "podinfo-green": 5 } });
+    stack.services[0] = afterSwitch("1970-01-01T00:10:00Z");
+    const r = await rollback(deps, req);
+    expect(r).toMatchObject({ outcome: "switched-back", rollback: "cold" });
+    expect(log).toContain("  cold rollback: the warm window ended at 1970-01-01T00:10:00Z, so podinfo-green may run fewer pods than podinfo-blue: it is pre-scaled and awaited Ready before traffic moves");
+    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor, u.services[0].promotion])).toEqual([
+      ["pre-scale podinfo-green to 5", "blue", { prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:10:00Z" }],
+      ["podinfo: activeColor green", "green", { prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:10:00Z" }],
+      ["restore pre-scale settings", "green", undefined],
+    ]);
   });
 });

@@ -39,7 +39,11 @@ export function promotionRequest(
   }
   const prometheusUrl = typeof flags.prometheus === "string" ? flags.prometheus : (process.env.PROMETHEUS_URL ?? DEFAULT_PROMETHEUS_URL);
   const nonUserPaths = { metricsPath: own.metricsPath, probes: own.probes };
-  return { req: { service, namespace: config.namespaces.apps, settings, nonUserPaths }, prometheusUrl, monitoringNamespace: config.namespaces.monitoring };
+  return {
+    req: { service, namespace: config.namespaces.apps, settings, nonUserPaths, scaleDownDelaySeconds: own.strategy.scaleDownDelaySeconds },
+    prometheusUrl,
+    monitoringNamespace: config.namespaces.monitoring,
+  };
 }
 
 /** How to get the Pulumi CLI, for messages when it is missing. */
@@ -129,7 +133,7 @@ export async function runPromotion(
   if (!stack || !service) throw new CommandError(`usage: platform ${kind} <stack> <service> [--prometheus URL]${kind === "promote" ? " [--preview-url URL] [--summary FILE] [--slack FILE]" : ""}`);
   const { req: full, prometheusUrl } = releaseRequest(stack, service, flags, rootDir);
   const { monitoringNamespace } = promotionRequest(stack, service, flags, rootDir);
-  const req: PromotionRequest = { service: full.service, namespace: full.namespace, settings: full.settings, nonUserPaths: full.nonUserPaths };
+  const req: PromotionRequest = { service: full.service, namespace: full.namespace, settings: full.settings, nonUserPaths: full.nonUserPaths, scaleDownDelaySeconds: full.scaleDownDelaySeconds };
   const config = validateStack(stack, rootDir);
   const started = Date.now();
   const deps: PromotionDeps = {

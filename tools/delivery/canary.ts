@@ -12,6 +12,8 @@
 import { formatVerdict, type AnalysisSettings, type AnalysisVerdict } from "./analysis";
 import type { NonUserPaths } from "../../components/monitoring/contract";
 import {
+  currentReplicas,
+  deploymentName,
   findService,
   gatedSwitch,
   inconclusive,
@@ -19,9 +21,13 @@ import {
   prescale,
   requireStaged,
   restoreConfig,
+  rfc3339,
+  scaleDownOld,
   snapshot,
   step,
   up,
+  warmRollback,
+  watchWarm,
   type Color,
   type PromotionDeps,
   type PromotionResult,
@@ -61,6 +67,8 @@ export interface ReleaseRequest {
   readonly steps: readonly number[];
   /** Seconds each step runs before its final analysis. */
   readonly dwellSeconds: number;
+  /** Seconds the old colour stays at its size after the switch, analysed meanwhile (`strategy.scaleDownDelaySeconds`). */
+  readonly scaleDownDelaySeconds: number;
   /** Pre-scale the new colour to the active colour's size first (off in dev). */
   readonly prescale: boolean;
   /** Run the backup Job before the migration (production). */
@@ -89,7 +97,7 @@ export interface ReleaseResult extends Omit<PromotionResult, "outcome"> {
   readonly strategy: "blueGreen" | "canary";
   /** The canary steps that ran. */
   readonly trafficSteps: readonly StepRecord[];
-  /** The failing stage: `backup`, `migration`, `smoke test` or `step 2 (50 %)`. */
+  /** The failing stage: `backup`, `migration`, `smoke test`, `step 2 (50 %)` or `warm window after the switch`. */
   readonly failedAt?: string;
   /** Milliseconds from the start of the failing step's update to the end of the rollback update. */
   readonly rollbackMs?: number;
@@ -183,7 +191,8 @@ export async function release(deps: PromotionDeps, ops: ReleaseOps, req: Release
   requireStaged(index, entry, from, to, "promote");
   const base = { service: req.service, strategy: req.strategy, from, to, steps, trafficSteps };
 
-  const scaled: Scaled = req.prescale ? await prescale(deps, { service: req.service, namespace: req.namespace, settings: req.settings, nonUserPaths: req.nonUserPaths }, steps, index, entry, from, to) : { index, original: snapshot(entry) };
+  const promotionReq = { service: req.service, namespace: req.namespace, settings: req.settings, nonUserPaths: req.nonUserPaths, scaleDownDelaySeconds: req.scaleDownDelaySeconds };
+  const scaled: Scaled = req.prescale ? await prescale(deps, promotionReq, steps, index, entry, from, to) : { index, original: snapshot(entry) };
 
   const backToStable = async (why: string) =>
     step(deps, steps, `all traffic back to ${from} (pulumi up)`, async () => {
@@ -200,9 +209,9 @@ export async function release(deps: PromotionDeps, ops: ReleaseOps, req: Release
   }
 
   if (req.strategy === "blueGreen") {
-    const r = await gatedSwitch(deps, { service: req.service, namespace: req.namespace, settings: req.settings, nonUserPaths: req.nonUserPaths }, steps, scaled, from, to);
+    const r = await gatedSwitch(deps, promotionReq, steps, scaled, from, to);
     const outcome = r.outcome === "promoted" ? "promoted" : r.outcome === "aborted" ? "aborted" : "rolled-back";
-    return { ...base, outcome, reason: r.reason, failedAt: r.outcome === "promoted" ? undefined : r.outcome === "aborted" ? "analysis gate" : "watch after the switch" };
+    return { ...base, outcome, reason: r.reason, rollback: r.rollback, failedAt: r.outcome === "promoted" ? undefined : r.outcome === "aborted" ? "analysis gate" : "warm window after the switch" };
   }
 
   for (const [i, weight] of req.steps.entries()) {
@@ -227,11 +236,33 @@ export async function release(deps: PromotionDeps, ops: ReleaseOps, req: Release
     trafficSteps.push({ index: i, weight, startedMs: started - t0, endedMs: deps.now() - t0, verdict, ok: true });
   }
 
-  await step(deps, steps, `make ${to} active, restore promotion settings (pulumi up)`, async () => {
+  const delay = req.scaleDownDelaySeconds;
+  if (delay === 0) {
+    await step(deps, steps, `make ${to} active, restore promotion settings (pulumi up)`, async () => {
+      await deps.stack.setConfig(`services[${index}].activeColor`, { value: to }, true);
+      await restoreConfig(deps.stack, scaled);
+      await up(deps, `${req.service}: ${to} is active`);
+    });
+    return { ...base, outcome: "promoted" };
+  }
+
+  // The warm window: the old colour keeps the size it had before the release (measured then,
+  // or now when the release did not pre-scale) while the new one is watched as the active one.
+  const size = scaled.size ?? (await currentReplicas(deps, req.namespace, deploymentName(req.service, from), entry.replicas?.min ?? 1));
+  await step(deps, steps, `make ${to} active, hold ${deploymentName(req.service, from)} at ${size} for ${delay} s (pulumi up)`, async () => {
     await deps.stack.setConfig(`services[${index}].activeColor`, { value: to }, true);
     await restoreConfig(deps.stack, scaled);
-    await up(deps, `${req.service}: ${to} is active`);
+    await deps.stack.setConfig(`services[${index}].promotion.prescale`, { value: "true" }, true);
+    await deps.stack.setConfig(`services[${index}].promotion.prescaleReplicas`, { value: String(size) }, true);
+    await deps.stack.setConfig(`services[${index}].promotion.warmUntil`, { value: rfc3339(deps.now() + delay * 1000) }, true);
+    await up(deps, `${req.service}: ${to} is active, ${from} held at ${size}`);
   });
+  const failed = await step(deps, steps, `warm window: watch active ${to} for ${delay} s`, () => watchWarm(deps, promotionReq, to, delay));
+  if (failed) {
+    await warmRollback(deps, steps, scaled, req.service, from, "analysis failed in the warm window");
+    return { ...base, outcome: "rolled-back", rollback: "warm", failedAt: "warm window after the switch", reason: `analysis failed after the switch: ${formatVerdict(failed)}` };
+  }
+  await scaleDownOld(deps, steps, scaled, req.service, from);
   return { ...base, outcome: "promoted" };
 }
 
@@ -277,6 +308,7 @@ export function releaseRequestFromConfig(config: PlatformConfig, service: string
     strategy: s.strategy.type,
     steps: s.strategy.steps,
     dwellSeconds: s.strategy.dwellSeconds,
+    scaleDownDelaySeconds: s.strategy.scaleDownDelaySeconds,
     // A blue-green switch moves every request at once: always onto a full-size colour. A canary
     // is pre-scaled where users are (staging, production) or when the stack asks for it.
     prescale: s.strategy.type === "blueGreen" || config.environment !== "dev" || s.promotion.prescale,

@@ -8,9 +8,14 @@
  *      `promotion.prescaleReplicas`) and `up`;
  *   2. wait until its pods are available (kube-state-metrics, via Prometheus);
  *   3. analysis gate on the preview colour (tools/delivery/analysis.ts);
- *   4. switch `activeColor` and `up`;
- *   5. watch the new active colour; on a failing analysis switch back and `up` (auto-rollback);
- *   6. restore the pre-scale settings and `up` (the old colour shrinks after its delay).
+ *   4. switch `activeColor` and `up`, recording the end of the warm window
+ *      (`promotion.warmUntil`); the pre-scale settings stay, so the old colour keeps its size;
+ *   5. the warm window (`strategy.scaleDownDelaySeconds`, at least the watch): analyse the new
+ *      active colour; on a failure switch back in one `up` onto the old colour, still at size;
+ *   6. restore the pre-scale settings and `up`: the old colour shrinks to its idle size.
+ *
+ * `platform rollback` reads `promotion.warmUntil`: inside the window it is that one update;
+ * after it the old colour may be gone, so it pre-scales and awaits readiness first (cold).
  *
  * Everything outside is a seam ({@link PromotionDeps}): the Automation API stack, the
  * Prometheus query, the clock and the log, so that the order of operations and the failure
@@ -51,6 +56,11 @@ export interface PromotionRequest {
   readonly settings: AnalysisSettings;
   /** The service's probe and metrics paths (resolved config): not user traffic, left out of the gate. */
   readonly nonUserPaths: NonUserPaths;
+  /**
+   * Seconds the old colour stays at its size after the switch (`strategy.scaleDownDelaySeconds`);
+   * the window lasts at least `settings.watchSeconds`, since the watch may still roll back.
+   */
+  readonly scaleDownDelaySeconds: number;
 }
 
 /** The outcome. */
@@ -63,6 +73,11 @@ export interface PromotionResult {
   readonly steps: { readonly name: string; readonly ms: number; readonly ok: boolean }[];
   /** Why it did not promote. */
   readonly reason?: string;
+  /**
+   * How a rollback moved traffic: `warm` onto the old colour still at its size (one update),
+   * `cold` after pre-scaling it and waiting for its pods.
+   */
+  readonly rollback?: "warm" | "cold";
 }
 
 /** Thrown for a request that cannot start (unknown service, bad config); nothing was changed. */
@@ -85,7 +100,7 @@ export interface ServiceEntry {
   image?: Partial<Record<Color, string>>;
   build?: { color?: Color };
   replicas?: { min?: number };
-  promotion?: { prescale?: boolean; prescaleReplicas?: number; canaryWeight?: number; migrate?: boolean };
+  promotion?: { prescale?: boolean; prescaleReplicas?: number; warmUntil?: string; canaryWeight?: number; migrate?: boolean };
 }
 
 /** Reads `services` from the stack config and finds one service's index and settings. */
@@ -157,14 +172,14 @@ export async function currentReplicas(deps: PromotionDeps, namespace: string, de
 }
 
 /** Polls until `deployment` has at least `replicas` available pods, or throws after the timeout. */
-export async function waitAvailable(deps: PromotionDeps, namespace: string, deployment: string, replicas: number, timeoutSeconds: number): Promise<number> {
+export async function waitAvailable(deps: PromotionDeps, namespace: string, deployment: string, replicas: number, timeoutSeconds: number, pollMs = 5000): Promise<number> {
   const deadline = deps.now() + timeoutSeconds * 1000;
   const expr = `max(kube_deployment_status_replicas_available{namespace="${namespace}",deployment="${deployment}"})`;
   for (;;) {
     const v = (await deps.query(expr)) ?? 0;
     if (v >= replicas) return v;
     if (deps.now() >= deadline) throw new Error(`${deployment}: ${v} of ${replicas} pods available after ${timeoutSeconds} s`);
-    await deps.sleep(5000);
+    await deps.sleep(pollMs);
   }
 }
 
@@ -172,8 +187,13 @@ export async function waitAvailable(deps: PromotionDeps, namespace: string, depl
 export interface Scaled {
   readonly index: number;
   /** The service's `promotion` settings before the pre-scale; undefined when it had none. */
-  readonly original?: { prescale?: boolean; prescaleReplicas?: number; canaryWeight?: number; migrate?: boolean };
+  readonly original?: { prescale?: boolean; prescaleReplicas?: number; warmUntil?: string; canaryWeight?: number; migrate?: boolean };
+  /** The size both colours are held at (the active colour's measured size), when pre-scaled. */
+  readonly size?: number;
 }
+
+/** The `promotion` keys a release writes and {@link restoreConfig} puts back. */
+const PROMOTION_KEYS = ["prescale", "prescaleReplicas", "warmUntil", "canaryWeight", "migrate"] as const;
 
 export async function prescale(deps: PromotionDeps, req: PromotionRequest, steps: PromotionResult["steps"][number][], index: number, entry: ServiceEntry, from: Color, to: Color): Promise<Scaled> {
   const size = await step(deps, steps, `measure ${deploymentName(req.service, from)}`, async () => {
@@ -188,15 +208,37 @@ export async function prescale(deps: PromotionDeps, req: PromotionRequest, steps
     await up(deps, `pre-scale ${deploymentName(req.service, to)} to ${size}`);
   });
   await step(deps, steps, `wait for ${size} ready pods of ${deploymentName(req.service, to)}`, () =>
-    waitAvailable(deps, req.namespace, deploymentName(req.service, to), size, req.settings.readyTimeoutSeconds),
+    waitAvailable(deps, req.namespace, deploymentName(req.service, to), size, req.settings.readyTimeoutSeconds, Math.min(5000, req.settings.watchIntervalSeconds * 1000)),
   );
-  return { index, original };
+  return { index, original, size };
 }
 
-/** The `promotion` settings of a service as the stack file has them before a release. */
+/**
+ * The `promotion` settings of a service as the stack file has them before a release. A warm
+ * window left open by an earlier release that did not finish (`warmUntil` with its hold) is
+ * that release's state, not the service's: it is not put back.
+ */
 export function snapshot(entry: ServiceEntry): Scaled["original"] {
   const p = entry.promotion;
-  return p && { prescale: p.prescale, prescaleReplicas: p.prescaleReplicas, canaryWeight: p.canaryWeight, migrate: p.migrate };
+  if (!p) return undefined;
+  const leftover = p.warmUntil !== undefined;
+  const o = {
+    prescale: leftover ? undefined : p.prescale,
+    prescaleReplicas: leftover ? undefined : p.prescaleReplicas,
+    canaryWeight: p.canaryWeight,
+    migrate: p.migrate,
+  };
+  return Object.values(o).every((v) => v === undefined) ? undefined : o;
+}
+
+/** `ms` since the epoch as an RFC 3339 UTC time to the second, as `promotion.warmUntil` holds it. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Seconds the old colour stays warm after the switch: the delay, and at least the watch. */
+export function warmWindowSeconds(req: Pick<PromotionRequest, "scaleDownDelaySeconds" | "settings">): number {
+  return Math.max(req.scaleDownDelaySeconds, req.settings.watchSeconds);
 }
 
 /** Puts the `promotion` settings back as they were (without running `pulumi up`). */
@@ -207,7 +249,7 @@ export async function restoreConfig(stack: StackOps, s: Scaled): Promise<void> {
     return;
   }
   const o = s.original;
-  for (const key of ["prescale", "prescaleReplicas", "canaryWeight", "migrate"] as const) {
+  for (const key of PROMOTION_KEYS) {
     await setPath(stack, `services[${s.index}].promotion.${key}`, o[key] === undefined ? undefined : String(o[key]));
   }
 }
@@ -219,10 +261,51 @@ async function restore(deps: PromotionDeps, steps: PromotionResult["steps"][numb
   });
 }
 
-async function switchTo(deps: PromotionDeps, steps: PromotionResult["steps"][number][], index: number, service: string, color: Color): Promise<void> {
+/**
+ * Switches `activeColor`; with `warmUntil` it also records the end of the warm window, in the
+ * same update (the pre-scale settings stay, so the old colour keeps its size).
+ */
+async function switchTo(deps: PromotionDeps, steps: PromotionResult["steps"][number][], index: number, service: string, color: Color, warmUntil?: string): Promise<void> {
   await step(deps, steps, `switch ${service} activeColor to ${color} (pulumi up)`, async () => {
     await deps.stack.setConfig(`services[${index}].activeColor`, { value: color }, true);
+    if (warmUntil !== undefined) await deps.stack.setConfig(`services[${index}].promotion.warmUntil`, { value: warmUntil }, true);
     await up(deps, `${service}: activeColor ${color}`);
+  });
+}
+
+/**
+ * The warm window after a switch: analyses the new active colour every `watchIntervalSeconds`
+ * until `seconds` have passed. Resolves to the first measured failure, or undefined; too little
+ * traffic is no evidence either way and keeps watching.
+ */
+export async function watchWarm(deps: PromotionDeps, req: PromotionRequest, color: Color, seconds: number): Promise<AnalysisVerdict | undefined> {
+  const end = deps.now() + seconds * 1000;
+  while (deps.now() < end) {
+    await deps.sleep(Math.min(req.settings.watchIntervalSeconds * 1000, Math.max(0, end - deps.now())));
+    const v = await analyse(deps, req, "active", color);
+    if (!v.pass && !inconclusive(v)) return v;
+  }
+  return undefined;
+}
+
+/**
+ * The rollback inside the warm window: `activeColor` back and the release's `promotion`
+ * settings restored, in ONE update. The old colour never stopped, so Pulumi's await of its
+ * Deployment passes at once and the selectors (or route weights) move onto running pods.
+ */
+export async function warmRollback(deps: PromotionDeps, steps: PromotionResult["steps"][number][], scaled: Scaled, service: string, to: Color, why: string): Promise<void> {
+  await step(deps, steps, `warm rollback: ${service} activeColor back to ${to}, still at its size (one pulumi up)`, async () => {
+    await deps.stack.setConfig(`services[${scaled.index}].activeColor`, { value: to }, true);
+    await restoreConfig(deps.stack, scaled);
+    await up(deps, `${service}: ${why}, warm rollback to ${to}`);
+  });
+}
+
+/** The last update of a release: the old colour shrinks to its idle size. */
+export async function scaleDownOld(deps: PromotionDeps, steps: PromotionResult["steps"][number][], scaled: Scaled, service: string, old: Color): Promise<void> {
+  await step(deps, steps, `warm window over: scale ${deploymentName(service, old)} down to its idle size (pulumi up)`, async () => {
+    await restoreConfig(deps.stack, scaled);
+    await up(deps, `${service}: warm window over, ${old} to its idle size`);
   });
 }
 
@@ -264,8 +347,9 @@ export async function gatedSwitch(deps: PromotionDeps, req: PromotionRequest, st
     return { outcome: "aborted", from, to, steps, reason: `analysis gate failed before the switch: ${formatVerdict(gate)}` };
   }
 
+  const warmSeconds = warmWindowSeconds(req);
   try {
-    await switchTo(deps, steps, index, req.service, to);
+    await switchTo(deps, steps, index, req.service, to, rfc3339(deps.now() + warmSeconds * 1000));
   } catch (e) {
     // A failed update may have moved some objects (the Service selector) and not others: put
     // the config back to the known-good colour and converge on it before giving up.
@@ -277,25 +361,13 @@ export async function gatedSwitch(deps: PromotionDeps, req: PromotionRequest, st
     throw new Error(`the switch to ${to} failed and ${from} is active again: ${(e as Error).message}`);
   }
 
-  const failed = await step(deps, steps, `watch active ${to} for ${req.settings.watchSeconds} s`, async () => {
-    const end = deps.now() + req.settings.watchSeconds * 1000;
-    while (deps.now() < end) {
-      await deps.sleep(Math.min(req.settings.watchIntervalSeconds * 1000, Math.max(0, end - deps.now())));
-      const v = await analyse(deps, req, "active", to);
-      // No traffic yet is no evidence either way: keep watching; a measured failure rolls back.
-      if (!v.pass && !inconclusive(v)) return v;
-    }
-    return undefined;
-  });
+  const held = scaled.size === undefined ? "" : `, ${deploymentName(req.service, from)} held at ${scaled.size}`;
+  const failed = await step(deps, steps, `warm window: watch active ${to} for ${warmSeconds} s${held}`, () => watchWarm(deps, req, to, warmSeconds));
   if (failed) {
-    await step(deps, steps, `automatic rollback to ${from} (pulumi up)`, async () => {
-      await deps.stack.setConfig(`services[${index}].activeColor`, { value: from }, true);
-      await up(deps, `${req.service}: automatic rollback to ${from}`);
-    });
-    await restore(deps, steps, scaled);
-    return { outcome: "rolled-back", from, to, steps, reason: `analysis failed after the switch: ${formatVerdict(failed)}` };
+    await warmRollback(deps, steps, scaled, req.service, from, "analysis failed after the switch");
+    return { outcome: "rolled-back", from, to, steps, rollback: "warm", reason: `analysis failed after the switch: ${formatVerdict(failed)}` };
   }
-  await restore(deps, steps, scaled);
+  await scaleDownOld(deps, steps, scaled, req.service, from);
   return { outcome: "promoted", from, to, steps };
 }
 
@@ -327,10 +399,22 @@ export async function rollback(deps: PromotionDeps, req: PromotionRequest): Prom
     return { outcome: "switched-back", from: to, to: from, steps };
   }
   requireStaged(index, entry, from, to, "roll back");
+  const p = entry.promotion;
+  const until = p?.warmUntil === undefined ? Number.NaN : Date.parse(p.warmUntil);
+  if (p?.prescale === true && deps.now() < until) {
+    // Inside the warm window of the release being rolled back: the colour to go back to is
+    // still held at its size, so the rollback is one update onto running pods.
+    deps.log(`  warm rollback: ${deploymentName(req.service, to)} is held at ${p.prescaleReplicas ?? entry.replicas?.min ?? 1} pods until ${p.warmUntil}`);
+    await warmRollback(deps, steps, { index, original: snapshot(entry) }, req.service, to, "platform rollback in the warm window");
+    return { outcome: "switched-back", from, to, steps, rollback: "warm" };
+  }
+  deps.log(
+    `  cold rollback: ${p?.warmUntil === undefined ? "no warm window is open" : `the warm window ended at ${p.warmUntil}`}, so ${deploymentName(req.service, to)} may run fewer pods than ${deploymentName(req.service, from)}: it is pre-scaled and awaited Ready before traffic moves`,
+  );
   const scaled = await prescale(deps, req, steps, index, entry, from, to);
   await switchTo(deps, steps, index, req.service, to);
   await restore(deps, steps, scaled);
-  return { outcome: "switched-back", from, to, steps };
+  return { outcome: "switched-back", from, to, steps, rollback: "cold" };
 }
 
 /** Summary lines of a result: the outcome and each step's duration. */
@@ -340,8 +424,8 @@ export function formatResult(r: PromotionResult): string[] {
   const head = {
     promoted: `promoted: ${r.to} is active (was ${r.from})`,
     aborted: `aborted: ${r.from} stays active; ${r.reason}`,
-    "rolled-back": `rolled back: ${r.from} is active again; ${r.reason}`,
-    "switched-back": `rolled back: ${r.to} is active (was ${r.from})`,
+    "rolled-back": `rolled back${r.rollback ? ` (${r.rollback})` : ""}: ${r.from} is active again; ${r.reason}`,
+    "switched-back": `rolled back${r.rollback ? ` (${r.rollback})` : ""}: ${r.to} is active (was ${r.from})`,
   }[r.outcome];
   return [head, ...lines, `  total ${(total / 1000).toFixed(1)} s`];
 }

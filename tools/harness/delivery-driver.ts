@@ -5,15 +5,21 @@
  * migration Job of components/app/migration-job.ts) and applies them to a local data plane:
  * a real HAProxy configured from the HTTPRoute's weights in front of two instrumented colours,
  * the Job's command run against the harness's real Postgres. The real Prometheus scrapes the
- * colours and the real analysis gate (tools/delivery/analysis.ts) decides.
+ * colours and the real analysis gate (tools/delivery/analysis.ts) decides. Each colour is sized
+ * as the program renders it (components/app/sizing.ts), with kube-state-metrics' Deployment
+ * series and the scrape role (which Service selects it) following, see {@link ColourPlane}.
  */
 import { spawn } from "node:child_process";
 import { PROJECT, loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
 import { httpRoute } from "../../components/app/traffic-router";
 import { migrationJob, MIGRATION_CONTAINER } from "../../components/app/migration-job";
 import { otherColor } from "../../components/app/labels";
+import { planColors } from "../../components/app/sizing";
+import { COLORS, type Color } from "../../lib/colors";
+import type { ServiceConfig } from "../../components/app/service-spec";
+import { StaticExporter } from "./static-exporter";
 import { DEFAULT_ANALYSIS, prometheusQuery, type AnalysisSettings } from "../delivery/analysis";
-import { release, releaseRequestFromConfig, type ReleaseOps, type ReleaseResult } from "../delivery/canary";
+import { release, releaseRequestFromConfig, type ReleaseOps, type ReleaseRequest, type ReleaseResult } from "../delivery/canary";
 import { httpStatus } from "../delivery/kube-ops";
 import type { PromotionDeps, StackOps } from "../delivery/promotion";
 import { loadCrdModels, validateObject } from "../check/kubernetes-schema";
@@ -21,7 +27,7 @@ import { InstrumentedService } from "./app-service";
 import { HaproxyProxy } from "./haproxy";
 import { LoadClient } from "./load-client";
 import { ProcessGroup, sleep } from "./processes";
-import { startPrometheus, type PrometheusServer } from "./prometheus";
+import { startPrometheus, writeFileSdTargets, type PrometheusServer, type ScrapeTarget } from "./prometheus";
 
 /** Namespace the harness's services are rendered in. */
 export const HARNESS_NAMESPACE = "apps";
@@ -42,6 +48,78 @@ export interface AppliedUpdate {
   readonly weights: Record<string, number>;
   /** Migration Jobs run by this update. */
   readonly jobs: string[];
+  /** Size of each colour after the update, as the program renders it (0: scaled away). */
+  readonly sizes?: Record<Color, number>;
+  /** Colours this update grew (new pods had to start and become Ready). */
+  readonly grew?: Color[];
+  /** The stack's `services` as this update deployed them. */
+  readonly services: any[];
+}
+
+/** The scrape targets of harness services: the colour `activeColor` names is scraped as role "active". */
+export function colourTargets(services: readonly { readonly name: string; readonly blue: InstrumentedService; readonly green: InstrumentedService; readonly activeColor: Color }[]): ScrapeTarget[] {
+  return services.flatMap((s) =>
+    COLORS.map((color) => ({ address: s[color].target, labels: { service: s.name, role: color === s.activeColor ? "active" : "preview", color, namespace: HARNESS_NAMESPACE } })),
+  );
+}
+
+/**
+ * The cluster side of one harness service's colours. On each update it sizes them as the
+ * program renders them ({@link planColors}: the HPA minimum, or 0 for a colour scaled away):
+ * a colour sized 0 stops listening, one sized up from 0 listens again; kube-state-metrics'
+ * `kube_deployment_spec_replicas` / `_status_replicas_available` follow, `available` only
+ * `podStartMs` after a colour grows (its new pods start and become Ready, which Pulumi's
+ * Deployment await waits for before what depends on it moves); and the colour the active
+ * Service selects is scraped with role "active" (the ServiceMonitor relabeling).
+ */
+export class ColourPlane {
+  /** Current size per colour. */
+  sizes: Record<Color, number> = { blue: 0, green: 0 };
+  activeColor: Color = "blue";
+
+  constructor(
+    readonly svc: HarnessService,
+    private readonly kubeState: StaticExporter,
+    private readonly roles: (plane: ColourPlane) => void,
+    private readonly podStartMs: number,
+  ) {}
+
+  /** Grows the colours the render makes larger and waits until their pods are Ready; resolves to those colours. */
+  async grow(s: ServiceConfig): Promise<Color[]> {
+    const plans = planColors(s);
+    const grew = COLORS.filter((c) => plans[c].minReplicas > this.sizes[c]);
+    for (const c of grew) {
+      await this.svc[c].start();
+      this.kubeState.set("kube_deployment_spec_replicas", this.labels(c), plans[c].minReplicas);
+    }
+    if (grew.length > 0) await sleep(this.podStartMs);
+    for (const c of grew) {
+      this.sizes[c] = plans[c].minReplicas;
+      this.kubeState.set("kube_deployment_status_replicas_available", this.labels(c), this.sizes[c]);
+    }
+    return grew;
+  }
+
+  /** After the traffic objects moved: shrinks what the render makes smaller and moves the scrape roles. */
+  async settle(s: ServiceConfig): Promise<void> {
+    const plans = planColors(s);
+    for (const c of COLORS) {
+      const size = plans[c].minReplicas;
+      if (size >= this.sizes[c]) continue;
+      this.sizes[c] = size;
+      if (size === 0) await this.svc[c].stop();
+      this.kubeState.set("kube_deployment_spec_replicas", this.labels(c), size);
+      this.kubeState.set("kube_deployment_status_replicas_available", this.labels(c), size);
+    }
+    if (s.activeColor !== this.activeColor) {
+      this.activeColor = s.activeColor;
+      this.roles(this);
+    }
+  }
+
+  private labels(c: Color): Record<string, string> {
+    return { namespace: HARNESS_NAMESPACE, deployment: `${this.svc.name}-${c}` };
+  }
 }
 
 /**
@@ -61,6 +139,8 @@ export class DataPlaneStack implements StackOps {
     readonly values: Record<string, any>,
     private readonly proxy: HaproxyProxy,
     private readonly env: NodeJS.ProcessEnv = {},
+    /** The colours' cluster side, sized on every update. @default none (the colours just run) */
+    readonly plane?: ColourPlane,
   ) {}
 
   /** The config as the program would resolve it now. */
@@ -85,7 +165,10 @@ export class DataPlaneStack implements StackOps {
   async up(opts?: { message?: string }): Promise<{ summary: { result: string } }> {
     const config = this.resolved();
     const jobs: string[] = [];
+    let grew: Color[] | undefined;
     for (const s of config.services) {
+      // Deployments first: the traffic objects depend on the selected colour's rollout.
+      if (this.plane?.svc.name === s.name) grew = await this.plane.grow(s);
       if (s.migration && s.promotion.migrate) {
         const image = s.migration.image ?? (s.image[otherColor(s.activeColor)] as string);
         const job = migrationJob(s, image, HARNESS_NAMESPACE, config.environment) as any;
@@ -102,8 +185,10 @@ export class DataPlaneStack implements StackOps {
         if (problems.length > 0) throw new Error(`HTTPRoute ${s.name} is not valid against the Gateway API schema: ${problems.join("; ")}`);
         await this.proxy.applyRoute(route);
       }
+      if (this.plane?.svc.name === s.name) await this.plane.settle(s);
     }
-    this.updates.push({ at: Date.now(), message: opts?.message, weights: { ...this.proxy.weights }, jobs });
+    const sizes = this.plane && { ...this.plane.sizes };
+    this.updates.push({ at: Date.now(), message: opts?.message, weights: { ...this.proxy.weights }, jobs, sizes, grew, services: structuredClone(this.values.services ?? []) });
     return { summary: { result: "succeeded" } };
   }
 
@@ -126,7 +211,7 @@ export class DataPlaneStack implements StackOps {
     });
     this.lastJobOutput = output;
     if (code !== 0) {
-      this.updates.push({ at: Date.now(), weights: { ...this.proxy.weights }, jobs: [job.metadata.name] });
+      this.updates.push({ at: Date.now(), weights: { ...this.proxy.weights }, jobs: [job.metadata.name], services: structuredClone(this.values.services ?? []) });
       throw new Error(`kubernetes:batch/v1:Job (${job.metadata.name}): Job has failed: BackoffLimitExceeded (exit code ${code})`);
     }
   }
@@ -159,6 +244,15 @@ export interface HarnessReleaseOptions {
   readonly requestsPerSecond?: number;
   /** Environment of the migration Job (PGHOST etc. come from the service's settings). @default {} */
   readonly jobEnv?: NodeJS.ProcessEnv;
+  /** Gate settings over {@link HARNESS_ANALYSIS} (e.g. a short `watchSeconds`). @default {} */
+  readonly settings?: Partial<AnalysisSettings>;
+  /**
+   * Requests per second sent straight to the green colour (the preview Service: testers, the
+   * smoke test) until it becomes active, so that a blue-green gate has traffic to judge. @default 0
+   */
+  readonly previewRequestsPerSecond?: number;
+  /** Called after each update (after {@link onWeight}). */
+  readonly onUpdate?: (update: AppliedUpdate, svc: HarnessService) => void;
 }
 
 /** What a harness release did. */
@@ -171,6 +265,9 @@ export interface HarnessReleaseRun {
   readonly svc: HarnessService;
   /** Epoch ms at which the release started (the origin of its steps' times). */
   readonly startedAt: number;
+  /** The seams the release ran with, e.g. for a `platform rollback` after it. */
+  readonly deps: PromotionDeps;
+  readonly request: ReleaseRequest;
 }
 
 /**
@@ -178,11 +275,22 @@ export interface HarnessReleaseRun {
  * each through its own HAProxy with users in front of it.
  */
 export class DeliveryHarness {
+  /** Which colour each service's active Service selects, for the scrape roles. */
+  private readonly active = new Map<string, Color>();
+
   private constructor(
     readonly group: ProcessGroup,
     readonly prometheus: PrometheusServer,
     readonly services: Map<string, HarnessService>,
+    /** kube-state-metrics' Deployment series of the colours. */
+    readonly kubeState: StaticExporter,
+    private readonly targetsFile: string,
   ) {}
+
+  /** Rewrites the colours' scrape targets with the roles their Services give them now. */
+  private writeTargets(): void {
+    writeFileSdTargets(this.targetsFile, colourTargets([...this.services.values()].map((s) => ({ ...s, activeColor: this.active.get(s.name) ?? "blue" }))));
+  }
 
   /** Starts a blue and a green colour per name (no load of their own) and Prometheus. */
   static async start(names: readonly string[]): Promise<DeliveryHarness> {
@@ -196,14 +304,24 @@ export class DeliveryHarness {
       services.set(name, svc);
     }
     // The labels the ServiceMonitor's relabelings give the series in the cluster (components/monitoring/monitors.ts):
-    // blue is active behind `<name>`, green is the staged colour behind `<name>-preview`.
-    const targets = [...services.values()].flatMap((s) => [
-      { address: s.blue.target, labels: { service: s.name, role: "active", color: "blue", namespace: HARNESS_NAMESPACE } },
-      { address: s.green.target, labels: { service: s.name, role: "preview", color: "green", namespace: HARNESS_NAMESPACE } },
-    ]);
-    const prometheus = await startPrometheus(group, { scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, ruleFiles: [], alertmanagers: [], jobs: [{ job: "app", targets }] });
-    await prometheus.waitForTargets(targets.length, 30_000);
-    return new DeliveryHarness(group, prometheus, services);
+    // blue is active behind `<name>`, green is the staged colour behind `<name>-preview`; a
+    // switch rewrites the file (file_sd), as the Services' endpoints move in the cluster.
+    const targets = colourTargets([...services.values()].map((s) => ({ ...s, activeColor: "blue" as Color })));
+    const kubeState = new StaticExporter();
+    await kubeState.start();
+    const targetsFile = `${group.tempDir("app-targets")}/targets.json`;
+    const prometheus = await startPrometheus(group, {
+      scrapeIntervalSeconds: 1,
+      evaluationIntervalSeconds: 1,
+      ruleFiles: [],
+      alertmanagers: [],
+      jobs: [
+        { job: "app", targets, fileSd: targetsFile },
+        { job: "kube-state-metrics", targets: [{ address: kubeState.target }] },
+      ],
+    });
+    await prometheus.waitForTargets(targets.length + 1, 30_000);
+    return new DeliveryHarness(group, prometheus, services, kubeState, targetsFile);
   }
 
   /** The stack values of a dev stack with one canary service routed through a Gateway. */
@@ -234,10 +352,16 @@ export class DeliveryHarness {
     opts.edit?.(values.services[0]);
     const backends = { blue: `${name}-blue`, green: `${name}-green` };
     const proxy = await HaproxyProxy.start(this.group, [{ name: backends.blue, address: svc.blue.target }, { name: backends.green, address: svc.green.target }], { [backends.blue]: 100, [backends.green]: 0 });
-    const stack = new DataPlaneStack(values, proxy, opts.jobEnv ?? {});
+    this.active.set(name, "blue");
+    const plane = new ColourPlane(svc, this.kubeState, (p) => (this.active.set(name, p.activeColor), this.writeTargets()), 1000);
+    const stack = new DataPlaneStack(values, proxy, opts.jobEnv ?? {}, plane);
     const config = stack.resolved();
-    const request = releaseRequestFromConfig(config, name, HARNESS_ANALYSIS);
+    // The colours as the stack runs them before the release.
+    await plane.grow(config.services[0]);
+    await plane.settle(config.services[0]);
+    const request = releaseRequestFromConfig(config, name, { ...HARNESS_ANALYSIS, ...opts.settings });
     const load = new LoadClient(proxy.url, opts.requestsPerSecond ?? 100);
+    const preview = opts.previewRequestsPerSecond ? new LoadClient(`http://${svc.green.target}`, opts.previewRequestsPerSecond) : undefined;
     const log: string[] = [];
     let startedAt = Date.now();
     const ops: ReleaseOps = {
@@ -255,6 +379,8 @@ export class DeliveryHarness {
         up: async (o) => {
           const r = await stack.up(o);
           opts.onWeight?.(proxy.weights[backends.green] ?? 0, svc);
+          if (plane.activeColor === "green") await preview?.stop();
+          opts.onUpdate?.(stack.updates[stack.updates.length - 1], svc);
           return r;
         },
       },
@@ -264,6 +390,7 @@ export class DeliveryHarness {
       log: (l) => log.push(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${l}`),
     };
     load.start();
+    preview?.start();
     // Users reach the stable colour for a few seconds before the release starts.
     await sleep(2000);
     let result: ReleaseResult;
@@ -274,12 +401,14 @@ export class DeliveryHarness {
       // A few seconds of traffic after the end show where the proxy sends it now.
       await sleep(1500);
       await load.stop();
+      await preview?.stop();
     }
-    return { result, log, stack, proxy, load, svc, startedAt };
+    return { result, log, stack, proxy, load, svc, startedAt, deps, request };
   }
 
   /** Stops every colour and program. */
   async stop(): Promise<void> {
+    await this.kubeState.stop();
     for (const s of this.services.values()) {
       await s.blue.close();
       await s.green.close();

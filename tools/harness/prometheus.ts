@@ -30,6 +30,22 @@ export interface ScrapeJob {
    * exporter at `exporter` does the probing with `module`.
    */
   readonly blackbox?: { readonly exporter: string; readonly module: string };
+  /**
+   * Read the targets from this file (file_sd, JSON) instead of static_configs; `targets` is
+   * written to it first. Rewrite it with {@link writeFileSdTargets} to move a target to other
+   * labels, as the operator's endpoints discovery does when a Service's selector moves.
+   */
+  readonly fileSd?: string;
+}
+
+/**
+ * Writes file_sd targets atomically (a rename, which Prometheus' file watcher picks up at
+ * once): one group per target, its labels as given.
+ */
+export function writeFileSdTargets(file: string, targets: readonly ScrapeTarget[]): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(targets.map((t) => ({ targets: [t.address], labels: { ...t.labels } }))));
+  fs.renameSync(tmp, file);
 }
 
 /** Options of {@link prometheusConfig}. */
@@ -69,7 +85,9 @@ export function prometheusConfig(o: PrometheusConfigOptions): Record<string, unk
         metrics_path: j.blackbox ? "/probe" : (j.metricsPath ?? "/metrics"),
         ...(j.intervalSeconds !== undefined ? { scrape_interval: seconds(j.intervalSeconds), scrape_timeout: seconds(j.intervalSeconds) } : {}),
         // A job label among the target labels wins over job_name (Prometheus sets job only when absent).
-        static_configs: j.targets.map((t) => ({ targets: [t.address], labels: { ...(j.name !== undefined ? { job: j.job } : {}), ...t.labels } })),
+        ...(j.fileSd !== undefined
+          ? { file_sd_configs: [{ files: [j.fileSd] }] }
+          : { static_configs: j.targets.map((t) => ({ targets: [t.address], labels: { ...(j.name !== undefined ? { job: j.job } : {}), ...t.labels } })) }),
       };
       if (!j.blackbox) return base;
       return {
@@ -177,6 +195,7 @@ export async function startPrometheus(group: ProcessGroup, opts: StartPrometheus
   const configFile = path.join(dir, "prometheus.yml");
   const port = await freePort();
   const jobs = opts.selfJob ? [...opts.jobs, { job: opts.selfJob, targets: [{ address: `127.0.0.1:${port}` }] }] : opts.jobs;
+  for (const j of jobs) if (j.fileSd !== undefined) writeFileSdTargets(j.fileSd, j.targets);
   fs.writeFileSync(configFile, YAML.stringify(prometheusConfig({ ...opts, jobs }), { lineWidth: 0 }));
   const proc = await group.start(
     "prometheus",
