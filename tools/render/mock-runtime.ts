@@ -9,6 +9,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
 import { REPO_ROOT } from "./paths";
 import { readStackConfig, type StackConfig } from "./stack-files";
+import { withPlainStructs } from "./plain-struct";
 import { CHART_TYPE, renderChart, type ChartExpansion, type ChartRender } from "./chart";
 import type { RenderedResource } from "./rendered-resource";
 
@@ -212,7 +213,8 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
   const recorder = new Recorder();
   const monitor = new RecordingMonitor(recorder);
   const chartJobs: Promise<ChartExpansion>[] = [];
-  monitor.onChart = (chart) => chartJobs.push(renderChart(chart, { stack: opts.stack, project: stackConfig.project, repoRoot: REPO_ROOT, chartDir: opts.chartDir }));
+  monitor.onChart = (chart) =>
+    chartJobs.push(renderChart(chart, { stack: opts.stack, project: stackConfig.project, repoRoot: REPO_ROOT, chartDir: opts.chartDir }));
   settings.setMockOptions(monitor, stackConfig.project, opts.stack, false);
   const store = (state as unknown as { getStore(): Record<string, unknown> }).getStore();
   store.supportsSecrets = true;
@@ -258,12 +260,16 @@ export async function renderProgram(opts: RenderOptions): Promise<RenderResult> 
   process.setSourceMapsEnabled(false);
   let stackOutputs: Record<string, unknown> | undefined;
   try {
-    stackOutputs = await pulumi.runtime.runInPulumiStack(async () => program());
+    stackOutputs = await withPlainStructs(async () => {
+      const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+      // Registrations still in flight finish here, so their structs are plain too.
+      await settings.disconnect();
+      return outputs;
+    });
   } finally {
     process.setSourceMapsEnabled(mapsWere);
     dbg.debuggablePromise = debuggablePromise;
   }
-  await settings.disconnect();
   const expansions = await Promise.all(chartJobs);
   // Children follow their Chart, as the provider registers them while constructing it.
   for (const e of expansions) {
