@@ -7,6 +7,8 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 
 type Struct = structproto.Struct;
 const Struct = structproto.Struct;
+/** A Struct's plain form: field name -> value. */
+type Fields = { [key: string]: structproto.JavaScriptValue };
 
 /**
  * A copy of `value` exactly as a round trip through google.protobuf.Value gives it back: object
@@ -48,21 +50,21 @@ function objectCopy(obj: Record<string, unknown>): Record<string, unknown> {
  * gets a real Struct's. Its wire form is empty: it is only for a runtime that never serializes.
  */
 export class PlainStruct extends Struct {
-  readonly #value: Record<string, unknown>;
+  readonly #value: Fields;
   #real?: Struct;
 
   constructor(obj: Record<string, unknown>) {
     super();
-    this.#value = objectCopy(obj);
+    this.#value = objectCopy(obj) as Fields;
   }
 
-  override toJavaScript(): Record<string, unknown> {
-    return objectCopy(this.#value);
+  override toJavaScript(): Fields {
+    return objectCopy(this.#value) as Fields;
   }
 
-  override getFieldsMap(noLazyCreate?: boolean): ReturnType<Struct["getFieldsMap"]> {
+  override getFieldsMap(): ReturnType<Struct["getFieldsMap"]> {
     this.#real ??= realFromJavaScript(this.#value);
-    return this.#real.getFieldsMap(noLazyCreate);
+    return this.#real.getFieldsMap();
   }
 }
 
@@ -73,7 +75,7 @@ const realFromJavaScript = Struct.fromJavaScript;
  * returned promise settles.
  */
 export async function withPlainStructs<T>(fn: () => Promise<T>): Promise<T> {
-  Struct.fromJavaScript = (obj: Record<string, unknown>) => {
+  Struct.fromJavaScript = (obj: Fields) => {
     if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return realFromJavaScript(obj);
     return new PlainStruct(obj);
   };
