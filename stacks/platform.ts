@@ -3,7 +3,7 @@ import type { PlatformConfig } from "./config";
 import { Foundation } from "../components/foundation";
 import { BlueGreenService, MigrationJob, TrafficRouter, otherColor, type ImageRegistry } from "../components/app";
 import { PlatformSecrets, secretConfig } from "../components/secrets";
-import { DevDatastores } from "../components/datastores";
+import { InClusterDatastores } from "../components/datastores";
 import { PostgresBackups } from "../components/backup";
 import { MonitoringStack } from "../components/monitoring/monitoring-stack";
 import { Exporters } from "../components/exporters";
@@ -23,7 +23,7 @@ export function createPlatform(config: PlatformConfig): Platform {
   const foundation = new Foundation("platform", { environment: config.environment, namespaces: config.namespaces });
 
   // Credentials first (generated in dev, from --secret config otherwise): the monitoring stack,
-  // the exporters, dev's datastores and the backups read them.
+  // the exporters, the in-cluster datastores and the backups read them.
   const secrets = new PlatformSecrets(
     "secrets",
     {
@@ -93,13 +93,19 @@ export function createPlatform(config: PlatformConfig): Platform {
     }
   });
 
-  const datastores = new DevDatastores(
-    "datastores",
-    { environment: config.environment, namespaces: config.namespaces, postgres: config.postgres, redis: config.redis, objectStore: config.backup.enabled && !config.aws },
-    { dependsOn: [foundation, secrets] },
-  );
+  // Only where something runs in the cluster (dev by default; staging if it chooses an in-cluster
+  // datastore): an AWS stack with external endpoints has nothing to put in it.
+  const objectStore = config.backup.enabled && !config.aws;
+  const datastores =
+    config.postgres.mode === "in-cluster" || config.redis.mode === "in-cluster" || objectStore
+      ? new InClusterDatastores(
+          "datastores",
+          { environment: config.environment, namespaces: config.namespaces, postgres: config.postgres, redis: config.redis, objectStore },
+          { dependsOn: [foundation, secrets] },
+        )
+      : undefined;
   const backups = config.backup.enabled
-    ? new PostgresBackups("backup", { config, imageRegistry }, { dependsOn: [foundation, secrets, datastores] })
+    ? new PostgresBackups("backup", { config, imageRegistry }, { dependsOn: [foundation, secrets, ...(datastores ? [datastores] : [])] })
     : undefined;
   new Exporters(
     "exporters",

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceImage, type ImageRegistry } from "../app/service-image";
-import { BACKUP_POD_LABELS, OBJECT_STORE_PORT, OBJECT_STORE_SERVICE, objectStoreEndpoint } from "../datastores/dev-datastores";
+import { BACKUP_POD_LABELS, OBJECT_STORE_PORT, OBJECT_STORE_SERVICE, objectStoreEndpoint } from "../datastores/in-cluster-datastores";
 import { standardLabels } from "../foundation/labels";
 import { BACKUP_CRONJOB, POSTGRES_CREDENTIALS_SECRET, RESTORE_DRILL_CRONJOB } from "../monitoring/contract";
 import { OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_KEYS } from "../secrets/platform-secrets";

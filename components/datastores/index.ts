@@ -1,3 +1,3 @@
 export * from "./builders";
-export * from "./dev-datastores";
+export * from "./in-cluster-datastores";
 export * from "./security";

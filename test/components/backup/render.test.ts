@@ -212,6 +212,25 @@ describe.each(["dev", "staging", "production"])("%s: CronJobs", (stack) => {
   });
 });
 
+describe("in-cluster datastores: only where a datastore runs in the cluster", () => {
+  const datastores = (r: RenderResult) => r.resources.filter((x) => x.type.startsWith("app-platform:datastores:"));
+  it("none in staging and production with external endpoints (it used to be registered there, empty)", () => {
+    expect(datastores(renders.staging)).toEqual([]);
+    expect(datastores(renders.production)).toEqual([]);
+  });
+  it("dev and a staging that runs its own Postgres get it, aliased to its old type DevDatastores", () => {
+    for (const r of [renders.dev, renders.stagingInCluster]) {
+      const [component] = datastores(r);
+      expect(datastores(r).map((x) => `${x.type} ${x.name}`)).toEqual(["app-platform:datastores:InClusterDatastores datastores"]);
+      expect(component.options.aliases).toEqual([{ spec: expect.objectContaining({ type: "app-platform:datastores:DevDatastores", name: "" }) }]);
+      expect(k8s(r, "Deployment", "postgres", "apps")).toBeDefined();
+    }
+    // staging keeps its backups in S3: no object store, and Redis stays external.
+    expect(k8s(renders.stagingInCluster, "Deployment", "object-store")).toBeUndefined();
+    expect(k8s(renders.stagingInCluster, "Deployment", "redis")).toBeUndefined();
+  });
+});
+
 describe("dev: in-cluster object store and generated credentials", () => {
   const r = () => renders.dev;
 

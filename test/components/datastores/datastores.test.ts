@@ -1,11 +1,11 @@
-// Dev datastores: pod specs (hardening, secrets by reference only), the init script, network
+// In-cluster datastores (dev, or staging by choice): pod specs (hardening, secrets by reference only), the init script, network
 // policies, and the component's defaults and validation under Pulumi's mocks.
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   DATASTORE_IMAGES,
-  DevDatastores,
+  InClusterDatastores,
   ingressPolicySpec,
   objectStorePodSpec,
   postgresInitScript,
@@ -100,23 +100,23 @@ beforeAll(async () => {
   await pulumi.runtime.setMocks({ newResource: (a) => (registrations.push({ type: a.type, name: a.name, inputs: a.inputs }), { id: `${a.name}-id`, state: a.inputs }), call: () => ({}) }, "app-platform", "test");
   const dev = load(edited("dev", () => {}));
   const ns = { apps: "apps", monitoring: "monitoring", backup: "backup" };
-  new DevDatastores("defaults", { environment: "dev", namespaces: ns, postgres: dev.postgres, redis: dev.redis });
-  new DevDatastores("full", { environment: "dev", namespaces: ns, postgres: dev.postgres, redis: dev.redis, objectStore: true, objectStoreSize: "20Gi", storageClass: "fast", resources: { cpu: "1", memory: "1Gi", memoryLimit: "2Gi" } });
-  new DevDatastores("store", { environment: "dev", namespaces: ns, postgres: { ...dev.postgres, mode: "external" }, redis: { ...dev.redis, mode: "external" }, objectStore: true });
+  new InClusterDatastores("defaults", { environment: "dev", namespaces: ns, postgres: dev.postgres, redis: dev.redis });
+  new InClusterDatastores("full", { environment: "dev", namespaces: ns, postgres: dev.postgres, redis: dev.redis, objectStore: true, objectStoreSize: "20Gi", storageClass: "fast", resources: { cpu: "1", memory: "1Gi", memoryLimit: "2Gi" } });
+  new InClusterDatastores("store", { environment: "dev", namespaces: ns, postgres: { ...dev.postgres, mode: "external" }, redis: { ...dev.redis, mode: "external" }, objectStore: true });
   try {
-    new DevDatastores("bad-host", { environment: "dev", namespaces: ns, postgres: { ...dev.postgres, host: "db.other" }, redis: dev.redis });
+    new InClusterDatastores("bad-host", { environment: "dev", namespaces: ns, postgres: { ...dev.postgres, host: "db.other" }, redis: dev.redis });
   } catch (e) {
     errors.badHost = (e as Error).message;
   }
   const staging = load(edited("staging", () => {}));
-  new DevDatastores("external", { environment: "staging", namespaces: ns, postgres: staging.postgres, redis: staging.redis });
+  new InClusterDatastores("external", { environment: "staging", namespaces: ns, postgres: staging.postgres, redis: staging.redis });
   await settings.disconnect();
 });
 
 const find = (type: string, name: string) => registrations.find((x) => x.type === type && x.name === name)?.inputs;
 const named = (prefix: string) => registrations.filter((r) => r.name.startsWith(`${prefix}-`));
 
-describe("DevDatastores", () => {
+describe("InClusterDatastores", () => {
   it("defaults: Postgres and Redis only (objectStore false), default resources", () => {
     expect(named("defaults").map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual([
       "ConfigMap defaults-postgres-init",

@@ -27,8 +27,8 @@ export function objectStoreEndpoint(backupNamespace: string): string {
   return `http://${OBJECT_STORE_SERVICE}.${backupNamespace}.svc.cluster.local:${OBJECT_STORE_PORT}`;
 }
 
-/** Arguments of {@link DevDatastores}. */
-export interface DevDatastoresArgs {
+/** Arguments of {@link InClusterDatastores}. */
+export interface InClusterDatastoresArgs {
   /** Environment, for labels. */
   readonly environment: Environment;
   /** Namespace names by role (already created by the foundation). */
@@ -47,18 +47,24 @@ export interface DevDatastoresArgs {
   readonly resources?: DatastoreResources;
 }
 
+/** The type token this component had as `DevDatastores`; its alias keeps the URNs of existing stacks. */
+export const DEV_DATASTORES_TYPE = "app-platform:datastores:DevDatastores";
+
 /**
- * Dev's throwaway in-cluster datastores: Postgres and Redis in the apps namespace at the host
- * names the config resolves (`postgres.<apps>.svc.cluster.local`), and the S3-compatible
- * backup store in the backup namespace. Hardened like every workload, and reachable only from
- * the namespaces that use them (the foundation denies everything else).
+ * Throwaway in-cluster datastores: Postgres and Redis in the apps namespace at the host names
+ * the config resolves (`postgres.<apps>.svc.cluster.local`), and the S3-compatible backup store
+ * in the backup namespace. Dev's default; a staging stack may choose them (`mode: in-cluster`),
+ * production may not. Hardened like every workload, and reachable only from the namespaces that
+ * use them (the foundation denies everything else).
  */
-export class DevDatastores extends pulumi.ComponentResource {
+export class InClusterDatastores extends pulumi.ComponentResource {
   /** Objects that must exist before clients start (Services), for dependsOn. */
   readonly ready: pulumi.Resource[] = [];
 
-  constructor(name: string, args: DevDatastoresArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("app-platform:datastores:DevDatastores", name, {}, opts);
+  constructor(name: string, args: InClusterDatastoresArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Renamed from DevDatastores (it was created, empty, in every stack): the alias moves the
+    // deployed component and, through it, every child to the new type without replacing them.
+    super("app-platform:datastores:InClusterDatastores", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: DEV_DATASTORES_TYPE }] });
     const env = args.environment;
     const ns = args.namespaces;
     const res = args.resources ?? { cpu: "100m", memory: "256Mi", memoryLimit: "512Mi" };
