@@ -1,5 +1,7 @@
 // Monitoring values the schema accepts one by one that would make `platform check` fail later
 // with raw promtool output, or make alerting silently useless.
+import { NODE_DISK_FIT_WINDOW, nodeDiskFillingMaxForSeconds } from "../../components/monitoring/rules/nodes";
+import { formatDuration } from "../../lib/duration";
 import { checkAlertThresholds } from "../schema/alerting";
 import { durationSeconds } from "../schema/common";
 import { problem, type ConfigProblem } from "./problem";
@@ -26,7 +28,10 @@ const ORDERED_PAIRS: readonly (readonly [string, string, "number" | "duration"])
   ["tlsExpiryCritical", "tlsExpiryWarning", "duration"],
 ];
 
-/** Scrape and evaluation intervals within the lookback delta; warning thresholds below their critical ones. */
+/**
+ * Scrape and evaluation intervals within the lookback delta; warning thresholds below their
+ * critical ones; NodeDiskFillingUp's `for:` no longer than its expression can hold.
+ */
 export function checkMonitoringValues(config: MonitoringView, overrides: Readonly<Record<string, unknown>> = {}): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const key of ["scrapeInterval", "evaluationInterval"] as const) {
@@ -54,5 +59,30 @@ export function checkMonitoringValues(config: MonitoringView, overrides: Readonl
       }
     }
   }
+  out.push(...checkNodeDiskFilling(t, overrides));
   return out;
+}
+
+/**
+ * A `for:` longer than NodeDiskFillingUp's expression can stay true for a disk that fills up at
+ * a steady rate may never fire: the bound, worked out from the expression, is
+ * {@link nodeDiskFillingMaxForSeconds} of the prediction window (359m for a 1m window).
+ */
+function checkNodeDiskFilling(t: MonitoringView["alerting"]["thresholds"], overrides: Readonly<Record<string, unknown>>): ConfigProblem[] {
+  const window = t.nodeDiskPredictWindow;
+  const holdFor = t.nodeDiskFillingFor;
+  if (typeof window !== "string" || typeof holdFor !== "string") return [];
+  // A value of the wrong kind or range is reported by the threshold check itself.
+  if (checkAlertThresholds({ nodeDiskPredictWindow: window, nodeDiskFillingFor: holdFor }, () => undefined).length > 0) return [];
+  const max = nodeDiskFillingMaxForSeconds(durationSeconds(window));
+  if (durationSeconds(holdFor) <= max) return [];
+  const most = formatDuration(max);
+  const setWindow = `alerting.thresholds.nodeDiskPredictWindow (${window}${"nodeDiskPredictWindow" in overrides ? "" : ", its default"})`;
+  return [
+    problem(
+      ["alerting", "thresholds", "nodeDiskFillingFor"],
+      holdFor,
+      `must be at most ${most} with ${setWindow}: NodeDiskFillingUp's expression holds for a disk filling at a steady rate from ${window} before it is full until its ${NODE_DISK_FIT_WINDOW} fit window sees only the full disk, which on the 1-minute grid \`platform check\` tests with can be as short as ${most}, so a longer for: may never fire; lower nodeDiskFillingFor or raise nodeDiskPredictWindow`,
+    ),
+  ];
 }

@@ -1,7 +1,31 @@
+import { durationSeconds } from "../../../lib/duration";
 import { pct } from "./services";
 import { clean, counter, gauge, num, series, utilisationAt, N } from "./series";
 import { QUIET_AFTER_MINUTES } from "./promtool-tests";
 import type { AlertCase, RuleGroupModule } from "./types";
+
+/** How far back NodeDiskFillingUp fits the free space's trend (`predict_linear` over this range). */
+export const NODE_DISK_FIT_WINDOW = "6h";
+
+/** Step of the grid `platform check` tests rules on: promtool series and evaluations, 1 minute. */
+const TEST_STEP_SECONDS = 60;
+
+/**
+ * The longest `for:` with which NodeDiskFillingUp fires for every disk that fills up at a steady
+ * rate and stays full, whatever the phase of samples and evaluations on the 1-minute grid
+ * `platform check` tests with. Worked out from the expression: `predict_linear(avail[6h], P) < 0`
+ * turns true once the disk is due to be full within P, and stays true until the 6h fit window
+ * holds only the full (flat) disk, when the fitted slope is 0 — at most P + 6h. On the grid the
+ * last sample before full comes up to a minute before it (δ in (0, 1m]), the first true
+ * evaluation is the first whose sample is due to be full within P, and the last true one the last
+ * whose window still holds that sample: in the worst phase (δ = 1m) the expression holds through
+ * ceil(P / 1m) x 1m + 6h - 2m of evaluations (P = 1m: 359m; P = 24h: 1798m).
+ * test/components/monitoring/rules/node-disk-bound.test.ts shows both sides with promtool.
+ */
+export function nodeDiskFillingMaxForSeconds(predictWindowSeconds: number): number {
+  const step = TEST_STEP_SECONDS;
+  return Math.ceil(predictWindowSeconds / step) * step + durationSeconds(NODE_DISK_FIT_WINDOW) - 2 * step;
+}
 
 /** Filesystems worth watching: real disks, not tmpfs, overlays or squashfs images. */
 const FS = `fstype!~"tmpfs|overlay|squashfs|nsfs|ramfs",mountpoint!~"/run.*|/var/lib/kubelet/pods.*"`;
@@ -52,7 +76,7 @@ export const nodesGroup: RuleGroupModule = {
       }),
       ctx.alert({
         name: "NodeDiskFillingUp",
-        expr: `node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}} < 0.4\nand predict_linear(node_filesystem_avail_bytes{${FS}}[${ctx.dur("6h")}], ${predict}) < 0\nand node_filesystem_readonly{${FS}} == 0`,
+        expr: `node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}} < 0.4\nand predict_linear(node_filesystem_avail_bytes{${FS}}[${ctx.dur(NODE_DISK_FIT_WINDOW)}], ${predict}) < 0\nand node_filesystem_readonly{${FS}} == 0`,
         for: ctx.durOf("nodeDiskFillingFor"),
         severity: "warning",
         summary: "Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} will fill up within " + t.nodeDiskPredictWindow,
@@ -105,14 +129,16 @@ export const nodesGroup: RuleGroupModule = {
       const avail = full === Infinity ? `${num(startFree)}+${num(perMinute)}x${N}` : `${num(startFree)}-${num(-perMinute)}x${full} 0x${N}`;
       return [series("node_filesystem_size_bytes", fs, gauge(size)), series("node_filesystem_avail_bytes", fs, avail), series("node_filesystem_readonly", fs, gauge(0))];
     };
-    // Starts 30% free. Firing loses twice the free space over the prediction window (full after
-    // half of it, and it stays full). Quiet loses half of what is left when the quiet side is
-    // checked over the window, so that it is still predicted not to fill up then even when the
-    // window is shorter than the test.
+    // Starts 30% free. Firing is full exactly one prediction window after its first sample and
+    // stays full: due to be full within the window from minute 1 (the first evaluation with two
+    // samples), with its last sample before full a whole minute early (the worst phase), so it
+    // holds exactly as long as nodeDiskFillingMaxForSeconds allows. Quiet loses half of what is
+    // left when the quiet side is checked over the window, so that it is still predicted not to
+    // fill up then even when the window is shorter than the test.
     const start = 0.3 * size;
     const fillingAt = ctx.secs(t.nodeDiskFillingFor) / 60 + 1;
     const quietAt = fillingAt + QUIET_AFTER_MINUTES;
-    const firingDrain = -(start * 2) / (predict / 60);
+    const firingDrain = -start / (predict / 60);
     const quietDrain = -(start * 0.5) / (predict / 60 + quietAt);
     const freeAt = (perMinute: number, minute: number) => {
       const full = Math.floor(start / -perMinute);
