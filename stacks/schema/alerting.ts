@@ -61,11 +61,11 @@ export const alertingSchema = z.strictObject({
           username: z.string().optional().meta({ description: "SMTP user; its password is the credential `smtpPassword`.", defaultText: "none: no SMTP authentication", examples: ["alertmanager"] }),
         })
         .optional()
-        .meta({ description: "E-mail notifications.", defaultText: "none" }),
+        .meta({ description: "E-mail notifications: warnings and critical alerts, like Slack.", defaultText: "none: no e-mail" }),
       webhook: z
         .strictObject({ url: webUrl().meta({ description: "Endpoint Alertmanager posts to, with no credentials.", allowed: "an https or http URL with a valid host name", examples: ["http://alert-sink.dev.svc:8080/alerts"] }) })
         .optional()
-        .meta({ description: "Plain webhook receiver, for dev only (refused in staging and production): a local endpoint with no credentials.", defaultText: "none" }),
+        .meta({ description: "Plain webhook receiver, for dev only (refused in staging and production): a local endpoint with no credentials.", defaultText: "none: no webhook" }),
     })
     .optional()
     .meta({ description: "Where notifications go. Critical alerts page (PagerDuty) and go to Slack; warnings go to Slack; info alerts to no one." }),
@@ -91,7 +91,7 @@ export const alertingSchema = z.strictObject({
       }),
     })
     .optional()
-    .meta({ description: "Weekly maintenance window in which non-critical notifications are muted (an Alertmanager time interval); critical alerts still page.", defaultText: "none" }),
+    .meta({ description: "Weekly maintenance window in which non-critical notifications are muted (an Alertmanager time interval); critical alerts still page.", defaultText: "none: notifications are never muted" }),
   // Durations are checked by checkAlertThresholds, which knows which ones are `for:` durations.
   thresholds: z
     .record(z.string(), z.union([z.number(), z.string()]))

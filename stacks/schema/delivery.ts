@@ -76,7 +76,7 @@ export const strategySchema = z.strictObject({
         .meta({ description: "Host names the HTTPRoute matches.", defaultText: "`[ingress.host]` when set, else every host of the Gateway", examples: [["shop.example.com"]] }),
     })
     .optional()
-    .meta({ description: "The router that applies canary weights; without one only blueGreen is possible.", defaultText: "none" }),
+    .meta({ description: "The router that applies canary weights; without one only blueGreen is possible.", defaultText: "none: blueGreen only" }),
 });
 
 /** Schema of a service's `migration`: a Job run before any traffic moves to a new release. */

@@ -161,6 +161,6 @@ export const monitoringSchema = z.strictObject({
     .optional()
     .meta({
       description: "Endpoints probed from inside the cluster by the blackbox exporter; a failing probe raises the probe alerts.",
-      defaultText: "none",
+      defaultText: "none: no blackbox probes",
     }),
 });

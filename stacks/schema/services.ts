@@ -214,7 +214,7 @@ export const serviceSchema = z.strictObject({
       }),
       clusterIssuer: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "must be a Kubernetes object name" }).optional().meta({
         description: "cert-manager ClusterIssuer that issues the certificates (Secrets `<service>-tls` and `<service>-preview-tls`, through cert-manager's ingress-shim); cert-manager must be installed. Staging and production need this or tlsSecretName.",
-        defaultText: "none",
+        defaultText: "none: certificates come from `tlsSecretName`, else no TLS (dev)",
         examples: ["letsencrypt-prod"],
       }),
       rateLimit: z
@@ -250,7 +250,7 @@ export const serviceSchema = z.strictObject({
     .optional()
     .meta({
       description: "Secret settings: environment variable -> an existing Secret and key (never a literal value). A reference to an unknown Secret or key is refused at load, because the pod would never start.",
-      defaultText: "none",
+      defaultText: "none: no secret environment variables",
       examples: [{ DATABASE_PASSWORD: { secretName: "postgres-app", key: "password" } }],
     }),
   egress: z
@@ -301,11 +301,11 @@ export const serviceSchema = z.strictObject({
   }),
   migration: migrationSchema.optional().meta({
     description: "A Job run against the new release before any traffic moves to it (e.g. a schema migration); the release stops if it fails.",
-    defaultText: "none",
+    defaultText: "none: releases run no migration",
   }),
   smokeTest: smokeTestSchema.optional().meta({
     description: "Requests to the new colour, with the statuses they must answer, run by `platform promote` before the first traffic step.",
-    defaultText: "none",
+    defaultText: "none: no smoke test (the analysis gate still runs)",
   }),
   shutdown: z
     .strictObject({

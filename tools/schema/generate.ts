@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { PROJECT, SECRET_KEYS, configSchema } from "../../stacks/config";
-import { REFERENCE_PATH, configReferenceText, keyReferences, type KeyReference } from "./reference";
+import { REFERENCE_PATH, configReferenceText, entryReferences, keyReferences, type KeyReference } from "./reference";
+import { ENVIRONMENTS } from "../../lib/environment";
 
 /** Where the generated schema is committed, relative to the repository root. */
 export const SCHEMA_PATH = "schema/stack-config.schema.json";
@@ -53,6 +54,20 @@ function annotate(node: JsonSchema, path: string, refs: ReadonlyMap<string, KeyR
   if (node.format === "starts_with") delete node.format;
   const ref = refs.get(path);
   if (ref) Object.assign(node, hoverText(ref));
+  // A map whose entries the program knows (alert thresholds): each name completes in editors
+  // with its own hover, and a misspelt name is marked, as the program refuses it.
+  const entries = ref ? entryReferences(ref.key) : [];
+  if (entries.length > 0 && node.additionalProperties && typeof node.additionalProperties === "object") {
+    const value = node.additionalProperties as JsonSchema;
+    node.propertyNames = { enum: entries.map((e) => e.name) };
+    node.properties = Object.fromEntries(
+      entries.map((e) => {
+        const defaults = ENVIRONMENTS.map((env) => `${env} ${e.defaults[env] ?? "none"}`).join(" · ");
+        const meaning = e.meaning.charAt(0).toUpperCase() + e.meaning.slice(1);
+        return [e.name, { ...value, description: `${meaning}. Default: ${defaults}.`.replace(/`/g, ""), markdownDescription: `${meaning}.\n\n**Default**: ${defaults}.` }];
+      }),
+    );
+  }
   const props = node.properties as Record<string, JsonSchema> | undefined;
   for (const [name, child] of Object.entries(props ?? {})) annotate(child, `${path}.${name}`, refs);
   if (node.items && typeof node.items === "object") annotate(node.items as JsonSchema, `${path}[]`, refs);

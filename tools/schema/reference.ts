@@ -340,7 +340,7 @@ export function keyReferences(): KeyReference[] {
       allowed: isValueKey(key) ? allowedText(key) : undefined,
       defaults,
       defaultLine: defaultLine(key, defaults, derived),
-      example: isValueKey(key) ? exampleText(key) : undefined,
+      example: exampleText(key),
     };
   });
 }
@@ -397,23 +397,39 @@ export function configReferenceText(refs: readonly KeyReference[] = keyReference
       facts.push(`- **Default**: ${r.defaultLine}`);
       if (r.example) facts.push(`- **Example**: ${r.example}`);
       lines.push(...facts, "");
-      const entries = r.key.meta.entries;
-      if (entries) lines.push(...entriesTable(r, entries), "");
+      if (r.key.meta.entries) lines.push(...entriesTable(r), "");
     }
   }
   return lines.join("\n").replace(/\n+$/, "\n");
 }
 
-/** A table of a map's known entries with their meaning and default per environment. */
-function entriesTable(r: KeyReference, entries: Readonly<Record<string, string>>): string[] {
-  const derived = deriveDefault(r.key);
-  const rows = ["| Entry | Meaning | dev | staging | production |", "|---|---|---|---|---|"];
-  for (const [name, meaning] of Object.entries(entries)) {
-    const cell = (env: Environment) => {
+/** A map's known entries (meta `entries`): name, meaning and the default per environment, as text. */
+export interface EntryReference {
+  readonly name: string;
+  readonly meaning: string;
+  readonly defaults: Readonly<Record<Environment, string | undefined>>;
+}
+
+/** The known entries of a map key with their defaults, read from the resolver like every default. */
+export function entryReferences(key: ConfigKey): EntryReference[] {
+  const entries = key.meta.entries;
+  if (!entries) return [];
+  const derived = deriveDefault(key);
+  return Object.entries(entries).map(([name, meaning]) => {
+    const defaults = {} as Record<Environment, string | undefined>;
+    for (const env of ENVIRONMENTS) {
       const v = (derived?.values[env] as Record<string, unknown> | undefined)?.[name];
-      return v === undefined ? "" : valueText(v);
-    };
-    rows.push(`| \`${name}\` | ${meaning.replace(/\|/g, "\\|")} | ${ENVIRONMENTS.map(cell).join(" | ")} |`);
+      defaults[env] = v === undefined ? undefined : valueText(v);
+    }
+    return { name, meaning, defaults };
+  });
+}
+
+/** A table of a map's known entries with their meaning and default per environment. */
+function entriesTable(r: KeyReference): string[] {
+  const rows = ["| Entry | Meaning | dev | staging | production |", "|---|---|---|---|---|"];
+  for (const e of entryReferences(r.key)) {
+    rows.push(`| \`${e.name}\` | ${e.meaning.replace(/\|/g, "\\|")} | ${ENVIRONMENTS.map((env) => e.defaults[env] ?? "").join(" | ")} |`);
   }
   return rows;
 }

@@ -48,6 +48,7 @@ describe("schema/stack-config.schema.json under ajv (strict, draft 2020-12)", ()
     ["an enum typo", (d) => (d.config["app-platform:clusterPlatform"] = "eksx"), { keyword: "enum", at: "/config/app-platform:clusterPlatform" }],
     ["a port out of range", (d) => (d.config["app-platform:services"][0].port = 70000), { keyword: "maximum", at: "/config/app-platform:services/0/port" }],
     ["a duration without a unit", (d) => (d.config["app-platform:monitoring"] = { prometheus: { retention: "30" } }), { keyword: "pattern", at: "/config/app-platform:monitoring/prometheus/retention" }],
+    ["a misspelt alert threshold", (d) => (d.config["app-platform:alerting"].thresholds = { serviceDownFro: "5m" }), { keyword: "enum", at: "/config/app-platform:alerting/thresholds" }],
     ["a missing environment", (d) => delete d.config["app-platform:environment"], { keyword: "required", at: "/config", param: { missingProperty: "app-platform:environment" } }],
   ];
 
@@ -65,5 +66,7 @@ describe("schema/stack-config.schema.json under ajv (strict, draft 2020-12)", ()
     const retention = schema.$defs.monitoring.properties.prometheus.properties.retention;
     expect(retention.description).toMatch(/^How long Prometheus keeps samples/);
     expect(retention.markdownDescription).toMatch(/\*\*Default\*\*: dev `\d+d` · staging `\d+d` · production `\d+d`/);
+    const serviceDown = schema.$defs.alerting.properties.thresholds.properties.serviceDownFor;
+    expect(serviceDown.markdownDescription).toMatch(/ServiceDown[^]*\*\*Default\*\*: dev `\d+m` · staging `\d+m` · production `\d+m`/);
   });
 });
