@@ -38,7 +38,7 @@ export const strategySchema = z.strictObject({
   }),
   scaleDownDelaySeconds: z.int32().min(0).max(MAX_SCALE_DOWN_DELAY_SECONDS).optional().meta({
     description:
-      "Seconds the previous colour stays at its serving size after the switch (Argo Rollouts' `scaleDownDelaySeconds`): `platform promote` keeps analysing the new colour meanwhile, and a failure moves traffic back in one update onto pods that never stopped. Then one `pulumi up` shrinks the old colour to `idleReplicas`. At most 6 hours (GitHub Actions' job limit).",
+      "Seconds the previous colour stays at its serving size after the switch (Argo Rollouts' `scaleDownDelaySeconds`): `platform promote` keeps analysing the new colour meanwhile (a blue-green window lasts at least the watch, `delivery:analysis` `watchSeconds`), and a failure moves traffic back in one update onto pods that never stopped. Then one `pulumi up` shrinks the old colour to `idleReplicas`; `platform rollback` after the window is cold (pre-scale and readiness before traffic moves). At most 6 hours (GitHub Actions' job limit).",
     examples: [900],
   }),
   analysis: z
