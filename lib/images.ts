@@ -64,3 +64,15 @@ export function isPinnedImage(ref: string): boolean {
   const parsed = parseImage(ref);
   return hasDigest(parsed) || isVersionTag(parsed.tag);
 }
+
+/**
+ * The digest a stack file carries where the real one is not known yet (an example's fictional
+ * registry): all zeros, which no manifest hashes to. `platform pin-images` resolves the tag and
+ * replaces it; a node would fail to pull it, never pull something else.
+ */
+export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
+
+/** True when a reference names a sha256 digest (`repo@sha256:...` or `repo:tag@sha256:...`). */
+export function isDigestPinned(ref: string): boolean {
+  return hasDigest(parseImage(ref));
+}

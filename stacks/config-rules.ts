@@ -7,7 +7,7 @@ import { prometheusBytesValue } from "./schema/monitoring";
 import { checkAlertThresholds } from "./schema/alerting";
 import { checkDelivery } from "./delivery-rules";
 import { checkSloBuckets } from "./validate/slo-buckets";
-import { imageTag, isPinnedImage } from "../lib/images";
+import { imageTag, isDigestPinned } from "../lib/images";
 import { appsNamespaceSecrets } from "../components/secrets/catalog";
 
 /** True for an IPv4 CIDR block such as `10.20.0.0/16`. */
@@ -66,9 +66,18 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
       out.push(problem(at("image", color), ref, `must not use the "latest" tag in ${env}: pin a version tag or a digest`));
     } else if (env !== "dev" && imageTag(ref) === undefined && !ref.includes("@sha256:")) {
       out.push(problem(at("image", color), ref, `has no tag, which means "latest": pin a version tag or a digest in ${env}`));
-    } else if (env === "production" && !isPinnedImage(ref)) {
-      out.push(problem(at("image", color), ref, 'must be pinned in production: use a digest ("@sha256:...") or an immutable version tag such as "1.4.2"'));
+    } else if (env === "production" && !isDigestPinned(ref)) {
+      out.push(
+        problem(
+          at("image", color),
+          ref,
+          `must name a digest in production ("${ref.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; run \`platform pin-images production\` where the registry is reachable`,
+        ),
+      );
     }
+  }
+  if (env === "production" && s.migration?.image !== undefined && !isDigestPinned(s.migration.image)) {
+    out.push(problem(at("migration", "image"), s.migration.image, `must name a digest in production ("${s.migration.image.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed; or leave it unset to run the new colour's image`));
   }
   if (bytes(s.resources.limits.memory) < bytes(s.resources.requests.memory)) {
     out.push(problem(at("resources", "limits", "memory"), s.resources.limits.memory, `must be >= resources.requests.memory (${s.resources.requests.memory})`));
@@ -262,8 +271,8 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
   if (env === "production" && b.enabled && b.drill.verifyTables.length === 0) {
     out.push(problem(["backup", "drill", "verifyTables"], [], "must name at least one table in production: a drill that counts no rows proves only that pg_restore ran; add e.g. [public.orders]"));
   }
-  if (env === "production" && b.image !== undefined && !isPinnedImage(b.image)) {
-    out.push(problem(["backup", "image"], b.image, "must be pinned in production: use a version tag or a digest"));
+  if (env === "production" && b.image !== undefined && !isDigestPinned(b.image)) {
+    out.push(problem(["backup", "image"], b.image, `must name a digest in production ("${b.image.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed; or leave backup.image unset to build the image here, which runs by the digest its push reports`));
   }
 
   if (config.timeScale !== 1 && env !== "dev") {

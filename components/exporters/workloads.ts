@@ -24,13 +24,23 @@ export type ExporterKind = "postgres" | "redis" | "blackbox";
 
 /**
  * Exporter images, pinned to released versions (upstream images; the binaries the tests run
- * come from Debian and are older, which is why configs stay in the common subset).
+ * come from Debian and are older, which is why configs stay in the common subset), and to the
+ * version's multi-arch manifest digest where two independent public sources agree on it (a wrong
+ * digest is an ImagePullBackOff; see components/monitoring/chart-images.ts for how to check one).
  */
 export const EXPORTER_IMAGES: Record<ExporterKind, string> = {
-  postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
-  // The project also publishes to quay.io; Docker Hub is not an allowed registry here.
+  // Sources: rezarajan/platformctl (internal postgres provider, "pinned (scripts/pinned-images.txt)");
+  // a Terraform module's postgres-exporter sidecar; a deployment script's runtime image defaults.
+  postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1@sha256:38606faa38c54787525fb0ff2fd6b41b4cfb75d455c1df294927c5f611699b17",
+  // The project also publishes to quay.io; Docker Hub is not an allowed registry here. Not pinned
+  // to a digest: no public source for v1.74.0's digest was found (production's image-digest
+  // policy reports it until it is).
   redis: "quay.io/oliver006/redis_exporter:v1.74.0",
-  blackbox: "quay.io/prometheus/blackbox-exporter:v0.27.0",
+  // Sources: a deployment script's runtime image defaults (quay.io/prometheus/blackbox-exporter:
+  // v0.27.0@sha256:a50c...); an observability installer's scripts and tests, and a Compose
+  // stack's tests, pinning prom/blackbox-exporter:v0.27.0 to the same digest (one manifest list
+  // pushed to both registries).
+  blackbox: "quay.io/prometheus/blackbox-exporter:v0.27.0@sha256:a50c4c0eda297baa1678cd4dc4712a67fdea713b832d43ce7fcc5f9bea05094d",
 };
 
 /** Port each exporter serves metrics on (the upstream defaults). */

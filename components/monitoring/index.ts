@@ -4,3 +4,4 @@ export * from "./monitors";
 export * from "./network-policies";
 export * from "./monitoring-stack";
 export * from "./values";
+export * from "./chart-images";

@@ -1,6 +1,7 @@
 import type { NamespacesSpec } from "../foundation/namespaces-spec";
 import type { MonitoringSpec } from "./monitoring-spec";
 import type { ClusterPlatform, Environment } from "../../lib/environment";
+import { chartImageValues, mergeValues } from "./chart-images";
 import { priorityClassName } from "../foundation/priority";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import {
@@ -530,5 +531,6 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
         : {}),
     },
   };
-  return values;
+  // Image digests confirmed for this chart version (components/monitoring/chart-images.ts).
+  return mergeValues(values, chartImageValues(mon.chartVersion));
 }

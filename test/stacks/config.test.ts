@@ -274,7 +274,28 @@ const ruleCases = cases([
     values: edited("production", (v) => {
       v.services[0].image.blue = "ghcr.io/org/web:main";
     }),
-    expected: [`${P}services[0].image.blue ("ghcr.io/org/web:main") must be pinned in production: use a digest ("@sha256:...") or an immutable version tag such as "1.4.2"`],
+    expected: [
+      `${P}services[0].image.blue ("ghcr.io/org/web:main") must name a digest in production ("ghcr.io/org/web:main@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; run \`platform pin-images production\` where the registry is reachable`,
+    ],
+  },
+  {
+    name: "a migration image by tag in production",
+    values: edited("production", (v) => {
+      v.services[0].migration = { name: "schema", image: "ghcr.io/org/web-migrate:1.4.2", command: ["./migrate", "up"] };
+    }),
+    expected: [
+      `${P}services[0].migration.image ("ghcr.io/org/web-migrate:1.4.2") must name a digest in production ("ghcr.io/org/web-migrate:1.4.2@sha256:<digest>"): a tag can be moved or re-pushed; or leave it unset to run the new colour's image`,
+    ],
+  },
+  {
+    // A version tag is no pin either: a registry without immutable tags lets it be re-pushed.
+    name: "version tag in production",
+    values: edited("production", (v) => {
+      v.services[0].image.green = "ghcr.io/org/web:1.4.2";
+    }),
+    expected: [
+      `${P}services[0].image.green ("ghcr.io/org/web:1.4.2") must name a digest in production ("ghcr.io/org/web:1.4.2@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; run \`platform pin-images production\` where the registry is reachable`,
+    ],
   },
   {
     name: "production without PagerDuty",
@@ -608,10 +629,10 @@ describe("loadPlatformConfig", () => {
     expect(problemsOf(values)).toEqual([]);
   });
 
-  it("accepts pinned digests and version tags in production", () => {
+  it("accepts digests in production, with or without the tag beside them", () => {
     const digest = `ghcr.io/org/web@sha256:${"a".repeat(64)}`;
     const values = edited("production", (v) => {
-      v.services[0].image = { blue: digest, green: "ghcr.io/org/web:v2.3" };
+      v.services[0].image = { blue: digest, green: `ghcr.io/org/web:v2.3@sha256:${"b".repeat(64)}` };
     });
     expect(problemsOf(values)).toEqual([]);
   });

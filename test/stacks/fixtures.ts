@@ -7,10 +7,14 @@ import type { Environment } from "../../lib/environment";
 /** Config values of one stack, keys without the project prefix. */
 export type StackValues = Record<string, unknown>;
 
+/** Digest of the fixture's image reference. */
+export const WEB_DIGEST = `sha256:${"5e".repeat(32)}`;
+
 const service = (min: number, max: number) => ({
   name: "web",
   activeColor: "blue",
-  image: { blue: "ghcr.io/org/web:1.4.2", green: "ghcr.io/org/web:1.4.2" },
+  // A digest, as production requires (the digest of a test image, not a real one).
+  image: { blue: `ghcr.io/org/web:1.4.2@${WEB_DIGEST}`, green: `ghcr.io/org/web:1.4.2@${WEB_DIGEST}` },
   port: 8080,
   replicas: { min, max },
   probes: { readiness: { path: "/readyz" }, liveness: { path: "/healthz" } },

@@ -427,14 +427,16 @@ export const HOSTILE: Record<string, HostileCase[]> = {
       name: "production images from Docker Hub, which production's policy does not allow",
       stack: "production",
       values: edited("production", (v) => {
-        v.services[0].image = { blue: "nginx:1.27.3", green: "docker.io/bitnami/nginx:1.27.3" };
-        v.services[0].migration = { name: "schema", image: "public.ecr.aws/org/migrate:1.0.0", command: ["./migrate", "up"] };
-        v.backup.image = "quay.io/org/backup:1.0.0";
+        // Pinned by digest, as production requires, so that only the registries are at fault.
+        const DIGEST = `sha256:${"d".repeat(64)}`;
+        v.services[0].image = { blue: `nginx:1.27.3@${DIGEST}`, green: `docker.io/bitnami/nginx:1.27.3@${DIGEST}` };
+        v.services[0].migration = { name: "schema", image: `public.ecr.aws/org/migrate:1.0.0@${DIGEST}`, command: ["./migrate", "up"] };
+        v.backup.image = `quay.io/org/backup:1.0.0@${DIGEST}`;
       }),
       expected: [
-        `${P}services[0].image.blue ("nginx:1.27.3") comes from docker.io, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add docker.io to allowed-registries.registries`,
-        `${P}services[0].image.green ("docker.io/bitnami/nginx:1.27.3") comes from docker.io, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add docker.io to allowed-registries.registries`,
-        `${P}services[0].migration.image ("public.ecr.aws/org/migrate:1.0.0") comes from public.ecr.aws, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add public.ecr.aws to allowed-registries.registries`,
+        `${P}services[0].image.blue ("nginx:1.27.3@sha256:dddddddddddddddddddddddddddddddddddd...) comes from docker.io, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add docker.io to allowed-registries.registries`,
+        `${P}services[0].image.green ("docker.io/bitnami/nginx:1.27.3@sha256:dddddddddddddddddd...) comes from docker.io, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add docker.io to allowed-registries.registries`,
+        `${P}services[0].migration.image ("public.ecr.aws/org/migrate:1.0.0@sha256:dddddddddddddddd...) comes from public.ecr.aws, which policy/config/production.json does not allow (allowed-registries: ghcr.io, quay.io, registry.k8s.io, registry.example.com, *.dkr.ecr.*.amazonaws.com): mirror the image into an allowed registry, or add public.ecr.aws to allowed-registries.registries`,
       ],
     },
   ],

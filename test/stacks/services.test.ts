@@ -74,7 +74,7 @@ const expected: Record<string, string[]> = {
     "app-platform:services[0].image.green (\"ghcr.io/org/web\") has no tag, which means \"latest\": pin a version tag or a digest in staging"
   ],
   "unpinnedProd": [
-    "app-platform:services[0].image.green (\"ghcr.io/org/web:main\") must be pinned in production: use a digest (\"@sha256:...\") or an immutable version tag such as \"1.4.2\""
+    "app-platform:services[0].image.green (\"ghcr.io/org/web:main\") must name a digest in production (\"ghcr.io/org/web:main@sha256:<digest>\"): a tag can be moved or re-pushed, so the same name can run different code; run `platform pin-images production` where the registry is reachable"
   ],
   "memLimit": [
     "app-platform:services[0].resources.limits.memory (\"256Mi\") must be >= resources.requests.memory (512Mi)"
@@ -119,7 +119,7 @@ const expected: Record<string, string[]> = {
     "app-platform:services[0].build.tag (\"latest\") must not be \"latest\": registry tags are immutable, so each build needs its own tag (a version or a commit id)"
   ],
   "buildConflict": [
-    "app-platform:services[0].image.green (\"ghcr.io/org/web:1.4.2\") conflicts with build.color \"green\": the colour runs either a reference or the build; remove one"
+    "app-platform:services[0].image.green (\"ghcr.io/org/web:1.4.2@sha256:5e5e5e5e5e5e5e5e5e5e5e5e5e5...) conflicts with build.color \"green\": the colour runs either a reference or the build; remove one"
   ],
   "noImage": [
     "app-platform:services[0].image.blue (unset) is required: set an image reference for the blue colour, or build it with build.color \"blue\""

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML, { isMap, isScalar, isSeq } from "yaml";
+import { PLACEHOLDER_DIGEST } from "../../lib/images";
 import { REPO_ROOT } from "../render/paths";
 import { listStacks } from "../render/stack-files";
 import { CommandError, parseArgs } from "./shared";
@@ -89,6 +90,11 @@ interface ImageSite {
   readonly node: YAML.Scalar;
 }
 
+/** A reference without its digest part (`repo:tag@sha256:...` -> `repo:tag`). */
+function tagged(ref: string): string {
+  return ref.split("@")[0];
+}
+
 function imageSites(doc: YAML.Document): ImageSite[] {
   const services = doc.getIn(["config", "app-platform:services"], true);
   if (!isSeq(services)) return [];
@@ -106,20 +112,24 @@ function imageSites(doc: YAML.Document): ImageSite[] {
 }
 
 /**
- * Resolves every service image of a stack that has no digest to `<ref>@sha256:<digest>` and
- * writes the stack file, comments kept. All or nothing: when one image cannot be resolved
- * (no network, unknown tag, private registry), nothing is written.
+ * Resolves every service image of a stack that has no digest, or the placeholder digest
+ * ({@link PLACEHOLDER_DIGEST}), to `<ref>@sha256:<digest>` and writes the stack file, comments
+ * kept. All or nothing: when one image cannot be resolved (no network, unknown tag, private
+ * registry), nothing is written.
  */
 export async function pinImages(stack: string, rootDir = REPO_ROOT, resolve = resolveDigest): Promise<{ file: string; pinned: { path: string; from: string; to: string }[] }> {
   const file = path.join(rootDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) throw new CommandError(`no stack file Pulumi.${stack}.yaml in ${rootDir}; known stacks: ${listStacks(rootDir).join(", ") || "none"}`);
   const text = fs.readFileSync(file, "utf8");
   const doc = YAML.parseDocument(text);
-  const sites = imageSites(doc).filter((s) => !s.ref.includes("@sha256:"));
+  const sites = imageSites(doc).filter((s) => {
+    const digest = parseImageRef(s.ref).digest;
+    return digest === undefined || digest === PLACEHOLDER_DIGEST;
+  });
   const results = await Promise.all(
     sites.map(async (s) => {
       try {
-        return { site: s, digest: await resolve(s.ref) };
+        return { site: s, digest: await resolve(tagged(s.ref)) };
       } catch (e) {
         const err = e as Error & { cause?: { code?: string; message?: string } };
         const registry = parseImageRef(s.ref).registry;
@@ -144,7 +154,7 @@ export async function pinImages(stack: string, rootDir = REPO_ROOT, resolve = re
   }
   const pinned = results.map((r) => {
     const { site, digest } = r as { site: ImageSite; digest: string };
-    site.node.value = `${site.ref}@${digest}`;
+    site.node.value = `${tagged(site.ref)}@${digest}`;
     return { path: site.path, from: site.ref, to: site.node.value as string };
   });
   if (pinned.length > 0) fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));

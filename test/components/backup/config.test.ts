@@ -36,11 +36,16 @@ describe("backup config validation", () => {
       "app-platform:backup.drill.verifyTables ([]) must name at least one table in production: a drill that counts no rows proves only that pg_restore ran; add e.g. [public.orders]",
     ]);
   });
-  it("a backup image given in production must be pinned", () => {
+  it("a backup image given in production must name a digest", () => {
+    const fix = 'a tag can be moved or re-pushed; or leave backup.image unset to build the image here, which runs by the digest its push reports';
     expect(problemsOf(edited("production", (v) => (v.backup.image = "registry.example.com/backup:latest")))).toEqual([
-      'app-platform:backup.image ("registry.example.com/backup:latest") must be pinned in production: use a version tag or a digest',
+      `app-platform:backup.image ("registry.example.com/backup:latest") must name a digest in production ("registry.example.com/backup:latest@sha256:<digest>"): ${fix}`,
     ]);
-    expect(problemsOf(edited("production", (v) => (v.backup.image = "registry.example.com/backup:15.13-1")))).toEqual([]);
+    expect(problemsOf(edited("production", (v) => (v.backup.image = "registry.example.com/backup:15.13-1")))).toEqual([
+      `app-platform:backup.image ("registry.example.com/backup:15.13-1") must name a digest in production ("registry.example.com/backup:15.13-1@sha256:<digest>"): ${fix}`,
+    ]);
+    expect(problemsOf(edited("production", (v) => (v.backup.image = `registry.example.com/backup:15.13-1@sha256:${"e".repeat(64)}`)))).toEqual([]);
+    expect(problemsOf(edited("staging", (v) => (v.backup = { ...v.backup, image: "registry.example.com/backup:15.13-1" })))).toEqual([]);
   });
 });
 

@@ -282,6 +282,8 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
       securityContext: { enabled: true, ...podOf(65534) },
       containerSecurityContext: restricted,
       automountServiceAccountToken: true,
+      // The digest pinned for chart 79.7.1 (components/monitoring/chart-images.ts names its sources).
+      image: { tag: "v2.17.0", sha: "sha256:2bbc915567334b13632bf62c0a97084aff72a36e13c4dabd5f2f11c898c5bacd" },
     });
     expect(v["prometheus-node-exporter"]).toEqual({
       // node-exporter runs in the host-agents namespace, the only privileged one.
@@ -292,6 +294,7 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
       containerSecurityContext: restricted,
       serviceAccount: { automountServiceAccountToken: false },
       kubeRBACProxy: { enabled: false },
+      image: { tag: "v1.10.2", digest: "sha256:337ff1d356b68d39cef853e8c6345de11ce7556bb34cda8bd205bcf2ed30b565" },
     });
     expect(v.grafana).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.grafana, securityContext: podOf(472), containerSecurityContext: restricted, automountServiceAccountToken: true });
     expect(v.grafana.sidecar).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.grafanaSidecar, securityContext: restricted });
@@ -321,7 +324,7 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
   it("Grafana: writable scratch volumes for a read-only root, the image named, no test hook", () => {
     const g = valuesOf("dev").grafana;
     expect(g.extraEmptyDirMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }, { name: "logs", mountPath: "/var/log/grafana" }]);
-    expect(g.image).toEqual({ registry: "docker.io", repository: "grafana/grafana" });
+    expect(g.image).toEqual({ registry: "docker.io", repository: "grafana/grafana", tag: "12.3.0", sha: "70d9599b186ce287be0d2c5ba9a78acb2e86c1a68c9c41449454d0fc3eeb84e8" });
     expect(g.testFramework).toEqual({ enabled: false });
   });
 
