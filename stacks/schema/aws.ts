@@ -12,7 +12,7 @@ export const awsSchema = z.strictObject({
     .regex(/^arn:aws:iam::\d{12}:oidc-provider\/.+$/, { error: "must be an IAM OIDC provider ARN" })
     .optional()
     .meta({
-      description: "IAM OIDC provider of the EKS cluster, trusted by the IAM roles of service accounts (IRSA) that the backup jobs and exporters use; required in staging and production while backups are enabled.",
+      description: "IAM OIDC provider of the EKS cluster, trusted by the IAM roles for service accounts (IRSA) of the in-cluster AWS clients, such as the backup jobs; required in staging and production while backups are enabled.",
       defaultText: "none (required in staging and production with backups)",
       examples: ["arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789"],
     }),

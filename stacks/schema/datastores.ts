@@ -43,7 +43,7 @@ export const postgresSchema = endpoint("Postgres", "postgresPassword").extend({
     .enum(["disable", "require", "verify-ca", "verify-full"])
     .optional()
     .meta({
-      description: "libpq sslmode of every client (exporter, backups, services' settings). `verify-full` checks the certificate and the host name against `caBundle`.",
+      description: "libpq sslmode of the exporter and the backup jobs. `verify-full` checks the server certificate against `caBundle` and its name against `host`.",
       defaultText: "in-cluster: `disable`; external: `verify-full`",
       examples: ["verify-full"],
     }),
@@ -53,7 +53,7 @@ export const postgresSchema = endpoint("Postgres", "postgresPassword").extend({
     .optional()
     .meta({
       description: "PEM bundle of the CA(s) that signed the server certificate (verify-ca, verify-full), e.g. the RDS global bundle; mounted into the exporter and the backup jobs.",
-      defaultText: "none: the system's CAs",
+      defaultText: "none: the public CAs and the RDS CA bundle of the backup tools image",
       examples: ["-----BEGIN CERTIFICATE-----\nMIID...\n-----END CERTIFICATE-----"],
     }),
   maxConnections: z.int32().min(1).optional().meta({

@@ -119,7 +119,7 @@ export const monitoringSchema = z.strictObject({
     .strictObject({
       replicas: z.int32().min(1).max(5).optional().meta({
         description:
-          "Alertmanager replicas; they gossip silences and notification state so that each alert is sent once. Production needs at least 2 so that notifications survive the loss of one (refused below 2); an odd number keeps a majority through a network split.",
+          "Alertmanager replicas; they gossip silences and notification state so that each alert is sent once. Production needs at least 2 so that notifications survive the loss of one (refused below 2).",
         examples: [3],
       }),
       storage: storage("Alertmanager").optional().meta({ description: "Alertmanager's persistent volume, which keeps silences and the notification log across restarts." }),

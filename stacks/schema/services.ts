@@ -192,7 +192,7 @@ export const serviceSchema = z.strictObject({
   ingress: z
     .strictObject({
       className: z.string().min(1).optional().meta({
-        description: "IngressClass of the Ingresses. With `nginx`, HTTP is redirected to HTTPS and `rateLimit` applies.",
+        description: "IngressClass of the Ingresses. With `nginx`, HTTP is redirected to HTTPS when the host has TLS, and `rateLimit` applies.",
         defaultText: "none: the cluster's default IngressClass",
         examples: ["nginx"],
       }),

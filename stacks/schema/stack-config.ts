@@ -40,7 +40,7 @@ const credential = (key: SecretKey, what: string, unset: string) =>
 export const configSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({
     description:
-      "Which environment this stack is. It selects every per-environment default in this reference and how strict the checks are: production refuses what staging only warns about (unpinned images, in-cluster datastores, backups without Object Lock, a single Prometheus).",
+      "Which environment this stack is. It selects every per-environment default in this reference and how strict the checks are: production refuses what dev and staging accept (unpinned images, in-cluster datastores, backups without Object Lock, a single Prometheus).",
     examples: ["dev", "production"],
   }),
   clusterPlatform: z.enum(CLUSTER_PLATFORMS).meta({
