@@ -123,7 +123,7 @@ describe("platform arguments", () => {
     expect(README).toContain("## Adding a stack");
   });
 
-  it("every `npx platform` line in the workflows and docs uses only flags its command declares", async () => {
+  it("every `./platform` and `npx platform` line in the workflows and docs uses only flags its command declares", async () => {
     const { COMMANDS } = await import("../../../tools/cli");
     const files = [
       "README.md",
@@ -134,12 +134,12 @@ describe("platform arguments", () => {
     let lines = 0;
     for (const f of files) {
       const text = fs.readFileSync(path.join(ROOT, f), "utf8");
-      for (const m of text.matchAll(/npx platform (\w+)([^\n`|;&#]*)/g)) {
+      for (const m of text.matchAll(/(?:npx |(?<![\w/.])\.\/)platform (\w+)([^\n`|;&#]*)/g)) {
         const cmd = COMMANDS[m[1]];
-        if (!cmd) continue; // `npx platform --help` and friends
+        if (!cmd) continue; // `./platform --help` and friends
         lines++;
         for (const flag of m[2].matchAll(/(?:^|\s)--([a-z][\w-]*)/g)) {
-          if (!cmd.flags.some((d) => d.name === flag[1])) problems.push(`${f}: npx platform ${m[1]} ... --${flag[1]}`);
+          if (!cmd.flags.some((d) => d.name === flag[1])) problems.push(`${f}: platform ${m[1]} ... --${flag[1]}`);
         }
       }
     }

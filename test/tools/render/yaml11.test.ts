@@ -9,35 +9,7 @@ import { kubernetesObject, manifestsExtractor } from "../../../tools/render/arti
 import { renderInChild } from "../../../tools/render/subprocess";
 
 // Each of these is a string in the object, and something else as a plain YAML 1.1 (or 1.2) scalar.
-const TRAPS = [
-  "off",
-  "on",
-  "yes",
-  "no",
-  "y",
-  "n",
-  "Y",
-  "N",
-  "On",
-  "OFF",
-  "True",
-  "false",
-  "~",
-  "null",
-  "0x1F",
-  "1_000",
-  "1:20",
-  "1:20:30.5",
-  "017",
-  "0o17",
-  "0b101",
-  "1e3",
-  "+12",
-  "-.5",
-  ".inf",
-  ".NaN",
-  "2001-12-14",
-];
+const TRAPS = ["off", "on", "yes", "no", "y", "n", "Y", "N", "On", "OFF", "True", "false", "~", "null", "0x1F", "1_000", "1:20", "1:20:30.5", "017", "0o17", "0b101", "1e3", "+12", "-.5", ".inf", ".NaN", "2001-12-14"];
 
 describe("stringifyYaml11Safe", () => {
   it("the traps really are read as non-strings by a YAML 1.1 or 1.2 reader when written plain", () => {
