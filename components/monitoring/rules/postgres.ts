@@ -31,7 +31,10 @@ export const postgresGroup: RuleGroupModule = {
         runbook: {
           meaning: "The exporter cannot connect to Postgres: the database is down, unreachable or refuses the credentials. Services that need it fail.",
           check: ["Exporter logs: `kubectl -n <monitoring namespace> logs deploy/<postgres exporter>` — connection refused, timeout or authentication failed?", "For RDS: the instance status and events in the AWS console.", "`psql \"host=<host> user=<user> sslmode=<sslMode>\" -c 'select 1'` from a debug pod in the apps namespace."],
-          fix: ["Restore the database (RDS: reboot or fail over; in-cluster: check the pod); if only credentials changed, update the `postgresPassword` secret and run `pulumi up`."],
+          fix: [
+            "Restore the database (RDS: reboot or fail over; in-cluster: check the pod).",
+            "If the log says `password authentication failed`, the exporter's password is out of date (it reads it once, at start): with an external Postgres run `pulumi config set --secret postgresMonitoringPassword <the role's current password>` and `pulumi up`. The password's checksum on the exporter's pod template changes, so its pod is replaced and the new one logs in.",
+          ],
         },
       }),
       ctx.alert({
