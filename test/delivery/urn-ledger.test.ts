@@ -232,6 +232,11 @@ describe("`npm run urns`, as README shows it", () => {
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
     // Helm, as scripts/install-helm.sh put it in the clone.
     fs.symlinkSync(path.join(REPO_ROOT, ".tools"), path.join(copy, ".tools"), "dir");
+    // Helm's parsed output, cached by chart digest and values (written atomically): shared, so
+    // that the copy's renders do not run Helm again.
+    fs.mkdirSync(path.join(REPO_ROOT, "out", ".chart-cache"), { recursive: true });
+    fs.mkdirSync(path.join(copy, "out"), { recursive: true });
+    fs.symlinkSync(path.join(REPO_ROOT, "out", ".chart-cache"), path.join(copy, "out", ".chart-cache"), "dir");
     const sh = (line: string) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
         execFile("bash", ["-c", line], { cwd: copy, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
