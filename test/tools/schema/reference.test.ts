@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { SECRET_KEYS, configSchema } from "../../../stacks/config";
-import { REFERENCE_PATH, configKeys, configReferenceText, defaultsText, isValueKey, keyReferences } from "../../../tools/schema/reference";
+import { REFERENCE_PATH, configKeys, configReferenceText, defaultsText, deriveDefault, isValueKey, keyReferences } from "../../../tools/schema/reference";
+import "../../../stacks/schema/meta";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -70,6 +71,27 @@ describe("docs/config.md", () => {
     if (missing.length) {
       throw new Error(`optional keys whose default the program does not resolve alone (or computes from other keys): ${missing.join(", ")} — add .meta({ defaultText }) saying what unset means`);
     }
+  });
+
+  it("finds a default computed from another key, which only words can state", () => {
+    // metricsPort defaults to the service's port (the key's contract): resolved twice, with
+    // two different ports, the value differs, so the generator may not print either number.
+    const key = configKeys().find((k) => k.path === "services[].metricsPort")!;
+    expect(deriveDefault(key)?.computed).toEqual(["dev", "staging", "production"]);
+    expect(defaultsText({ ...key, meta: { ...key.meta, defaultText: undefined } })).toBeUndefined();
+    // A default the environment alone decides is not computed.
+    const retention = configKeys().find((k) => k.path === "monitoring.prometheus.retention")!;
+    expect(deriveDefault(retention)?.computed).toEqual([]);
+  });
+
+  it("names a key added without metadata", () => {
+    // The walk the checks above use, on a schema with one undocumented key in a list item.
+    const root = z.strictObject({
+      environment: z.enum(["dev"]).meta({ description: "d", examples: ["dev"] }),
+      things: z.array(z.strictObject({ documented: z.string().meta({ description: "d", examples: ["x"] }), forgotten: z.int32().optional() })).optional().meta({ description: "d" }),
+    });
+    const undocumented = configKeys(root).filter((k) => !k.meta.description);
+    expect(undocumented.map((k) => k.path)).toEqual(["things[].forgotten"]);
   });
 
   it("gives each key a type, and enum values and ranges as the schema checks them", () => {
