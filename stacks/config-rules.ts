@@ -7,6 +7,8 @@ import { prometheusBytesValue } from "./schema/monitoring";
 import { checkAlertThresholds } from "./schema/alerting";
 import { checkDelivery } from "./delivery-rules";
 import { checkSloBuckets } from "./validate/slo-buckets";
+import { checkSloObjectives } from "./validate/slo-objectives";
+import { checkPostgresCa } from "./validate/postgres-ca";
 import { imageTag, isDigestPinned } from "../lib/images";
 import { appsNamespaceSecrets } from "../components/secrets/catalog";
 
@@ -151,6 +153,7 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     out.push(...checkDelivery(s, i));
   });
   out.push(...checkSloBuckets(config.services));
+  out.push(...checkSloObjectives(config.services));
   // Each service also owns the Service and Ingress named `<name>-preview`, and its hosts.
   config.services.forEach((s, i) => {
     const owner = config.services.findIndex((o) => `${o.name}-preview` === s.name);
@@ -240,6 +243,8 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
       out.push(problem(["postgres", "backupUser"], pg.backupUser, `must differ from postgres.monitoringUser ("${pg.monitoringUser}"): each consumer has its own role`));
     }
   }
+
+  out.push(...checkPostgresCa(config));
 
   // Backups.
   const b = config.backup;

@@ -81,14 +81,13 @@ export class PostgresBackups extends pulumi.ComponentResource {
     const env = c.environment;
     const ns = c.namespaces.backup;
     const labels = (role: string) => ({ ...standardLabels({ environment: env, component: "backup", name: role, instance: name }) });
-    if (!c.aws && env !== "dev") {
-      throw new pulumi.ResourceError(`aws is required in ${env}: backups go to S3`, this);
-    }
+    // Invariants of the arguments only; which environments need AWS, Object Lock or a pinned
+    // image are config rules, checked once at load (stacks/config-rules.ts).
     if (c.aws && !c.aws.oidcProviderArn) {
-      throw new pulumi.ResourceError("aws.oidcProviderArn is required for the backup jobs' IRSA roles: set the cluster's IAM OIDC provider ARN", this);
+      throw new pulumi.ResourceError(`PostgresBackups ${name}: config.aws.oidcProviderArn (unset) is required when config.aws is set: the backup jobs reach S3 through IAM roles that trust the cluster's OIDC provider (IRSA)`, this);
     }
     if (!b.image && !args.imageRegistry) {
-      throw new pulumi.ResourceError("backup.image is unset and no image registry was given to build the backup tools image: set backup.image or pass imageRegistry", this);
+      throw new pulumi.ResourceError(`PostgresBackups ${name}: imageRegistry (unset) is required when config.backup.image is unset: the backup tools image is built and pushed there; pass imageRegistry or set config.backup.image`, this);
     }
 
     const prefix = backupPrefix(c.postgres.database);

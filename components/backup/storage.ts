@@ -41,9 +41,6 @@ export class BackupBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-platform:backup:BackupBucket", name, {}, opts);
-    if (args.objectLock && args.objectLock.days > args.retentionDays) {
-      throw new pulumi.ResourceError(`backup.objectLock.days (${args.objectLock.days}) must be <= backup.retentionDays (${args.retentionDays})`, this);
-    }
     const tags = { "app-platform/environment": args.environment, "app-platform/component": "backup" };
     const region = args.region;
     const protect = args.protect ?? true;

@@ -87,7 +87,7 @@ export class Exporters extends pulumi.ComponentResource {
     const pg = config.postgres;
     if (kinds.includes("postgres") && config.aws !== undefined && pg.sslMode.startsWith("verify") && pg.caBundle === undefined && args.postgresRootsImage === undefined) {
       throw new pulumi.ResourceError(
-        `app-platform:postgres.caBundle is unset with sslMode ${pg.sslMode} and no image carries the RDS CA bundle (backup.enabled is false and backup.image is unset): set postgres.caBundle to the PEM bundle (for RDS https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem) or enable backups`,
+        `Exporters ${name}: postgresRootsImage (unset) is required when config.aws is set, config.postgres.sslMode is "${pg.sslMode}" and config.postgres.caBundle is unset: the Postgres exporter needs a CA bundle to verify the server; pass the backup tools image or set config.postgres.caBundle`,
         this,
       );
     }

@@ -75,23 +75,19 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     this.args = args;
     const env = args.environment;
     const ns = args.namespaces;
-    if (args.postgres.mode === "external" && args.postgresPassword === undefined) {
-      throw new pulumi.ResourceError("postgres.mode is \"external\" but postgresPassword is not set: run `pulumi config set --secret postgresPassword <value>`", this);
-    }
-    if (args.postgres.mode === "external") {
-      for (const [key, value] of [["postgresMonitoringPassword", args.postgresMonitoringPassword], ["postgresBackupPassword", args.postgresBackupPassword]] as const) {
-        if (value === undefined) {
-          throw new pulumi.ResourceError(`postgres.mode is "external" but ${key} is not set: the exporter and the backups never use the owner's credential; run \`pulumi config set --secret ${key} <value>\``, this);
-        }
+    // Invariants only: an external endpoint's Secret can hold only a password it is given. Which
+    // roles may share a credential is a config rule, checked once at load (stacks/config-rules.ts).
+    const required = [
+      ["postgresPassword", args.postgres, args.postgresPassword],
+      ["postgresMonitoringPassword", args.postgres, args.postgresMonitoringPassword],
+      ["postgresBackupPassword", args.postgres, args.postgresBackupPassword],
+      ["redisPassword", args.redis, args.redisPassword],
+    ] as const;
+    for (const [key, endpoint, value] of required) {
+      if (endpoint.mode === "external" && value === undefined) {
+        const of = endpoint === args.redis ? "redis" : "postgres";
+        throw new pulumi.ResourceError(`PlatformSecrets ${name}: ${key} (unset) is required when ${of}.mode is "external": passwords are generated only for the in-cluster instance`, this);
       }
-      for (const user of [args.postgres.monitoringUser, args.postgres.backupUser]) {
-        if (user === args.postgres.user) {
-          throw new pulumi.ResourceError(`postgres user "${user}" is both the owner and a consumer: give the monitoring and backup roles their own names`, this);
-        }
-      }
-    }
-    if (args.redis.mode === "external" && args.redisPassword === undefined) {
-      throw new pulumi.ResourceError("redis.mode is \"external\" but redisPassword is not set: run `pulumi config set --secret redisPassword <value>`", this);
     }
 
     if (args.aws) {

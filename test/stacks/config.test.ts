@@ -530,7 +530,11 @@ const ruleCases = cases([
     values: edited("production", (v) => {
       v.backup = { enabled: false };
     }),
-    expected: [`${P}backup.enabled (false) must be true in production: production data needs restorable, drilled backups; remove \`enabled: false\``],
+    expected: [
+      // Without backups no image carries the RDS roots the exporter verifies Postgres with.
+      `${P}postgres.caBundle (unset) is required with sslMode "verify-full" when backups are disabled and backup.image is unset: the exporter verifies the server against Amazon's RDS roots, which no public trust store holds and only the backup tools image carries; set postgres.caBundle to the PEM bundle (for RDS https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem), or enable backups`,
+      `${P}backup.enabled (false) must be true in production: production data needs restorable, drilled backups; remove \`enabled: false\``,
+    ],
   },
   {
     name: "single Prometheus and Alertmanager in production",
