@@ -122,6 +122,7 @@ export * from "./grafana-admin-password";
 export * from "./hpa-target-without-replicas";
 export * from "./hpa-workload-has-pdb";
 export * from "./iam-no-wildcard-admin";
+export * from "./image-digest";
 export * from "./kms-key-rotation";
 export * from "./min-replicas";
 export * from "./namespace-default-deny";

@@ -16,7 +16,8 @@ export function rec(type: string, name: string, inputs: Record<string, unknown>,
 export function compliantContainer(name = "app"): Record<string, any> {
   return {
     name,
-    image: "ghcr.io/org/web:1.4.2",
+    // Pinned by digest, as image-digest requires (a made-up digest: policies read only its form).
+    image: `ghcr.io/org/web:1.4.2@sha256:${"4e".repeat(32)}`,
     ports: [{ name: "http", containerPort: 8080 }, { name: "metrics", containerPort: 9090 }],
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
     readinessProbe: { httpGet: { path: "/readyz", port: 8080 } },
@@ -216,7 +217,7 @@ export function compliantStack(): RenderedResource[] {
       apiVersion: "monitoring.coreos.com/v1",
       kind: "Prometheus",
       metadata: { name: "prometheus", namespace: "monitoring" },
-      spec: { retention: "15d", retentionSize: "80GB", storage: { volumeClaimTemplate: { spec: { storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } } } } },
+      spec: { image: `quay.io/prometheus/prometheus:v3.7.3@sha256:${"7a".repeat(32)}`, retention: "15d", retentionSize: "80GB", storage: { volumeClaimTemplate: { spec: { storageClassName: "gp3", resources: { requests: { storage: "100Gi" } } } } } },
     }),
   ];
 }
