@@ -63,7 +63,7 @@ export const backupSchema = z.strictObject({
     .optional()
     .meta({ description: "The restore drill: a Job that restores the latest backup into a scratch database and checks it, so that a backup is known to be restorable." }),
   image: z.string().min(1).optional().meta({
-    description: "Image of the backup and drill jobs, with pg_dump 15 and the aws CLI. Production requires a version tag or a digest.",
+    description: "Image of the backup and drill jobs, with pg_dump 15 and the aws CLI. Production requires a digest (`repo@sha256:...`); the image built when this is unset runs by the digest its push reports.",
     defaultText: "none: built from components/backup/image and pushed to the stack's registry",
     examples: ["ghcr.io/acme/pg-backup:15.8-1"],
   }),

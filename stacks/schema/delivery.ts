@@ -82,7 +82,7 @@ export const strategySchema = z.strictObject({
 /** Schema of a service's `migration`: a Job run before any traffic moves to a new release. */
 export const migrationSchema = z.strictObject({
   name: dnsLabel(12).meta({ description: "What it migrates; the Job is named `<service>-<name>-<release>`.", examples: ["schema"] }),
-  image: z.string().min(1).optional().meta({ description: "Image of the Job.", defaultText: "the new colour's image", examples: ["ghcr.io/acme/orders-migrate:1.5.0"] }),
+  image: z.string().min(1).optional().meta({ description: "Image of the Job; production requires a digest (`repo@sha256:...`).", defaultText: "the new colour's image", examples: ["ghcr.io/acme/orders-migrate:1.5.0"] }),
   command: z.array(z.string().min(1)).min(1).meta({ description: "Command and arguments of the Job's container.", examples: [["./migrate", "up"]] }),
   timeoutSeconds: z.int32().min(10).max(86400).optional().meta({
     description: "Seconds before the Job is failed (activeDeadlineSeconds) and the release stops.",

@@ -92,12 +92,12 @@ export const serviceSchema = z.strictObject({
   image: z
     .strictObject({
       blue: imageRef.optional().meta({
-        description: "Image the blue colour runs. Production requires a version tag or a digest, never `latest`.",
+        description: "Image the blue colour runs. Staging refuses `latest` and untagged references; production requires a digest (`repo@sha256:...`, written by `platform pin-images production`).",
         defaultText: "none: then `build.color` must be blue",
         examples: ["ghcr.io/acme/orders-api:1.4.2"],
       }),
       green: imageRef.optional().meta({
-        description: "Image the green colour runs. Production requires a version tag or a digest, never `latest`.",
+        description: "Image the green colour runs. Staging refuses `latest` and untagged references; production requires a digest (`repo@sha256:...`, written by `platform pin-images production`).",
         defaultText: "none: then `build.color` must be green",
         examples: ["ghcr.io/acme/orders-api:1.5.0"],
       }),
