@@ -145,6 +145,16 @@ export function errorRatio(errors: string, all: string): string {
 }
 
 /**
+ * A latency quantile of user requests over `$__rate_interval`, per `by` labels, that shows no
+ * data where there was no user request: every bucket's rate is then 0, and histogram_quantile
+ * would answer NaN.
+ */
+export function latencyQuantile(q: number, buckets: string, requests: string, by: readonly string[] = []): string {
+  const per = by.length > 0 ? ` by (${by.join(", ")})` : "";
+  return `histogram_quantile(${q}, sum by (${["le", ...by].join(", ")}) (rate(${buckets}[$__rate_interval]))) and on (${by.join(", ")}) (sum${per} (rate(${requests}[$__rate_interval])) > 0)`;
+}
+
+/**
  * The `service` variable: every service that exports the request histogram. Its probe and
  * scrape series exist from the pod's first probe, so a service without users is listed too and
  * its panels read 0 requests / s.

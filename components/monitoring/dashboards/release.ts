@@ -1,7 +1,7 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { APP_METRICS, userRequests } from "../contract";
-import { errorRatio, numberPanels, platformDashboard, serviceVariable, stat, timeseries, type BuiltDashboard } from "./panels";
+import { errorRatio, latencyQuantile, numberPanels, platformDashboard, serviceVariable, stat, timeseries, type BuiltDashboard } from "./panels";
 
 const S = APP_METRICS.statusLabel;
 
@@ -15,7 +15,7 @@ export function releaseDashboard(config: DashboardsConfig): BuiltDashboard {
   const count = (...more: string[]) => userRequests("count", svc, config.services, ...more);
   const ratio = (color: string) =>
     errorRatio(`sum(rate(${count(`color="${color}"`, `${S}=~"5.."`)}[$__rate_interval]))`, `sum(rate(${count(`color="${color}"`)}[$__rate_interval]))`);
-  const p99 = (color: string) => `histogram_quantile(0.99, sum by (le) (rate(${userRequests("bucket", svc, config.services, `color="${color}"`)}[$__rate_interval])))`;
+  const p99 = (color: string) => latencyQuantile(0.99, userRequests("bucket", svc, config.services, `color="${color}"`), count(`color="${color}"`));
   const d = platformDashboard("app-platform-release", "Release: blue vs green", ["release", "services"])
     .time({ from: "now-3h", to: "now" })
     .withVariable(serviceVariable())

@@ -1,7 +1,7 @@
 import type { DashboardsConfig } from "./inputs";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { APP_METRICS, userRequests } from "../contract";
-import { errorRatio, numberPanels, platformDashboard, serviceVariable, stat, timeseries, type BuiltDashboard } from "./panels";
+import { errorRatio, latencyQuantile, numberPanels, platformDashboard, serviceVariable, stat, timeseries, type BuiltDashboard } from "./panels";
 
 const S = APP_METRICS.statusLabel;
 
@@ -18,7 +18,7 @@ export function serviceRedDashboard(config: DashboardsConfig): BuiltDashboard {
   const errors = `sum by (color) (rate(${count(failed)}[$__rate_interval]))`;
   const total = `sum by (color) (rate(${count()}[$__rate_interval]))`;
   const quantile = (q: number) => ({
-    expr: `histogram_quantile(${q}, sum by (le, color) (rate(${bucket()}[$__rate_interval])))`,
+    expr: latencyQuantile(q, bucket(), count(), ["color"]),
     legend: `p${Math.round(q * 100)} {{color}}`,
   });
   const d = platformDashboard("app-platform-service-red", "Service RED (per colour)", ["red", "services"])
@@ -32,7 +32,7 @@ export function serviceRedDashboard(config: DashboardsConfig): BuiltDashboard {
       }),
     )
     .withPanel(
-      stat("p99 latency (active)", [{ expr: `histogram_quantile(0.99, sum by (le) (rate(${bucket(active)}[$__rate_interval])))` }], {
+      stat("p99 latency (active)", [{ expr: latencyQuantile(0.99, bucket(active), count(active)) }], {
         unit: "s",
         thresholds: [[0.5, "orange"], [1, "red"]],
       }),

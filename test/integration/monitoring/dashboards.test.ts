@@ -217,6 +217,10 @@ describe("dashboards count user requests only (real Prometheus, podinfo-like pod
         "release.json: Error ratio green - blue": {},
         "release.json: Active colour pods": { blue: 1 },
         "release.json: Preview colour pods": { green: 1 },
+        // No user request, no latency: no data rather than histogram_quantile's NaN.
+        "service-red.json: p99 latency (active)": {},
+        "service-red.json: Latency quantiles by colour": {},
+        "release.json: p99 latency": {},
       },
       tolerance,
     );
@@ -231,7 +235,7 @@ describe("dashboards count user requests only (real Prometheus, podinfo-like pod
     blue.setUserRate(20);
     green.setUserRate(10);
     try {
-      await expectPanels(
+      const now = await expectPanels(
         {
           // 20 / s on the active colour.
           "service-red.json: Requests / s": { A: 20 },
@@ -247,6 +251,22 @@ describe("dashboards count user requests only (real Prometheus, podinfo-like pod
         },
         tolerance,
       );
+      // Latency has data for each colour now, a duration within the histogram's buckets (the
+      // emulator answers at once; how fast depends on the machine, so no exact value).
+      const latency = (panel: string) => now[panel] ?? {};
+      expect(Object.keys(latency("service-red.json: p99 latency (active)"))).toEqual(["A"]);
+      expect(Object.keys(latency("service-red.json: Latency quantiles by colour")).sort()).toEqual([
+        "p50 blue",
+        "p50 green",
+        "p95 blue",
+        "p95 green",
+        "p99 blue",
+        "p99 green",
+      ]);
+      expect(Object.keys(latency("release.json: p99 latency")).sort()).toEqual(["blue", "green"]);
+      for (const p of ["service-red.json: p99 latency (active)", "service-red.json: Latency quantiles by colour", "release.json: p99 latency"]) {
+        for (const v of Object.values(latency(p))) expect(v > 0 && v <= 10, `${p}: ${v}`).toBe(true);
+      }
       // The counts the pods served agree: a quarter of blue's user requests failed.
       const s = blue.stats();
       expect(s.failed / s.served).toBeCloseTo(0.25, 2);
