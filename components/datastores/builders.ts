@@ -30,18 +30,26 @@ function resources(r: DatastoreResources): Record<string, unknown> {
 
 /**
  * Init script of the dev Postgres (run once by the image's entrypoint on an empty data
- * directory): creates the read-only backup user. The password is read with psql's \getenv
- * from the environment (a secretKeyRef), so it never appears in a command line or a manifest.
+ * directory): creates the read-only backup user and, when `monitoringUser` is given, the
+ * exporter's user with pg_monitor only, so that no consumer but the services uses the owner's
+ * credential. Passwords are read with psql's \getenv from the environment (secretKeyRefs), so
+ * they never appear in a command line or a manifest.
  */
-export function postgresInitScript(backupUser: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(backupUser)) throw new Error(`backup user (${backupUser}) must be a lowercase SQL identifier`);
+export function postgresInitScript(backupUser: string, monitoringUser?: string): string {
+  for (const [what, user] of [["backup user", backupUser], ["monitoring user", monitoringUser]] as const) {
+    if (user !== undefined && !/^[a-z_][a-z0-9_]*$/.test(user)) throw new Error(`${what} (${user}) must be a lowercase SQL identifier`);
+  }
   return [
     "#!/bin/bash",
     "# Creates the backup jobs' user: it may read every table (pg_read_all_data) and nothing more.",
+    ...(monitoringUser === undefined ? [] : ["# And the exporter's user: statistics and settings (pg_monitor), no table data."]),
     "set -euo pipefail",
     'psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" <<\'SQL\'',
     "\\getenv backup_password BACKUP_PASSWORD",
     `CREATE ROLE ${backupUser} LOGIN PASSWORD :'backup_password' IN ROLE pg_read_all_data;`,
+    ...(monitoringUser === undefined
+      ? []
+      : ["\\getenv monitoring_password MONITORING_PASSWORD", `CREATE ROLE ${monitoringUser} LOGIN PASSWORD :'monitoring_password' IN ROLE pg_monitor;`]),
     "SQL",
     "",
   ].join("\n");
@@ -56,6 +64,8 @@ export interface PostgresPodInput {
   readonly password: { readonly secretName: string; readonly key: string };
   /** Secret + key of the backup user's password. */
   readonly backupPassword: { readonly secretName: string; readonly key: string };
+  /** Secret + key of the exporter's (pg_monitor) user's password. @default undefined (no such user) */
+  readonly monitoringPassword?: { readonly secretName: string; readonly key: string };
   readonly initConfigMap: string;
   readonly dataSize: string;
   readonly maxConnections: number;
@@ -83,7 +93,7 @@ export function postgresPodSpec(i: PostgresPodInput): Record<string, unknown> {
           { name: "POSTGRES_USER", value: i.user },
           { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
           { name: "PGPORT", value: String(i.port) },
-          ...secretEnv({ POSTGRES_PASSWORD: i.password, BACKUP_PASSWORD: i.backupPassword }),
+          ...secretEnv({ POSTGRES_PASSWORD: i.password, BACKUP_PASSWORD: i.backupPassword, ...(i.monitoringPassword ? { MONITORING_PASSWORD: i.monitoringPassword } : {}) }),
         ],
         readinessProbe: { exec: { command: ["pg_isready", "-U", i.user, "-d", i.database, "-h", "127.0.0.1", "-p", String(i.port)] }, periodSeconds: 5 },
         livenessProbe: { tcpSocket: { port: i.port }, periodSeconds: 10, failureThreshold: 6 },

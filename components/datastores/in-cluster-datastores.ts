@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../foundation/labels";
 import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../monitoring/contract";
-import { BACKUP_DB_USER, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_KEYS, POSTGRES_BACKUP_USER_SECRET } from "../secrets/platform-secrets";
+import { BACKUP_DB_USER, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_KEYS, POSTGRES_BACKUP_USER_SECRET, POSTGRES_MONITORING_USER_SECRET } from "../secrets/platform-secrets";
 import {
   ingressPolicySpec,
   objectStorePodSpec,
@@ -117,7 +117,7 @@ export class InClusterDatastores extends pulumi.ComponentResource {
         `${name}-postgres-init`,
         {
           metadata: { name: "postgres-init", namespace: ns.apps, labels: labels("postgres") },
-          data: { "10-backup-user.sh": postgresInitScript(BACKUP_DB_USER) },
+          data: { "10-platform-users.sh": postgresInitScript(BACKUP_DB_USER, args.postgres.monitoringUser) },
         },
         { parent: this },
       );
@@ -127,6 +127,7 @@ export class InClusterDatastores extends pulumi.ComponentResource {
         port: args.postgres.port,
         password: { secretName: POSTGRES_CREDENTIALS_SECRET, key: "password" },
         backupPassword: { secretName: POSTGRES_BACKUP_USER_SECRET, key: "password" },
+        monitoringPassword: { secretName: POSTGRES_MONITORING_USER_SECRET, key: "password" },
         initConfigMap: "postgres-init",
         dataSize: args.postgres.storageSize,
         maxConnections: args.postgres.maxConnections,

@@ -43,7 +43,12 @@ export interface GeneratedSecretArgs {
    * Further copies under another Secret name, e.g. the backup user's password in the apps
    * namespace where the dev Postgres creates that user. @default [] (none)
    */
-  readonly renamedCopies?: readonly { readonly namespace: pulumi.Input<string>; readonly secretName: string }[];
+  readonly renamedCopies?: readonly {
+    readonly namespace: pulumi.Input<string>;
+    readonly secretName: string;
+    /** Earlier identities of this copy (e.g. when it moved from another credential), so that Pulumi updates it in place. @default [] */
+    readonly aliases?: readonly pulumi.Input<pulumi.URN | pulumi.Alias>[];
+  }[];
   /** Key of the password inside the Kubernetes Secret. @default "password" */
   readonly passwordKey?: string;
   /** Further keys that are not secret by themselves (e.g. `username`). @default {} */
@@ -92,12 +97,12 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     this.password = pulumi.secret(generated.result);
     this.secretName = args.secretName;
 
-    const copies = [
+    const copies: { namespace: pulumi.Input<string>; secretName: string; aliases?: readonly pulumi.Input<pulumi.URN | pulumi.Alias>[] }[] = [
       ...(args.namespaces ?? []).map((namespace) => ({ namespace, secretName: args.secretName })),
       ...(args.renamedCopies ?? []),
     ];
     this.kubernetesSecrets = copies.map(
-      ({ namespace, secretName }, i) =>
+      ({ namespace, secretName, aliases }, i) =>
         new k8s.core.v1.Secret(
           `${name}-k8s-${i}`,
           {
@@ -110,7 +115,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
             type: "Opaque",
             stringData: pulumi.secret(this.password.apply((p) => ({ ...staticData, [passwordKey]: p }))),
           },
-          { parent: this },
+          { parent: this, ...(aliases ? { aliases: [...aliases] } : {}) },
         ),
     );
 

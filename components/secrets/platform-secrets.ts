@@ -7,10 +7,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../foundation/labels";
 import { POSTGRES_CREDENTIALS_SECRET, REDIS_CREDENTIALS_SECRET } from "../monitoring/contract";
-import { BACKUP_DB_USER, POSTGRES_BACKUP_USER_SECRET } from "./catalog";
+import { BACKUP_DB_USER, POSTGRES_BACKUP_USER_SECRET, POSTGRES_MONITORING_USER_SECRET } from "./catalog";
 import { GeneratedSecret, type SecretsManagerTarget } from "./generated-secret";
 
-export { BACKUP_DB_USER, POSTGRES_BACKUP_USER_SECRET } from "./catalog";
+export { BACKUP_DB_USER, POSTGRES_BACKUP_USER_SECRET, POSTGRES_MONITORING_USER_SECRET } from "./catalog";
 
 /** Secret (backup namespace) with the dev object store's keys; keys {@link OBJECT_STORE_KEYS}. */
 export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
@@ -111,9 +111,22 @@ export class PlatformSecrets extends pulumi.ComponentResource {
         description: `app-platform ${env}: Postgres user "${args.postgres.user}" of the in-cluster database`,
         rotation: args.postgres.rotation,
         secretName: POSTGRES_CREDENTIALS_SECRET,
-        namespaces: [ns.apps, ns.monitoring],
+        namespaces: [ns.apps],
         staticData: { username: args.postgres.user },
       }, "postgres");
+      // The exporter's own pg_monitor user (created by the dev Postgres' init script), not the
+      // owner's. Its Secret in monitoring was the owner's second copy (k8s-1): the alias makes
+      // this an update of that object's data, not a new Secret of the same name.
+      this.generated(`${name}-postgres-monitoring`, {
+        description: `app-platform ${env}: Postgres user "${args.postgres.monitoringUser}" (pg_monitor) of the exporter`,
+        rotation: args.postgres.rotation,
+        secretName: POSTGRES_CREDENTIALS_SECRET,
+        renamedCopies: [
+          { namespace: ns.monitoring, secretName: POSTGRES_CREDENTIALS_SECRET, aliases: [{ name: `${name}-postgres-k8s-1`, parent: app }] },
+          { namespace: ns.apps, secretName: POSTGRES_MONITORING_USER_SECRET },
+        ],
+        staticData: { username: args.postgres.monitoringUser },
+      }, "postgres-monitoring");
       const backup = this.generated(`${name}-postgres-backup`, {
         description: `app-platform ${env}: read-only Postgres user "${BACKUP_DB_USER}" of the backup jobs`,
         rotation: args.postgres.rotation,

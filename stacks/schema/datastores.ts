@@ -32,7 +32,7 @@ export const postgresSchema = endpoint("Postgres", "postgresPassword").extend({
   database: sqlIdentifier.optional().meta({ description: "Database the services use; the owner is `user`.", examples: ["orders"] }),
   user: sqlIdentifier.optional().meta({ description: "Role the services log in as; owns the database. Its password is the credential `postgresPassword` (external mode).", examples: ["orders"] }),
   monitoringUser: sqlIdentifier.optional().meta({
-    description: "External mode: the exporter's own role (member of pg_monitor), never the owner; its password is the credential `postgresMonitoringPassword`.",
+    description: "The exporter's own role (member of pg_monitor), never the owner. External mode: its password is the credential `postgresMonitoringPassword`; in-cluster (dev): the dev Postgres creates it at init with a generated password.",
     examples: ["orders_monitoring"],
   }),
   backupUser: sqlIdentifier.optional().meta({

@@ -125,9 +125,13 @@ describe("GeneratedSecret validation", () => {
 });
 
 describe("PlatformSecrets", () => {
-  it("dev: app and read-only backup users, Redis; object store keys only when asked (default off), no AWS", () => {
+  it("dev: app, read-only backup and pg_monitor exporter users, Redis; object store keys only when asked (default off), no AWS", () => {
     const passwords = registrations.filter((r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.startsWith("dev-")).map((r) => r.name).sort();
-    expect(passwords).toEqual(["dev-postgres-backup-password", "dev-postgres-password", "dev-redis-password"]);
+    expect(passwords).toEqual(["dev-postgres-backup-password", "dev-postgres-monitoring-password", "dev-postgres-password", "dev-redis-password"]);
+    // The owner's credential only where the services run; the exporter (monitoring) gets its own user.
+    const pgSecrets = registrations.filter((r) => r.type === "kubernetes:core/v1:Secret" && r.name.startsWith("dev-postgres") && r.inputs.metadata.name === "postgres-credentials");
+    expect(Object.fromEntries(pgSecrets.map((r) => [r.inputs.metadata.namespace, r.inputs.stringData.value.username]))).toEqual({ apps: "app", monitoring: "app_monitoring", backup: "backup" });
+    expect(find("kubernetes:core/v1:Secret", "dev-postgres-monitoring-k8s-1").metadata).toMatchObject({ name: "postgres-monitoring-credentials", namespace: "apps" });
     expect(named("dev").filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     expect(find("kubernetes:core/v1:Secret", "dev-postgres-backup-k8s-0").metadata).toMatchObject({ name: "postgres-credentials", namespace: "backup" });
     expect(find("kubernetes:core/v1:Secret", "dev-postgres-backup-k8s-1").metadata).toMatchObject({ name: "postgres-backup-credentials", namespace: "apps" });

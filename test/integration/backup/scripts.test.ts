@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresInitScript } from "../../../components/datastores/builders";
 import { BACKUP_DB_USER } from "../../../components/secrets/platform-secrets";
-import { ProcessGroup, freePort } from "../../../tools/harness/processes";
+import { PROGRAMS, ProcessGroup, freePort, requireProgram, sleep } from "../../../tools/harness/processes";
+import { startPostgresExporter } from "../../../tools/harness/exporters";
 import {
   PG_BIN,
   runScript,
@@ -26,6 +27,9 @@ const BUCKET = "backups";
 const PREFIX = "postgres/app";
 const APP_PASSWORD = `app-pw-${Math.random().toString(36).slice(2)}`;
 const BACKUP_PASSWORD = `backup-pw-${Math.random().toString(36).slice(2)}`;
+const MONITORING_PASSWORD = `monitoring-pw-${Math.random().toString(36).slice(2)}`;
+/** The dev stack's exporter user (postgres.monitoringUser's default). */
+const MONITORING_USER = "app_monitoring";
 const S3_SECRET = `s3-secret-${Math.random().toString(36).slice(2)}`;
 const TABLES = "public.orders public.customers";
 
@@ -87,11 +91,11 @@ beforeAll(async () => {
   pg.sql("app", "SET ROLE app; INSERT INTO customers SELECT i, 'customer ' || i FROM generate_series(1, 500) i");
   pg.sql("app", "SET ROLE app; INSERT INTO orders (customer, total, note) SELECT 1 + i % 500, i * 1.5, md5(i::text) FROM generate_series(1, 20000) i");
   // The dev Postgres's init script, run as the image's entrypoint would: it creates the
-  // read-only backup user that every backup below runs as.
-  const initFile = path.join(workDir(group, "init"), "10-backup-user.sh");
-  fs.writeFileSync(initFile, postgresInitScript(BACKUP_DB_USER), { mode: 0o755 });
+  // read-only backup user that every backup below runs as, and the exporter's user.
+  const initFile = path.join(workDir(group, "init"), "10-platform-users.sh");
+  fs.writeFileSync(initFile, postgresInitScript(BACKUP_DB_USER, MONITORING_USER), { mode: 0o755 });
   const init = spawnSync("bash", [initFile], {
-    env: { PATH: `${PG_BIN}:/usr/bin:/bin`, PGHOST: pg.socketDir, PGPORT: String(pg.port), POSTGRES_USER: "postgres", POSTGRES_DB: "app", BACKUP_PASSWORD },
+    env: { PATH: `${PG_BIN}:/usr/bin:/bin`, PGHOST: pg.socketDir, PGPORT: String(pg.port), POSTGRES_USER: "postgres", POSTGRES_DB: "app", BACKUP_PASSWORD, MONITORING_PASSWORD },
     encoding: "utf8",
   });
   if (init.status !== 0) throw new Error(`init script failed: ${init.stderr}`);
@@ -103,6 +107,36 @@ afterAll(async () => {
 });
 
 describe("backup.sh and restore-drill.sh against Postgres 15 and s3rver", () => {
+  it("the init script's exporter user reads statistics and settings (pg_monitor) but no table data, and postgres_exporter reports pg_up 1 with it", async () => {
+    const asMonitoring = (q: string) =>
+      spawnSync(`${PG_BIN}/psql`, ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(pg.port), "-U", MONITORING_USER, "-d", "app", "-c", q], {
+        env: { PGPASSWORD: MONITORING_PASSWORD },
+        encoding: "utf8",
+      });
+    expect(asMonitoring("SELECT count(*) > 0 FROM pg_stat_database WHERE datname = 'app'").stdout.trim()).toBe("t");
+    // pg_read_all_settings (in pg_monitor): the data directory is hidden from ordinary roles.
+    expect(asMonitoring("SHOW data_directory").status).toBe(0);
+    // pg_read_all_stats (in pg_monitor): other sessions' query text, "<insufficient privilege>" otherwise.
+    expect(asMonitoring("SELECT count(*) FROM pg_stat_activity WHERE query = '<insufficient privilege>'").stdout.trim()).toBe("0");
+    for (const q of ["SELECT count(*) FROM customers", "SELECT note FROM orders LIMIT 1", "DELETE FROM customers"]) {
+      const r = asMonitoring(q);
+      expect(r.status, q).not.toBe(0);
+      expect(r.stderr, q).toMatch(/permission denied for table/);
+    }
+    // The owner's and the backup user's passwords do not log in as it.
+    expect(spawnSync(`${PG_BIN}/psql`, ["-X", "-h", "127.0.0.1", "-p", String(pg.port), "-U", MONITORING_USER, "-d", "app", "-c", "SELECT 1"], { env: { PGPASSWORD: APP_PASSWORD } }).status).not.toBe(0);
+    // The real exporter, as the dev exporter Deployment runs it (user and password from its Secret).
+    requireProgram(PROGRAMS.postgresExporter);
+    const exporter = await startPostgresExporter(group, `postgresql://${MONITORING_USER}:${MONITORING_PASSWORD}@127.0.0.1:${pg.port}/app?sslmode=disable`);
+    let text = "";
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && !/^pg_up 1$/m.test(text); await sleep(250)) {
+      text = await fetch(`http://127.0.0.1:${exporter.port}/metrics`).then((r) => r.text()).catch(() => "");
+    }
+    expect(text).toMatch(/^pg_up 1$/m);
+    // It reads the statistics views: per-database series for the app database.
+    expect(text).toMatch(/^pg_stat_database_xact_commit\{[^}]*datname="app"[^}]*\} \d+/m);
+  }, 60_000);
+
   it("the init script's backup user can read every table and write none", () => {
     const asBackup = (q: string) =>
       spawnSync(`${PG_BIN}/psql`, ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(pg.port), "-U", BACKUP_DB_USER, "-d", "app", "-c", q], {
