@@ -3,6 +3,13 @@ import YAML, { isScalar, visit, Scalar } from "yaml";
 // Strings that could read as something else somewhere: booleans, numbers, nulls, timestamps,
 // merge keys. Longer or other strings cannot, so they skip the (cached) reading below.
 const CANDIDATE = /^[-+.~<=0-9a-zA-Z_: ]{1,40}$/;
+// Of those, a name (a letter, then letters, digits, `-`, `_`, `.`) holds no syntax, and every
+// other type of YAML 1.1 and 1.2 starts with a digit, sign, dot, `~` or `<`, is YAML 1.1's float
+// without a mantissa (`e5`, `E-3`), or is one of these words in some capitalisation: such a name
+// is a string without reading it (a render has thousands of distinct names; reading each twice
+// was half a second at 100 services).
+const NAME = /^(?![eE][-+]?[0-9])[A-Za-z][A-Za-z0-9_.-]*$/;
+const KEYWORDS = new Set(["y", "n", "yes", "no", "true", "false", "on", "off", "null"]);
 const cache = new Map<string, boolean>();
 
 /**
@@ -14,6 +21,7 @@ const cache = new Map<string, boolean>();
  */
 export function ambiguousPlainScalar(text: string): boolean {
   if (!CANDIDATE.test(text)) return false;
+  if (NAME.test(text) && !KEYWORDS.has(text.toLowerCase())) return false;
   // As a key, a plain << is YAML 1.1's merge key (a value << is still a string).
   if (text === "<<") return true;
   const known = cache.get(text);
@@ -79,6 +87,23 @@ function stringText(s: string): string | null {
   return text;
 }
 
+// A line break aside, what a literal block may hold as `yaml` writes it with no indentation
+// indicator, and with clip (`|`, one final line break) or strip (`|-`, none) chomping.
+// eslint-disable-next-line no-control-regex -- the control characters `yaml` escapes
+const BLOCK_UNSAFE = /[\t\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]|^[ \n]|[ \n]\n$| $|\n +$/u;
+
+/**
+ * A multi-line string value as `yaml` writes it (its blockString): a literal block whose lines
+ * sit at `indent` (empty lines stay empty); null when it would need an indentation indicator,
+ * keep chomping, quotes or escapes (ask the library).
+ */
+function blockText(s: string, indent: string): string | null {
+  if (BLOCK_UNSAFE.test(s)) return null;
+  const clip = s.endsWith("\n");
+  const body = clip ? s.slice(0, -1) : s;
+  return `|${clip ? "" : "-"}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
+}
+
 /**
  * Appends the YAML of a non-empty plain object or array to `out` as `yaml` writes it (indent 2,
  * sequences indented): a map's first entry, or a sequence's first `- `, continues the current
@@ -118,7 +143,7 @@ function fastValue(v: unknown, inner: string, out: string[], seen: Set<object>, 
     if (!Number.isSafeInteger(v) || Object.is(v, -0)) return false;
     out.push(space, String(v), "\n");
   } else if (typeof v === "string") {
-    const text = stringText(v);
+    const text = v.includes("\n") ? blockText(v, inner) : stringText(v);
     if (text === null) return false;
     out.push(space, text, "\n");
   } else if (Array.isArray(v) || isPlainObject(v)) {

@@ -148,6 +148,31 @@ describe("secret values", () => {
     expect(() => writeRender(leaked, out)).toThrow("secret leak: a secret value appears in resources.json; nothing was written");
     expect(fs.existsSync(out)).toBe(false);
   });
+
+  it("matches secret values as text: punctuation in a secret is not a pattern", () => {
+    const withData = (value: string): RenderResult => ({
+      ...renders.dev,
+      resources: [
+        ...renders.dev.resources,
+        {
+          type: "kubernetes:core/v1:ConfigMap",
+          name: "maybe-leak",
+          urn: "urn:pulumi:dev::app-platform::kubernetes:core/v1:ConfigMap::maybe-leak",
+          parent: renders.dev.resources[0].urn,
+          dependsOn: [],
+          inputs: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "maybe-leak" }, data: { value } },
+          custom: true,
+          options: {},
+        },
+      ],
+      secretValues: [...renders.dev.secretValues, "s3cr.t+(x)|y*"],
+    });
+    // As a regular expression the secret would match this text; as text it does not appear.
+    expect(() => writeRender(withData("s3crXttx|y"), path.join(tempDir("render"), "near"))).not.toThrow();
+    const out = path.join(tempDir("render"), "exact");
+    expect(() => writeRender(withData("before s3cr.t+(x)|y* after"), out)).toThrow("secret leak: a secret value appears in resources.json; nothing was written");
+    expect(fs.existsSync(out)).toBe(false);
+  });
 });
 
 describe("stack files", () => {

@@ -40,7 +40,7 @@ describe("stringifyYaml11Safe", () => {
 
 describe("fastYaml (the direct writer behind stringifyYaml11Safe)", () => {
   // Every expectation is the `yaml` library's own text for the same value (libraryYaml11Safe).
-  it("writes what the library writes for nesting, empty collections, scalars and quoting", () => {
+  it("writes what the library writes for nesting, empty collections, scalars, quoting and literal blocks", () => {
     const value = {
       a: 1,
       b: "x y",
@@ -85,6 +85,14 @@ describe("fastYaml (the direct writer behind stringifyYaml11Safe)", () => {
         "<<": "merge",
       },
       deep: [{ a: { b: { c: [{ d: 1, e: [] }] } } }],
+      blocks: {
+        strip: "sum by (x) (\n  rate(y[5m])\n)",
+        clip: "#!/bin/sh\nset -eu\n\necho 'a: b' # c\n",
+        inSeq: ["line 1\nline 2", { k: "a\n  b\nc\n" }, ["x\ny"]],
+        blankLines: "a\n\n\nb",
+        spaceBeforeBreak: "trailing \nx",
+        colonsAndQuotes: 'key: "v"\n- item\n\'q\'',
+      },
       big: 123456789012,
       neg: -5,
       long: "x".repeat(3000),
@@ -94,12 +102,18 @@ describe("fastYaml (the direct writer behind stringifyYaml11Safe)", () => {
     expect(YAML.parse(text!, { version: "1.1" })).toEqual(value);
   });
 
-  it("leaves to the library what needs a choice: escapes, blocks, other numbers, shared objects, undefined", () => {
+  it("leaves to the library what needs a choice: escapes, indentation indicators, keep chomping, other numbers, shared objects, undefined", () => {
     const shared = { a: [1] };
     for (const v of [
       { a: '"hi" she said' },
       { a: "*back\\slash" },
-      { a: "x\ny" },
+      { a: " lead\nx" },
+      { a: "\nx" },
+      { a: "keep\n\n" },
+      { a: "x\ny " },
+      { a: "x\n  " },
+      { a: "tab\tx\ny" },
+      { "multi\nline key": 1 },
       { a: "tab\tx" },
       { a: 1.5 },
       { a: -0 },
