@@ -11,6 +11,7 @@ import { checkSloObjectives } from "./validate/slo-objectives";
 import { checkPostgresCa } from "./validate/postgres-ca";
 import { imageTag, isDigestPinned } from "../lib/images";
 import { appsNamespaceSecrets } from "../components/secrets/catalog";
+import { ENVIRONMENT_DEFAULTS } from "./schema/defaults";
 
 /** True for an IPv4 CIDR block such as `10.20.0.0/16`. */
 export function isCidr(text: string): boolean {
@@ -23,19 +24,20 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
   const out: ConfigProblem[] = [];
   const at = (...p: (string | number)[]) => ["services", index, ...p];
   const env = config.environment;
+  const rules = ENVIRONMENT_DEFAULTS[env];
 
   if (s.replicas.min > s.replicas.max) {
     out.push(problem(at("replicas", "min"), s.replicas.min, `must be <= replicas.max (${s.replicas.max})`));
   }
-  if (env === "production" && s.replicas.min < 2) {
-    out.push(problem(at("replicas", "min"), s.replicas.min, "must be >= 2 in production so that one pod can fail or be evicted without an outage"));
+  if (s.replicas.min < rules.minReplicas) {
+    out.push(problem(at("replicas", "min"), s.replicas.min, `must be >= ${rules.minReplicas} in ${env} so that one pod can fail or be evicted without an outage`));
   }
   if (s.idleReplicas > s.replicas.max) {
     out.push(problem(at("idleReplicas"), s.idleReplicas, `must be <= replicas.max (${s.replicas.max})`));
   }
   // An idle size inherited from a too-small replicas.min is that problem, reported above.
-  if (env === "production" && s.idleReplicas < 2 && !(s.replicas.min < 2 && s.idleReplicas === s.replicas.min)) {
-    out.push(problem(at("idleReplicas"), s.idleReplicas, "must be >= 2 in production: the idle colour stays warm so that a rollback is instant, and its PodDisruptionBudget must allow an eviction while keeping a pod"));
+  if (s.idleReplicas < rules.minIdleReplicas && !(s.replicas.min < rules.minReplicas && s.idleReplicas === s.replicas.min)) {
+    out.push(problem(at("idleReplicas"), s.idleReplicas, `must be >= ${rules.minIdleReplicas} in ${env}: the idle colour stays warm so that a rollback is instant, and its PodDisruptionBudget must allow an eviction while keeping a pod`));
   }
   if (s.replicas.min <= s.replicas.max && (s.promotion.prescaleReplicas < s.replicas.min || s.promotion.prescaleReplicas > s.replicas.max)) {
     out.push(problem(at("promotion", "prescaleReplicas"), s.promotion.prescaleReplicas, `must be between replicas.min (${s.replicas.min}) and replicas.max (${s.replicas.max}): it is the active colour's size that the idle colour is raised to`));
@@ -64,22 +66,22 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
     }
     if (s.build?.color === color) {
       out.push(problem(at("image", color), ref, `conflicts with build.color "${color}": the colour runs either a reference or the build; remove one`));
-    } else if (env !== "dev" && imageTag(ref) === "latest") {
+    } else if (rules.requireImageTags && imageTag(ref) === "latest") {
       out.push(problem(at("image", color), ref, `must not use the "latest" tag in ${env}: pin a version tag or a digest`));
-    } else if (env !== "dev" && imageTag(ref) === undefined && !ref.includes("@sha256:")) {
+    } else if (rules.requireImageTags && imageTag(ref) === undefined && !ref.includes("@sha256:")) {
       out.push(problem(at("image", color), ref, `has no tag, which means "latest": pin a version tag or a digest in ${env}`));
-    } else if (env === "production" && !isDigestPinned(ref)) {
+    } else if (rules.requirePinnedImages && !isDigestPinned(ref)) {
       out.push(
         problem(
           at("image", color),
           ref,
-          `must name a digest in production ("${ref.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; run \`platform pin-images production\` where the registry is reachable`,
+          `must name a digest in ${env} ("${ref.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; run \`platform pin-images ${env}\` where the registry is reachable`,
         ),
       );
     }
   }
-  if (env === "production" && s.migration?.image !== undefined && !isDigestPinned(s.migration.image)) {
-    out.push(problem(at("migration", "image"), s.migration.image, `must name a digest in production ("${s.migration.image.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed; or leave it unset to run the new colour's image`));
+  if (rules.requirePinnedImages && s.migration?.image !== undefined && !isDigestPinned(s.migration.image)) {
+    out.push(problem(at("migration", "image"), s.migration.image, `must name a digest in ${env} ("${s.migration.image.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed; or leave it unset to run the new colour's image`));
   }
   if (bytes(s.resources.limits.memory) < bytes(s.resources.requests.memory)) {
     out.push(problem(at("resources", "limits", "memory"), s.resources.limits.memory, `must be >= resources.requests.memory (${s.resources.requests.memory})`));
@@ -94,11 +96,11 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
       out.push(problem(at("probes", kind, "port"), p.port, `must be a port the container serves (port ${s.port}${s.metricsPort !== s.port ? ` or metricsPort ${s.metricsPort}` : ""})`));
     }
   }
-  if (env !== "dev" && s.probes.readiness.path === s.probes.liveness.path && s.probes.readiness.port === s.probes.liveness.port) {
+  if (rules.requireDistinctProbes && s.probes.readiness.path === s.probes.liveness.path && s.probes.readiness.port === s.probes.liveness.port) {
     out.push(problem(at("probes", "readiness", "path"), s.probes.readiness.path, "must differ from probes.liveness.path: readiness reports whether to send traffic, liveness whether to restart"));
   }
   const ing = s.ingress;
-  if (ing && env !== "dev" && ing.tlsSecretName === undefined && ing.clusterIssuer === undefined) {
+  if (ing && rules.requireIngressTls && ing.tlsSecretName === undefined && ing.clusterIssuer === undefined) {
     out.push(problem(at("ingress"), { host: ing.host }, `must serve its hosts over TLS in ${env}: set ingress.clusterIssuer to a cert-manager ClusterIssuer (e.g. "letsencrypt-prod"), or ingress.tlsSecretName to an existing kubernetes.io/tls Secret covering host and previewHost`));
   }
   if (ing?.tlsSecretName !== undefined && ing.clusterIssuer !== undefined) {
@@ -140,6 +142,7 @@ export function checkService(s: ServiceConfig, index: number, config: PlatformCo
 export function checkPlatform(config: PlatformConfig, input: ConfigInput): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const env = config.environment;
+  const rules = ENVIRONMENT_DEFAULTS[env];
 
   const seen = new Map<string, number>();
   config.services.forEach((s, i) => {
@@ -175,13 +178,13 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
   // Receivers and their credentials.
   const r = config.alerting.receivers;
   const has = (k: Parameters<typeof config.secretsPresent.has>[0]) => config.secretsPresent.has(k);
-  if (env === "production" && !r.pagerduty) {
-    out.push(problem(["alerting", "receivers", "pagerduty"], r.pagerduty, "is required in production: critical alerts must page someone; add `pagerduty: {}` and set the secret `pagerdutyRoutingKey`"));
+  if (rules.requirePager && !r.pagerduty) {
+    out.push(problem(["alerting", "receivers", "pagerduty"], r.pagerduty, `is required in ${env}: critical alerts must page someone; add \`pagerduty: {}\` and set the secret \`pagerdutyRoutingKey\``));
   }
-  if (env !== "dev" && !r.slack) {
+  if (rules.requireSlack && !r.slack) {
     out.push(problem(["alerting", "receivers", "slack"], r.slack, `is required in ${env}: warnings go to Slack; add \`slack: { channel: "#alerts" }\` and set the secret \`slackWebhookUrl\``));
   }
-  if (r.webhook && env !== "dev") {
+  if (r.webhook && !rules.allowWebhookReceiver) {
     out.push(problem(["alerting", "receivers", "webhook"], r.webhook, "is for dev only: use slack, pagerduty or email receivers in shared environments"));
   }
   const pairs = [
@@ -219,8 +222,8 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     if (ep.mode === "external" && !has(secret)) {
       out.push(problem([key, "mode"], ep.mode, `needs the endpoint's password: run \`pulumi config set --secret ${secret} <value>\``));
     }
-    if (ep.mode === "in-cluster" && env === "production") {
-      out.push(problem([key, "mode"], ep.mode, `must be "external" in production (the in-cluster instance is throwaway and unreplicated): set mode "external", ${key}.host and the secret ${secret}`));
+    if (ep.mode === "in-cluster" && !rules.allowInClusterDatastores) {
+      out.push(problem([key, "mode"], ep.mode, `must be "external" in ${env} (the in-cluster instance is throwaway and unreplicated): set mode "external", ${key}.host and the secret ${secret}`));
     }
     if (ep.mode === "in-cluster" && raw?.host !== undefined) {
       out.push(problem([key, "host"], raw.host, `conflicts with ${key}.mode "in-cluster": remove host, or set mode "external"`));
@@ -252,45 +255,46 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
     const why = cronProblem(expr);
     if (why) out.push(problem(path, expr, `${why}: write a cron expression such as "0 3 * * *" (daily at 03:00 UTC)`));
   }
-  if (b.transitionDays >= b.retentionDays && env !== "dev") {
+  // The transition is an S3 lifecycle rule: the in-cluster object store has none.
+  if (b.transitionDays >= b.retentionDays && rules.usesAws) {
     out.push(problem(["backup", "transitionDays"], b.transitionDays, `must be < backup.retentionDays (${b.retentionDays}), or backups expire before they move to cheaper storage`));
   }
   if (b.objectLock && b.objectLock.days > b.retentionDays) {
     out.push(problem(["backup", "objectLock", "days"], b.objectLock.days, `must be <= backup.retentionDays (${b.retentionDays}): locked objects cannot expire`));
   }
-  if (env === "production" && b.enabled && !b.objectLock) {
-    out.push(problem(["backup", "objectLock"], undefined, 'is required in production: add `objectLock: { mode: "COMPLIANCE", days: 30 }` so that backups cannot be deleted or overwritten'));
+  if (rules.requireBackups && b.enabled && !b.objectLock) {
+    out.push(problem(["backup", "objectLock"], undefined, `is required in ${env}: add \`objectLock: { mode: "COMPLIANCE", days: 30 }\` so that backups cannot be deleted or overwritten`));
   }
-  if (env === "production" && !b.enabled) {
-    out.push(problem(["backup", "enabled"], b.enabled, "must be true in production: production data needs restorable, drilled backups; remove `enabled: false`"));
+  if (rules.requireBackups && !b.enabled) {
+    out.push(problem(["backup", "enabled"], b.enabled, `must be true in ${env}: ${env} data needs restorable, drilled backups; remove \`enabled: false\``));
   }
-  if (env !== "dev" && !config.aws) {
+  if (rules.usesAws && !config.aws) {
     out.push(problem(["aws"], undefined, `is required in ${env}: backups go to S3 and secrets to Secrets Manager; add \`aws: { region: "eu-west-1" }\``));
   }
-  if (env === "dev" && config.aws) {
-    out.push(problem(["aws"], input.aws, "is not used in dev (dev needs no cloud account): remove it"));
+  if (!rules.usesAws && config.aws) {
+    out.push(problem(["aws"], input.aws, `is not used in ${env} (${env} needs no cloud account): remove it`));
   }
-  if (env !== "dev" && b.enabled && config.aws && !config.aws.oidcProviderArn) {
+  if (rules.usesAws && b.enabled && config.aws && !config.aws.oidcProviderArn) {
     out.push(problem(["aws", "oidcProviderArn"], undefined, `is required in ${env}: the backup jobs reach S3 through an IAM role for their service account (IRSA); set the cluster's IAM OIDC provider ARN`));
   }
-  if (env === "production" && b.enabled && b.drill.verifyTables.length === 0) {
-    out.push(problem(["backup", "drill", "verifyTables"], [], "must name at least one table in production: a drill that counts no rows proves only that pg_restore ran; add e.g. [public.orders]"));
+  if (rules.requireBackups && b.enabled && b.drill.verifyTables.length === 0) {
+    out.push(problem(["backup", "drill", "verifyTables"], [], `must name at least one table in ${env}: a drill that counts no rows proves only that pg_restore ran; add e.g. [public.orders]`));
   }
-  if (env === "production" && b.image !== undefined && !isDigestPinned(b.image)) {
-    out.push(problem(["backup", "image"], b.image, `must name a digest in production ("${b.image.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed; or leave backup.image unset to build the image here, which runs by the digest its push reports`));
+  if (rules.requirePinnedImages && b.image !== undefined && !isDigestPinned(b.image)) {
+    out.push(problem(["backup", "image"], b.image, `must name a digest in ${env} ("${b.image.split("@")[0]}@sha256:<digest>"): a tag can be moved or re-pushed; or leave backup.image unset to build the image here, which runs by the digest its push reports`));
   }
 
-  if (config.timeScale !== 1 && env !== "dev") {
+  if (config.timeScale !== 1 && !rules.allowTimeScale) {
     out.push(problem(["timeScale"], config.timeScale, "is for end-to-end tests of dev only: remove it"));
   }
 
   // Monitoring.
   const mon = config.monitoring;
-  if (env === "production" && mon.prometheus.replicas < 2) {
-    out.push(problem(["monitoring", "prometheus", "replicas"], mon.prometheus.replicas, "must be >= 2 in production so that alerting survives the loss of one Prometheus"));
+  if (mon.prometheus.replicas < rules.minMonitoringReplicas) {
+    out.push(problem(["monitoring", "prometheus", "replicas"], mon.prometheus.replicas, `must be >= ${rules.minMonitoringReplicas} in ${env} so that alerting survives the loss of one Prometheus`));
   }
-  if (env === "production" && mon.alertmanager.replicas < 2) {
-    out.push(problem(["monitoring", "alertmanager", "replicas"], mon.alertmanager.replicas, "must be >= 2 in production so that notifications survive the loss of one Alertmanager"));
+  if (mon.alertmanager.replicas < rules.minMonitoringReplicas) {
+    out.push(problem(["monitoring", "alertmanager", "replicas"], mon.alertmanager.replicas, `must be >= ${rules.minMonitoringReplicas} in ${env} so that notifications survive the loss of one Alertmanager`));
   }
   out.push(...checkMonitoring(config));
   return out;
@@ -345,7 +349,7 @@ export function checkMonitoring(config: PlatformConfig): ConfigProblem[] {
     if (first !== undefined) out.push(problem(at("name"), rw.name, `duplicates remoteWrite[${first}].name: names label the queues and must be unique`));
     else names.set(rw.name, i);
     const url = new URL(rw.url);
-    if (url.protocol !== "https:" && config.environment !== "dev") {
+    if (url.protocol !== "https:" && ENVIRONMENT_DEFAULTS[config.environment].requireHttpsRemoteWrite) {
       out.push(problem(at("url"), rw.url, `must use https in ${config.environment}: samples carry every label of every series`));
     }
     if (/^aps-workspaces\.[a-z0-9-]+\.amazonaws\.com$/.test(url.hostname) && !rw.sigv4Region) {

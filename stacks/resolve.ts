@@ -1,6 +1,6 @@
 import { SECRET_KEYS, type ConfigInput, type SecretKey } from "./schema/stack-config";
 import type { Environment } from "./schema/common";
-import type { EnvironmentDefaults } from "./schema/defaults";
+import { ENVIRONMENT_DEFAULTS, type EnvironmentDefaults } from "./schema/defaults";
 import { DEFAULT_RUNBOOK_BASE_URL, resolveThresholds } from "./schema/alerting";
 import type { ServiceConfigInput } from "./schema/services";
 import { resolveDelivery } from "./schema/delivery";
@@ -41,9 +41,8 @@ export interface PlatformConfig {
  */
 export const DEFAULT_CHART_VERSION = "79.7.1";
 
-/** HPA behaviour defaults: scale up fast, scale down slowly, per environment. */
+/** HPA behaviour defaults: scale up fast, scale down as slowly as the environment's table says. */
 export function defaultScaling(environment: Environment): { scaleUp: ScalingRules; scaleDown: ScalingRules } {
-  const downWindow = environment === "production" ? 600 : environment === "staging" ? 300 : 60;
   return {
     scaleUp: {
       stabilizationWindowSeconds: 0,
@@ -54,9 +53,9 @@ export function defaultScaling(environment: Environment): { scaleUp: ScalingRule
       ],
     },
     scaleDown: {
-      stabilizationWindowSeconds: downWindow,
+      stabilizationWindowSeconds: ENVIRONMENT_DEFAULTS[environment].scaleDown.windowSeconds,
       selectPolicy: "Min",
-      policies: [{ type: "Percent", value: environment === "production" ? 10 : 50, periodSeconds: 60 }],
+      policies: [{ type: "Percent", value: ENVIRONMENT_DEFAULTS[environment].scaleDown.percentPerMinute, periodSeconds: 60 }],
     },
   };
 }
@@ -64,9 +63,7 @@ export function defaultScaling(environment: Environment): { scaleUp: ScalingRule
 /** Applies service defaults of the environment to one service. */
 export function resolveService(s: ServiceConfigInput, env: Environment, d: EnvironmentDefaults): ServiceConfig {
   const scaling = defaultScaling(env);
-  // Endpoint removal reaches kube-proxy and ingress controllers within a few seconds; shared
-  // environments sit behind cloud load balancers that take longer to deregister.
-  const preStopSeconds = s.shutdown?.preStopSeconds ?? (env === "dev" ? 3 : 10);
+  const preStopSeconds = s.shutdown?.preStopSeconds ?? d.preStopSeconds;
   const probe = (p: { path: string; port?: number; periodSeconds?: number; failureThreshold?: number } | undefined, fallbackPath: string, period: number, failures: number): ResolvedProbe => ({
     path: p?.path ?? fallbackPath,
     port: p?.port ?? s.port,
@@ -84,6 +81,7 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
     replicas: s.replicas,
     idleReplicas: s.idleReplicas ?? d.idleReplicas ?? s.replicas.min,
     resources: s.resources ?? d.serviceResources,
+    zoneSpread: d.hardSpread ? "DoNotSchedule" : "ScheduleAnyway",
     autoscaling: {
       cpuUtilization: s.autoscaling?.cpuUtilization ?? 70,
       memoryUtilization: s.autoscaling?.memoryUtilization,
@@ -114,7 +112,7 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
       canaryWeight: s.promotion?.canaryWeight ?? 0,
       migrate: s.promotion?.migrate ?? false,
     },
-    ...resolveDelivery(s, env),
+    ...resolveDelivery(s, d),
     shutdown: {
       preStopSeconds,
       // The pause plus time for in-flight requests to finish after SIGTERM.
@@ -163,11 +161,14 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
         retentionSize: mon.prometheus?.retentionSize ?? d.prometheus.retentionSize,
         storage: mon.prometheus?.storage ?? { size: d.prometheus.storageSize },
         remoteWrite: mon.prometheus?.remoteWrite ?? [],
+        resources: d.prometheus.resources,
       },
       alertmanager: {
         replicas: mon.alertmanager?.replicas ?? d.alertmanager.replicas,
         storage: mon.alertmanager?.storage ?? { size: d.alertmanager.storageSize },
+        resources: d.alertmanager.resources,
       },
+      antiAffinity: d.hardSpread ? "hard" : "soft",
       grafana: { replicas: mon.grafana?.replicas ?? d.grafana.replicas, host: mon.grafana?.host },
       probes: (mon.probes ?? []).map((p) => ({ name: p.name, url: p.url, module: p.module ?? "http_2xx" })),
     },
@@ -179,6 +180,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       maintenance: c.alerting?.maintenance,
       thresholds: resolveThresholds(env, c.alerting?.thresholds),
       runbookBaseUrl: (c.alerting?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),
+      timers: d.notificationTimers,
     },
     postgres: {
       mode: pgMode,
@@ -218,12 +220,13 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       timeoutMinutes: backup.timeoutMinutes ?? 120,
       resources: backup.resources ?? { cpu: "250m", memory: "256Mi", memoryLimit: "1Gi" },
       rotation: backup.rotation ?? "initial",
+      protectStorage: d.protectBackupStorage,
     },
     aws: c.aws && {
       region: c.aws.region,
       oidcProviderArn: c.aws.oidcProviderArn,
       ecr: { keepImages: c.aws.ecr?.keepImages ?? 20 },
-      secretRecoveryDays: c.aws.secretRecoveryDays ?? (env === "production" ? 30 : 7),
+      secretRecoveryDays: c.aws.secretRecoveryDays ?? d.secretRecoveryDays,
     },
     providedSecrets: c.providedSecrets ?? [],
     timeScale: c.timeScale ?? 1,

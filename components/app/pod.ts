@@ -40,18 +40,18 @@ export function probes(s: Pick<ServiceConfig, "probes">): Record<string, unknown
 }
 
 /**
- * Spread each colour's pods over zones and nodes. Production refuses to stack a zone
- * (`DoNotSchedule` on the zone key); elsewhere both are preferences, because laptop clusters
- * carry no zone label and a hard constraint on a missing key leaves pods Pending.
+ * Spread each colour's pods over zones and nodes: the zone constraint is `zone` (the service's
+ * `zoneSpread`: hard where clusters span zones, a preference where they may carry no zone label
+ * and a hard constraint on a missing key leaves pods Pending); nodes are a preference.
  * `matchLabelKeys: [pod-template-hash]` spreads each rollout's new pods on their own.
  */
-export function topologySpread(env: Environment, service: string, color: Color): Record<string, unknown>[] {
+export function topologySpread(zone: ServiceConfig["zoneSpread"], service: string, color: Color): Record<string, unknown>[] {
   const selector = { matchLabels: colorSelector(service, color) };
   return [
     {
       topologyKey: "topology.kubernetes.io/zone",
       maxSkew: 1,
-      whenUnsatisfiable: env === "production" ? "DoNotSchedule" : "ScheduleAnyway",
+      whenUnsatisfiable: zone,
       labelSelector: selector,
       matchLabelKeys: ["pod-template-hash"],
     },
@@ -107,7 +107,7 @@ export function deploymentSpec<I>(input: DeploymentInput<I>): Record<string, unk
         enableServiceLinks: false,
         securityContext: restrictedPod(s.runAsUser),
         terminationGracePeriodSeconds: s.shutdown.terminationGracePeriodSeconds,
-        topologySpreadConstraints: topologySpread(environment, s.name, plan.color),
+        topologySpreadConstraints: topologySpread(s.zoneSpread, s.name, plan.color),
         containers: [
           {
             name: APP_CONTAINER,

@@ -111,6 +111,11 @@ export interface ServiceConfig extends DeliveryConfig {
       readonly memory: string;
     };
   };
+  /**
+   * Zone spread of each colour's pods: "DoNotSchedule" refuses to stack a zone, "ScheduleAnyway"
+   * only prefers not to (clusters without a zone label, where a hard constraint leaves pods Pending).
+   */
+  readonly zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
   readonly autoscaling: {
     readonly cpuUtilization: number;
     /** Average memory utilisation (percent of requests) the HPA aims at. @default none: the HPA does not scale on memory */

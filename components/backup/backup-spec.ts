@@ -15,6 +15,8 @@ export interface BackupSpec {
   readonly resources: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
   /** Keeper of the dev object store's generated keys. */
   readonly rotation: string;
+  /** Protect the S3 bucket and its KMS key from deletion (`protect`: a `pulumi destroy` stops at them). */
+  readonly protectStorage: boolean;
 }
 
 /** The AWS account side of a stack (stack config `aws`); absent in dev. */

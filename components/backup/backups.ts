@@ -127,7 +127,7 @@ export class PostgresBackups extends pulumi.ComponentResource {
           objectLock: b.objectLock,
           oidcProviderArn: c.aws.oidcProviderArn!,
           serviceAccounts,
-          protect: env === "production",
+          protect: b.protectStorage,
         },
         { parent: this },
       );

@@ -1,5 +1,11 @@
 import type { AlertThresholds } from "./rules/thresholds";
 
+/** Requests and memory limit of one container. */
+export interface ContainerResourcesSpec {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly memory: string };
+}
+
 /** The monitoring stack, every default applied (stack config `monitoring`). */
 export interface MonitoringSpec {
   readonly chartVersion: string;
@@ -20,8 +26,21 @@ export interface MonitoringSpec {
       /** Tenant sent as `X-Scope-OrgID` (Mimir, Cortex). @default none: no header */
       readonly tenant?: string;
     }[];
+    /** Requests and memory limit of the Prometheus container (the environment's sizing). */
+    readonly resources: ContainerResourcesSpec;
   };
-  readonly alertmanager: { readonly replicas: number; readonly storage: StorageSpec };
+  readonly alertmanager: {
+    readonly replicas: number;
+    readonly storage: StorageSpec;
+    /** Requests and memory limit of the Alertmanager container (the environment's sizing). */
+    readonly resources: ContainerResourcesSpec;
+  };
+  /**
+   * How replicas of Prometheus, Alertmanager and Grafana avoid each other: "hard" never puts two
+   * on one node (a node loss cannot take out every replica), "soft" prefers not to (small
+   * clusters may not have a node per replica).
+   */
+  readonly antiAffinity: "hard" | "soft";
   readonly grafana: {
     readonly replicas: number;
     /** Host of Grafana's Ingress. @default none: Grafana has no Ingress (port-forward) */
@@ -82,4 +101,6 @@ export interface AlertingSpec {
   readonly thresholds: AlertThresholds;
   /** Base URL of the runbooks; an alert's runbook is `<runbookBaseUrl>/<AlertName>.md`. */
   readonly runbookBaseUrl: string;
+  /** Alertmanager's grouping and repeat timers (before `timeScale`); critical alerts wait `criticalGroupWait`. */
+  readonly timers: { readonly groupWait: string; readonly criticalGroupWait: string; readonly groupInterval: string; readonly repeatInterval: string };
 }

@@ -194,20 +194,6 @@ export function ownNamespacesPattern(config: MonitoringValuesConfig): string {
   return [n.apps, n.monitoring, n.backup].join("|");
 }
 
-/** Sizing of the Prometheus container per environment (requests and memory limit). */
-export const PROMETHEUS_RESOURCES = {
-  dev: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
-  staging: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
-  production: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
-} as const;
-
-/** Sizing of the Alertmanager container per environment. */
-export const ALERTMANAGER_RESOURCES = {
-  dev: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-  staging: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-  production: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-} as const;
-
 /**
  * Requests and memory limit of the chart's own workloads, which the policy pack checks in a
  * real preview (container-resources). One size for every environment: the operator,
@@ -246,13 +232,11 @@ export function disruptionBudget(replicas: number): { enabled: boolean; minAvail
 }
 
 /**
- * Pod anti-affinity mode: "hard" (never two replicas on one node) in production so that a
- * node loss cannot take out every replica; "soft" elsewhere, where small clusters may not
- * have a node per replica; "" with one replica.
+ * The chart's pod anti-affinity mode for a component: `mode` ("hard": never two replicas on one
+ * node, "soft": a preference) with more than one replica, "" (none) with one.
  */
-export function antiAffinity(environment: Environment, replicas: number): "hard" | "soft" | "" {
-  if (replicas < 2) return "";
-  return environment === "production" ? "hard" : "soft";
+export function antiAffinity(mode: MonitoringSpec["antiAffinity"], replicas: number): "hard" | "soft" | "" {
+  return replicas < 2 ? "" : mode;
 }
 
 function volumeClaim(storage: { size: string; storageClass?: string }): Record<string, unknown> {
@@ -400,9 +384,9 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
         evaluationInterval: mon.evaluationInterval,
         ...remoteWriteDedup(config),
         storageSpec: volumeClaim(mon.prometheus.storage),
-        podAntiAffinity: antiAffinity(env, promReplicas),
+        podAntiAffinity: antiAffinity(mon.antiAffinity, promReplicas),
         podAntiAffinityTopologyKey: "kubernetes.io/hostname",
-        resources: PROMETHEUS_RESOURCES[env],
+        resources: mon.prometheus.resources,
         ruleSelectorNilUsesHelmValues: false,
         ruleSelector: everything,
         ruleNamespaceSelector: everything,
@@ -427,9 +411,9 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
         replicas: amReplicas,
         priorityClassName: PLATFORM_PRIORITY,
         storage: volumeClaim(mon.alertmanager.storage),
-        podAntiAffinity: antiAffinity(env, amReplicas),
+        podAntiAffinity: antiAffinity(mon.antiAffinity, amReplicas),
         podAntiAffinityTopologyKey: "kubernetes.io/hostname",
-        resources: ALERTMANAGER_RESOURCES[env],
+        resources: mon.alertmanager.resources,
         // The alerting component owns the configuration and the receiver credentials.
         useExistingSecret: true,
         configSecret: ALERTMANAGER_CONFIG_SECRET,
@@ -469,7 +453,7 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
               {
                 maxSkew: 1,
                 topologyKey: "kubernetes.io/hostname",
-                whenUnsatisfiable: antiAffinity(env, grafanaReplicas) === "hard" ? "DoNotSchedule" : "ScheduleAnyway",
+                whenUnsatisfiable: antiAffinity(mon.antiAffinity, grafanaReplicas) === "hard" ? "DoNotSchedule" : "ScheduleAnyway",
                 labelSelector: { matchLabels: GRAFANA_SELECTOR },
               },
             ],

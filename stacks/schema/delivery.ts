@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { dnsLabel, promDuration, type Environment } from "./common";
-import { ENVIRONMENT_DEFAULTS } from "./defaults";
+import { dnsLabel, promDuration } from "./common";
+import type { EnvironmentDefaults } from "./defaults";
 import "./meta";
 
 import { ROUTER_KINDS, STRATEGIES, type DeliveryConfig } from "../../components/app/service-spec";
@@ -108,22 +108,18 @@ export const smokeTestSchema = z.strictObject({
   timeoutSeconds: z.int32().min(1).max(300).optional().meta({ description: "Seconds each request may take.", examples: [5] }),
 });
 
-/** Default seconds per canary step: short where nobody waits, longer where real users are. */
-export function defaultDwellSeconds(env: Environment): number {
-  return env === "production" ? 300 : env === "staging" ? 120 : 30;
-}
-
 /** Applies the delivery defaults of an environment. Pure. */
 export function resolveDelivery(
   s: { strategy?: z.infer<typeof strategySchema>; migration?: z.infer<typeof migrationSchema>; smokeTest?: z.infer<typeof smokeTestSchema> },
-  env: Environment,
+  /** The environment's defaults for what the service leaves out (stacks/schema/defaults.ts). */
+  d: Pick<EnvironmentDefaults, "canaryDwellSeconds" | "scaleDownDelaySeconds">,
 ): DeliveryConfig {
   return {
     strategy: {
       type: s.strategy?.type ?? "blueGreen",
       steps: s.strategy?.steps ?? DEFAULT_CANARY_STEPS,
-      dwellSeconds: s.strategy?.dwellSeconds ?? defaultDwellSeconds(env),
-      scaleDownDelaySeconds: s.strategy?.scaleDownDelaySeconds ?? ENVIRONMENT_DEFAULTS[env].scaleDownDelaySeconds,
+      dwellSeconds: s.strategy?.dwellSeconds ?? d.canaryDwellSeconds,
+      scaleDownDelaySeconds: s.strategy?.scaleDownDelaySeconds ?? d.scaleDownDelaySeconds,
       analysis: s.strategy?.analysis ?? {},
       router: s.strategy?.router,
     },

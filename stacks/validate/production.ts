@@ -2,6 +2,7 @@
 // anything failing, so the loader refuses them with the reason.
 import type { PolicyConfigFile } from "./registries";
 import { problem, type ConfigProblem } from "./problem";
+import { ENVIRONMENT_DEFAULTS } from "../schema/defaults";
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
@@ -32,9 +33,9 @@ export function coveredWeekdays(entries: readonly string[]): Set<string> {
 /** Smallest prefix length of an egress CIDR that production accepts: a /8 is 16.7 million addresses. */
 export const MIN_EGRESS_PREFIX = 8;
 
-/** Refusals of risky production edits; nothing is reported for other environments. */
+/** Refusals of risky production edits; nothing is reported where the environment's `refuseRiskyEdits` is off. */
 export function checkProduction(config: ProductionView, policy?: { file: string; config: PolicyConfigFile }): ConfigProblem[] {
-  if (config.environment !== "production") return [];
+  if (!ENVIRONMENT_DEFAULTS[config.environment].refuseRiskyEdits) return [];
   const out: ConfigProblem[] = [];
   const m = config.alerting.maintenance;
   if (m && coveredWeekdays(m.weekdays).size === 7 && m.startTime === "00:00" && m.endTime === "24:00") {

@@ -5,127 +5,96 @@ import { bytes } from "../../lib/quantities";
 import { durationSeconds } from "../../lib/duration";
 import { ENVIRONMENT_DEFAULTS } from "../../stacks/schema/defaults";
 import { configSchema } from "../../stacks/config";
+import { prometheusBytesValue } from "../../stacks/schema/monitoring";
+import { environmentBranches, leafPaths, tableReads } from "./defaults-scan";
 import { baseValues, edited, load } from "./fixtures";
 
 // Each `@default` lives in code as one `?? value`; these tests pin the values so that prose and
 // code cannot drift apart unnoticed.
 
 describe("ENVIRONMENT_DEFAULTS", () => {
-  it("pins the dev defaults", () => {
-    expect(ENVIRONMENT_DEFAULTS.dev).toMatchObject({
-      podSecurity: "baseline",
-      quota: { cpu: "4", memory: "8Gi", pods: 40 },
-      containerDefaults: { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "500m", memoryLimit: "256Mi" },
-      serviceResources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-      idleReplicas: 0,
-      scrapeInterval: "30s",
-      evaluationInterval: "30s",
-      prometheus: { replicas: 1, retention: "2d", retentionSize: "4GB", storageSize: "5Gi" },
-      alertmanager: { replicas: 1, storageSize: "1Gi" },
-      grafana: { replicas: 1 },
-      postgresMode: "in-cluster",
-      redisMode: "in-cluster",
-      backup: { schedule: "0 3 * * *", retentionDays: 7, transitionDays: 30, drillSchedule: "0 5 * * *", scratchSize: "5Gi" },
-      minReplicas: 1,
-      scaleDownDelaySeconds: 0,
-      requirePinnedImages: false,
-      requirePager: false,
-      requireSlack: false,
-    });
-  });
+  const table = ENVIRONMENTS.map((e) => ENVIRONMENT_DEFAULTS[e]);
+  const [dev, staging, production] = table;
+  /** Each value of `pick` from dev to production never goes down (`up`) or never goes up (`down`). */
+  const ordered = (pick: (d: (typeof table)[number]) => number, direction: "up" | "down", what: string) => {
+    const values = table.map(pick);
+    const ok = values.every((v, i) => i === 0 || (direction === "up" ? v >= values[i - 1] : v <= values[i - 1]));
+    expect(ok, `${what} from dev to staging to production: ${values.join(", ")} (must ${direction === "up" ? "not decrease" : "not increase"})`).toBe(true);
+  };
 
-  it("pins the staging defaults", () => {
-    expect(ENVIRONMENT_DEFAULTS.staging).toMatchObject({
-      podSecurity: "restricted",
-      quota: { cpu: "16", memory: "32Gi", pods: 100 },
-      containerDefaults: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "1", memoryLimit: "512Mi" },
-      serviceResources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-      idleReplicas: 0,
-      scrapeInterval: "30s",
-      evaluationInterval: "30s",
-      prometheus: { replicas: 1, retention: "7d", retentionSize: "40GB", storageSize: "50Gi" },
-      alertmanager: { replicas: 2, storageSize: "2Gi" },
-      grafana: { replicas: 1 },
-      postgresMode: "external",
-      redisMode: "external",
-      backup: { schedule: "0 2 * * *", retentionDays: 45, transitionDays: 30, drillSchedule: "0 6 * * 1", scratchSize: "20Gi" },
-      minReplicas: 1,
-      scaleDownDelaySeconds: 600,
-      requirePinnedImages: false,
-      requirePager: false,
-      requireSlack: true,
-    });
-  });
-
-  it("pins the production defaults", () => {
-    expect(ENVIRONMENT_DEFAULTS.production).toMatchObject({
-      podSecurity: "restricted",
-      quota: { cpu: "64", memory: "128Gi", pods: 300 },
-      containerDefaults: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "2", memoryLimit: "1Gi" },
-      serviceResources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } },
-      idleReplicas: null,
-      scrapeInterval: "15s",
-      evaluationInterval: "15s",
-      // 80GB (2^30 bytes each) on 100Gi: 80%, within the 85% rule (hand-worked).
-      prometheus: { replicas: 2, retention: "15d", retentionSize: "80GB", storageSize: "100Gi" },
-      alertmanager: { replicas: 3, storageSize: "5Gi" },
-      // One: each replica would keep its own SQLite database.
-      grafana: { replicas: 1 },
-      postgresMode: "external",
-      redisMode: "external",
-      backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *", scratchSize: "50Gi" },
-      minReplicas: 2,
-      scaleDownDelaySeconds: 1800,
-      requirePinnedImages: true,
-      requirePager: true,
-      requireSlack: true,
-    });
-  });
-
-  it("has no default that the pins above leave out", () => {
-    const paths = (o: object, prefix = ""): string[] =>
-      Object.entries(o).flatMap(([k, v]) => (v !== null && typeof v === "object" ? paths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
-    const pinned = [
-      "podSecurity", "quota.cpu", "quota.memory", "quota.pods",
-      "containerDefaults.cpuRequest", "containerDefaults.memoryRequest", "containerDefaults.cpuLimit", "containerDefaults.memoryLimit",
-      "serviceResources.requests.cpu", "serviceResources.requests.memory", "serviceResources.limits.memory",
-      "idleReplicas", "scrapeInterval", "evaluationInterval",
-      "prometheus.replicas", "prometheus.retention", "prometheus.retentionSize", "prometheus.storageSize",
-      "alertmanager.replicas", "alertmanager.storageSize", "grafana.replicas", "postgresMode", "redisMode",
-      "backup.schedule", "backup.retentionDays", "backup.transitionDays", "backup.drillSchedule", "backup.scratchSize",
-      "minReplicas", "scaleDownDelaySeconds", "requirePinnedImages", "requirePager", "requireSlack",
-    ];
-    for (const env of ENVIRONMENTS) {
-      expect(paths(ENVIRONMENT_DEFAULTS[env]).sort(), `pin every default of ${env} in this file`).toEqual([...pinned].sort());
-    }
+  it("has the same fields in every environment", () => {
+    for (const env of ENVIRONMENTS) expect(leafPaths(ENVIRONMENT_DEFAULTS[env]), env).toEqual(leafPaths(ENVIRONMENT_DEFAULTS.dev));
   });
 
   it("is no less strict from dev to staging to production", () => {
-    const [dev, staging, production] = ENVIRONMENTS.map((e) => ENVIRONMENT_DEFAULTS[e]);
-    const nonDecreasing = (values: number[]) => values.every((v, i) => i === 0 || v >= values[i - 1]);
     const pss = { baseline: 1, restricted: 2 } as const;
-    expect(nonDecreasing([dev, staging, production].map((d) => d.prometheus.replicas))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => d.alertmanager.replicas))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => d.grafana.replicas))).toBe(true);
-    // The warm window after a switch: a rollback stays one update for longer the stricter the stack.
-    expect(nonDecreasing([dev, staging, production].map((d) => d.scaleDownDelaySeconds))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => durationSeconds(d.prometheus.retention)))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => bytes(d.prometheus.storageSize)))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => d.backup.retentionDays))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => d.minReplicas))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => pss[d.podSecurity]))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => Number(d.requirePinnedImages)))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => Number(d.requirePager)))).toBe(true);
-    expect(nonDecreasing([dev, staging, production].map((d) => Number(d.requireSlack)))).toBe(true);
-    // Shorter intervals are stricter.
-    expect(nonDecreasing([dev, staging, production].map((d) => -durationSeconds(d.scrapeInterval)))).toBe(true);
-    // And strictly so at the ends: production is HA, paged and pinned; dev is none of these.
+    const datastore = { "in-cluster": 0, external: 1 } as const;
+    ordered((d) => pss[d.podSecurity], "up", "Pod Security level");
+    ordered((d) => d.minReplicas, "up", "minReplicas");
+    ordered((d) => d.minIdleReplicas, "up", "minIdleReplicas");
+    ordered((d) => d.minMonitoringReplicas, "up", "minMonitoringReplicas");
+    ordered((d) => d.prometheus.replicas, "up", "Prometheus replicas");
+    ordered((d) => d.alertmanager.replicas, "up", "Alertmanager replicas");
+    ordered((d) => durationSeconds(d.prometheus.retention), "up", "Prometheus retention");
+    ordered((d) => bytes(d.prometheus.storageSize), "up", "Prometheus volume");
+    ordered((d) => bytes(d.prometheus.resources.requests.memory), "up", "Prometheus memory request");
+    ordered((d) => d.backup.retentionDays, "up", "backup retention");
+    ordered((d) => d.secretRecoveryDays, "up", "Secrets Manager recovery window");
+    ordered((d) => datastore[d.postgresMode], "up", "Postgres mode (in-cluster < external)");
+    ordered((d) => datastore[d.redisMode], "up", "Redis mode (in-cluster < external)");
+    // Shorter scrapes and re-notifications are stricter.
+    ordered((d) => durationSeconds(d.scrapeInterval), "down", "scrape interval");
+    ordered((d) => durationSeconds(d.evaluationInterval), "down", "evaluation interval");
+    ordered((d) => durationSeconds(d.notificationTimers.repeatInterval), "down", "repeat interval of notifications");
+    // Releases and scaling: more caution with real users.
+    ordered((d) => d.scaleDown.windowSeconds, "up", "scale-down stabilization window");
+    ordered((d) => d.scaleDown.percentPerMinute, "down", "scale-down step");
+    ordered((d) => d.preStopSeconds, "up", "preStop pause");
+    ordered((d) => d.scaleDownDelaySeconds, "up", "warm window: old colour kept after a switch");
+    ordered((d) => d.canaryDwellSeconds, "up", "canary dwell");
+    ordered((d) => Number(d.prescaleCanary), "up", "canary prescale");
+    ordered((d) => Number(d.hardSpread), "up", "hard spread");
+    ordered((d) => Number(d.protectBackupStorage), "up", "protected backup storage");
+    ordered((d) => Number(d.preReleaseBackup), "up", "pre-release backup");
+    // Every rule flag by its name, so that a new one is held to the order too.
+    const flags = Object.keys(dev).filter((k) => /^(require|allow|refuse)[A-Z]/.test(k)) as (keyof typeof dev)[];
+    expect(flags.length).toBeGreaterThan(10);
+    for (const k of flags) ordered((d) => Number(d[k]), k.startsWith("allow") ? "down" : "up", k);
+    // And strictly so at the ends: production is HA, paged, pinned and backed up; dev is none of these.
     expect(production.prometheus.replicas).toBeGreaterThan(dev.prometheus.replicas);
     expect(production.alertmanager.replicas).toBeGreaterThan(dev.alertmanager.replicas);
+    expect(production.minReplicas).toBeGreaterThan(dev.minReplicas);
     expect(durationSeconds(production.prometheus.retention)).toBeGreaterThan(durationSeconds(staging.prometheus.retention));
     expect(durationSeconds(staging.prometheus.retention)).toBeGreaterThan(durationSeconds(dev.prometheus.retention));
-    expect([dev.requirePager, production.requirePager]).toEqual([false, true]);
+    for (const k of ["requirePager", "requirePinnedImages", "requireBackups", "refuseRiskyEdits"] as const) expect([k, dev[k], production[k]]).toEqual([k, false, true]);
     expect([dev.podSecurity, production.podSecurity]).toEqual(["baseline", "restricted"]);
+  });
+
+  it("holds values that fit together (worked by hand from the rules they meet)", () => {
+    for (const [env, d] of ENVIRONMENTS.map((e) => [e, ENVIRONMENT_DEFAULTS[e]] as const)) {
+      // Prometheus counts GB as 2^30 bytes: retentionSize must leave 15% of the volume (checkMonitoring).
+      expect(prometheusBytesValue(d.prometheus.retentionSize), env).toBeLessThanOrEqual(0.85 * bytes(d.prometheus.storageSize));
+      for (const r of [d.prometheus.resources, d.alertmanager.resources, d.serviceResources]) {
+        expect(bytes(r.limits.memory), env).toBeGreaterThanOrEqual(bytes(r.requests.memory));
+      }
+      expect(d.minIdleReplicas, env).toBeLessThanOrEqual(d.minReplicas);
+      expect(d.prometheus.replicas, env).toBeGreaterThanOrEqual(d.minMonitoringReplicas);
+      expect(d.alertmanager.replicas, env).toBeGreaterThanOrEqual(d.minMonitoringReplicas);
+      // The defaults must pass the environment's own rules: a default datastore mode it allows.
+      if (!d.allowInClusterDatastores) expect([d.postgresMode, d.redisMode], env).toEqual(["external", "external"]);
+      // Objects move to cheaper storage before they expire wherever S3 holds them.
+      if (d.usesAws) expect(d.backup.transitionDays, env).toBeLessThan(d.backup.retentionDays);
+    }
+  });
+
+  it("has no field that the program does not read (test code does not count)", () => {
+    const read = tableReads();
+    const unread = leafPaths(ENVIRONMENT_DEFAULTS.dev).filter((p) => !read.some((r) => p === r || p.startsWith(`${r}.`)));
+    expect(unread, "fields of ENVIRONMENT_DEFAULTS read by no program code: use them or remove them").toEqual([]);
+  });
+
+  it("is the only place that decides by an environment's name", () => {
+    expect(environmentBranches(), "compare no environment name and keep no per-environment table outside stacks/schema/defaults.ts: add a field to ENVIRONMENT_DEFAULTS and pass the value in").toEqual([]);
   });
 
   it("applies the strictness as rules: what dev accepts, production refuses", () => {

@@ -35,6 +35,7 @@ import {
 } from "./promotion";
 import { runAnalysis } from "./analysis";
 import type { PlatformConfig } from "../../stacks/config";
+import { ENVIRONMENT_DEFAULTS } from "../../stacks/schema/defaults";
 
 /** What a release needs besides Pulumi and Prometheus. */
 export interface ReleaseOps {
@@ -310,9 +311,9 @@ export function releaseRequestFromConfig(config: PlatformConfig, service: string
     dwellSeconds: s.strategy.dwellSeconds,
     scaleDownDelaySeconds: s.strategy.scaleDownDelaySeconds,
     // A blue-green switch moves every request at once: always onto a full-size colour. A canary
-    // is pre-scaled where users are (staging, production) or when the stack asks for it.
-    prescale: s.strategy.type === "blueGreen" || config.environment !== "dev" || s.promotion.prescale,
-    backup: config.environment === "production" && config.backup.enabled,
+    // is pre-scaled where users are (the environment's prescaleCanary) or when the stack asks for it.
+    prescale: s.strategy.type === "blueGreen" || ENVIRONMENT_DEFAULTS[config.environment].prescaleCanary || s.promotion.prescale,
+    backup: ENVIRONMENT_DEFAULTS[config.environment].preReleaseBackup && config.backup.enabled,
     migration: s.migration?.name,
     smokeTest: s.smokeTest && baseUrl !== undefined ? { ...s.smokeTest, baseUrl } : undefined,
   };

@@ -53,13 +53,6 @@ export const MUTED_WHILE_DOWN = [
   "ScrapeTargetsDown",
 ] as const;
 
-/** Alertmanager timers per environment, before `timeScale`. */
-export const TIMERS = {
-  dev: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "24h" },
-  staging: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "12h" },
-  production: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "4h" },
-} as const;
-
 /** A route of the tree. */
 export interface Route {
   readonly receiver?: string;
@@ -156,7 +149,7 @@ export function pagerDutySource(environment: string): string {
  */
 export function buildAlertmanagerConfig(config: AlertmanagerSettings): Record<string, unknown> {
   const scale = (d: string) => scaleDuration(d, config.timeScale);
-  const timers = TIMERS[config.environment];
+  const timers = config.alerting.timers;
   const r = config.alerting.receivers;
   const intent = intendedReceivers(config);
   const maintenance = config.alerting.maintenance;
@@ -294,7 +287,7 @@ export function timeToPage(config: AlertmanagerSettings): TimeToPage {
     scrape: s(config.monitoring.scrapeInterval),
     evaluation: s(config.monitoring.evaluationInterval),
     for: s(String(config.alerting.thresholds.serviceDownFor)),
-    groupWait: s(TIMERS[config.environment].criticalGroupWait),
+    groupWait: s(config.alerting.timers.criticalGroupWait),
   };
   return { ...parts, total: parts.scrape + parts.evaluation + parts.for + parts.groupWait };
 }

@@ -135,16 +135,22 @@ describe("draining", () => {
 
 describe("topology spread", () => {
   it("requires zone spread in production and prefers it elsewhere; node spread is preferred", () => {
-    const prod = topologySpread("production", "web", "blue") as any[];
-    expect(prod.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew])).toEqual([
+    // Laptop clusters carry no zone label: a hard constraint there would leave pods Pending.
+    const of = (env: Environment) => spec(env).template.spec.topologySpreadConstraints as any[];
+    expect(of("production").map((c) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew])).toEqual([
       ["topology.kubernetes.io/zone", "DoNotSchedule", 1],
       ["kubernetes.io/hostname", "ScheduleAnyway", 1],
     ]);
     for (const env of ["dev", "staging"] as const) {
-      expect((topologySpread(env, "web", "blue") as any[]).map((c) => c.whenUnsatisfiable)).toEqual(["ScheduleAnyway", "ScheduleAnyway"]);
+      expect(of(env).map((c) => c.whenUnsatisfiable)).toEqual(["ScheduleAnyway", "ScheduleAnyway"]);
     }
-    expect(prod[0].labelSelector).toEqual({ matchLabels: { [APP_LABELS.name]: "web", [APP_LABELS.color]: "blue" } });
-    expect(prod[0].matchLabelKeys).toEqual(["pod-template-hash"]);
+  });
+  it("takes the zone constraint from its argument and selects the colour's pods", () => {
+    expect((topologySpread("ScheduleAnyway", "web", "blue") as any[])[0].whenUnsatisfiable).toBe("ScheduleAnyway");
+    const hard = topologySpread("DoNotSchedule", "web", "blue") as any[];
+    expect(hard[0].whenUnsatisfiable).toBe("DoNotSchedule");
+    expect(hard[0].labelSelector).toEqual({ matchLabels: { [APP_LABELS.name]: "web", [APP_LABELS.color]: "blue" } });
+    expect(hard[0].matchLabelKeys).toEqual(["pod-template-hash"]);
   });
 });
 

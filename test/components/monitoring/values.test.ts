@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { bytes } from "../../../lib/quantities";
 import { DEFAULT_CHART_VERSION } from "../../../stacks/resolve";
 import { ALERTMANAGER_CONFIG_SECRET, ALERTMANAGER_RECEIVERS_SECRET, MONITORING_RELEASE } from "../../../components/monitoring/contract";
 import {
-  ALERTMANAGER_RESOURCES,
   CHART_UIDS,
   CHART_WORKLOAD_RESOURCES,
   GRAFANA_SELECTOR,
   KUBE_STATE_METRICS_COLLECTORS,
   RESTRICTED_CONTAINER,
-  PROMETHEUS_RESOURCES,
   antiAffinity,
   disruptionBudget,
   kubePrometheusStackValues,
@@ -54,8 +53,11 @@ describe("kube-prometheus-stack values per stack", () => {
       expect(ps.scrapeInterval).toBe(e.scrape);
       expect(ps.evaluationInterval).toBe(e.scrape);
       expect(ps.externalLabels).toEqual({ environment: stack });
-      expect(ps.resources).toEqual(PROMETHEUS_RESOURCES[stack]);
-      expect(as.resources).toEqual(ALERTMANAGER_RESOURCES[stack]);
+      // The containers get the stack's sizing, a memory limit at or above the request.
+      expect(ps.resources).toEqual(stackConfig(stack).monitoring.prometheus.resources);
+      expect(as.resources).toEqual(stackConfig(stack).monitoring.alertmanager.resources);
+      expect(bytes(ps.resources.limits.memory)).toBeGreaterThanOrEqual(bytes(ps.resources.requests.memory));
+      expect(bytes(as.resources.limits.memory)).toBeGreaterThanOrEqual(bytes(as.resources.requests.memory));
     });
   }
 
@@ -250,11 +252,11 @@ describe("helpers", () => {
     expect(disruptionBudget(2)).toEqual({ enabled: true, minAvailable: 1 });
     expect(disruptionBudget(5)).toEqual({ enabled: true, minAvailable: 4 });
   });
-  it("antiAffinity: none for one replica, hard in production, soft elsewhere", () => {
-    expect(antiAffinity("production", 1)).toBe("");
-    expect(antiAffinity("production", 2)).toBe("hard");
-    expect(antiAffinity("staging", 2)).toBe("soft");
-    expect(antiAffinity("dev", 3)).toBe("soft");
+  it("antiAffinity: none for one replica, else the stack's mode", () => {
+    expect(antiAffinity("hard", 1)).toBe("");
+    expect(antiAffinity("hard", 2)).toBe("hard");
+    expect(antiAffinity("soft", 2)).toBe("soft");
+    expect(antiAffinity("soft", 3)).toBe("soft");
   });
   it("chart version: pinned default, stack override", () => {
     expect(DEFAULT_CHART_VERSION).toBe("79.7.1");

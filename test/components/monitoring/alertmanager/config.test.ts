@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildAlertmanagerConfig, intendedReceivers, RECEIVERS, TIMERS } from "../../../../components/monitoring/alertmanager/config";
+import { buildAlertmanagerConfig, intendedReceivers, RECEIVERS } from "../../../../components/monitoring/alertmanager/config";
 import { receiverSecretFile } from "../../../../components/monitoring/contract";
 import { durationSeconds } from "../../../../lib/duration";
 import { edited, load } from "../../../stacks/fixtures";
@@ -53,7 +53,7 @@ describe("Alertmanager configuration builder", () => {
     const routes = routesOf(c);
     expect(routes[0]).toMatchObject({ receiver: "null", matchers: ['alertname="Watchdog"'] });
     expect(routes.filter((r) => r.matchers?.includes('severity="critical"')).map((r) => r.receiver)).toEqual(["slack-critical"]);
-    expect((c.route as Route).repeat_interval).toBe(TIMERS.staging.repeatInterval);
+    expect((c.route as Route).repeat_interval).toBe(stackConfig("staging").alerting.timers.repeatInterval);
     expect(c.time_intervals).toBeUndefined();
     expect(routes.find((r) => r.receiver === "slack")!.mute_time_intervals).toBeUndefined();
   });
