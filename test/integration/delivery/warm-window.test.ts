@@ -82,6 +82,12 @@ describe("the warm window after a blue-green switch", () => {
     // every request after the rollback update.
     expect(allAnswered(run, run.startedAt, sw.at - 1000)).toBe(true);
     expect(allAnswered(run, back.at + 200)).toBe(true);
+    const inWindow = run.load.requests.filter((q) => q.sentAt >= sw.at && q.sentAt < back.at);
+    const rollbackStep = r.steps.find((x) => x.name.startsWith("warm rollback"))!;
+    console.log(
+      `warm rollback: back on blue ${back.at - sw.at} ms after the switch, the rollback update itself ${rollbackStep.ms} ms; ` +
+        `${inWindow.filter((q) => q.status !== 200).length} of ${inWindow.length} user requests failed in between`,
+    );
   }, 180_000);
 
   let healthy: HarnessReleaseRun;
@@ -133,5 +139,7 @@ describe("the warm window after a blue-green switch", () => {
     const sent = users.requests.filter((q) => q.sentAt >= started);
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.filter((q) => q.status !== 200)).toEqual([]);
+    const ms = (prefix: string) => r!.steps.filter((x) => x.name.startsWith(prefix)).reduce((n, x) => n + x.ms, 0);
+    console.log(`cold rollback: ${sw.at - started} ms until traffic moved (pre-scale update ${ms("pre-scale")} ms, readiness wait ${ms("wait for")} ms)`);
   }, 180_000);
 });
