@@ -112,6 +112,22 @@ function imageSites(doc: YAML.Document): ImageSite[] {
 }
 
 /**
+ * One warning per service image of a stack file that carries {@link PLACEHOLDER_DIGEST}: nodes
+ * cannot pull it, so the stack renders but its pods would not start. Empty when there is none
+ * (or no stack file: the render reports that).
+ */
+export function placeholderWarnings(stack: string, rootDir = REPO_ROOT): string[] {
+  const file = path.join(rootDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return [];
+  return imageSites(YAML.parseDocument(fs.readFileSync(file, "utf8")))
+    .filter((s) => parseImageRef(s.ref).digest === PLACEHOLDER_DIGEST)
+    .map(
+      (s) =>
+        `app-platform:${s.path} ("${tagged(s.ref)}@sha256:000...") carries the placeholder digest, which no image has: its pods would not start; run \`platform pin-images ${stack}\` where the registry is reachable before \`pulumi up\``,
+    );
+}
+
+/**
  * Resolves every service image of a stack that has no digest, or the placeholder digest
  * ({@link PLACEHOLDER_DIGEST}), to `<ref>@sha256:<digest>` and writes the stack file, comments
  * kept. All or nothing: when one image cannot be resolved (no network, unknown tag, private

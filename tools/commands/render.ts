@@ -1,4 +1,6 @@
 import * as path from "node:path";
+import { REPO_ROOT } from "../render/paths";
+import { placeholderWarnings } from "./pin-images";
 import { parseArgs, renderStack, table, CommandError } from "./shared";
 
 /** `platform render <stack> [--out DIR]` */
@@ -19,6 +21,7 @@ export async function renderCommand(argv: readonly string[]): Promise<number> {
   for (const c of r.result.charts ?? []) {
     console.log(c.status === "rendered" ? `\nchart ${c.chart} ${c.version}: ${c.children} objects rendered with Helm from ${path.relative(process.cwd(), c.source ?? "") || c.source}` : `\nWARNING: ${c.message}`);
   }
+  for (const w of placeholderWarnings(stack, root ?? REPO_ROOT)) console.log(`\nWARNING: ${w}`);
   console.log(`\nrendered ${stack}: ${r.result.resources.length} resources, ${r.files.length} files in ${path.relative(process.cwd(), r.outDir) || "."} (${Math.round(r.millis)} ms)`);
   return 0;
 }

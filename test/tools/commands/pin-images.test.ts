@@ -9,7 +9,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, tempDir } from "../../../tools/harness/processes";
-import { parseImageRef, pinImages } from "../../../tools/commands/pin-images";
+import { parseImageRef, pinImages, placeholderWarnings } from "../../../tools/commands/pin-images";
 import { platform, ROOT } from "./cli-support";
 
 const MANIFEST = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [] });
@@ -118,4 +118,23 @@ describe("npx platform pin-images production, here (no registry reachable)", () 
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   }, 60_000);
+});
+
+describe("the placeholder digest", () => {
+  it("is named by render, per image, with the command that replaces it", async () => {
+    const out = tempDir("render-placeholder");
+    const run = await platform(["render", "production", "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    const fix = "carries the placeholder digest, which no image has: its pods would not start; run `platform pin-images production` where the registry is reachable before `pulumi up`";
+    expect(run.stdout.split("\n").filter((l) => l.startsWith("WARNING: app-platform:services"))).toEqual([
+      `WARNING: app-platform:services[1].image.blue ("registry.example.com/orders-api:2.13.0@sha256:000...") ${fix}`,
+      `WARNING: app-platform:services[1].image.green ("registry.example.com/orders-api:2.14.0@sha256:000...") ${fix}`,
+    ]);
+    fs.rmSync(out, { recursive: true, force: true });
+  }, 120_000);
+
+  it("is not reported once pinned, nor for a real digest", () => {
+    expect(placeholderWarnings("production", stackFolder(`${registry}/org/web:1.4.2@${DIGEST}`, `${registry}/org/web:1.4.2@sha256:${"b".repeat(64)}`))).toEqual([]);
+    expect(placeholderWarnings("production", stackFolder(`${registry}/org/web:1.4.2@sha256:${"0".repeat(64)}`, `${registry}/org/web:1.4.2`))).toHaveLength(1);
+  });
 });
