@@ -17,6 +17,8 @@ export const FORMATTED = [
   "test/support/imports.ts",
   "test/support/args-contract.ts",
   "test/components/args-contract.test.ts",
+  "test/components/standalone.test.ts",
+  "test/stacks/component-rules.test.ts",
   "eslint.config.mjs",
 ];
 
