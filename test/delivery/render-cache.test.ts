@@ -52,3 +52,32 @@ describe("base render cache", () => {
     expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(fresh);
   }, 180_000);
 });
+
+describe("the base render and the chart cache", () => {
+  it("reads and fills the repository's out/.chart-cache, which outlives the base's worktree", async () => {
+    // A checkout of HEAD with an empty chart cache, as the repository the diff runs in.
+    const repo = path.join(tempDir("chart-cache-repo"), "repo");
+    execFileSync("git", ["worktree", "add", "--detach", "--quiet", repo, HEAD], { cwd: REPO_ROOT });
+    try {
+      for (const shared of ["node_modules", ".tools"]) {
+        if (fs.existsSync(path.join(REPO_ROOT, shared))) fs.symlinkSync(path.join(REPO_ROOT, shared), path.join(repo, shared), "dir");
+      }
+      const cache = path.join(repo, "out", ".chart-cache");
+      expect(fs.existsSync(cache)).toBe(false);
+      const first = await renderAtCommit(repo, HEAD, "dev", false);
+      expect(first.charts?.map((c) => c.status)).toEqual(["rendered"]);
+      // The base's Helm output landed in the repository's cache, and removing the base's
+      // worktree (which linked to it, before renderAtCommit returned) left it there.
+      const entries = fs.readdirSync(cache);
+      expect(entries).toHaveLength(1);
+      // A stand-in for that entry is what the next base render's chart is made of: it read the cache.
+      const standIn = [{ object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "from-the-shared-chart-cache", namespace: "monitoring" } } }];
+      fs.writeFileSync(path.join(cache, entries[0]), JSON.stringify(standIn));
+      const second = await renderAtCommit(repo, HEAD, "dev", false);
+      const children = second.resources.filter((r) => r.chartChild);
+      expect(children.map((r) => (r.inputs.metadata as { name: string }).name)).toEqual(["from-the-shared-chart-cache"]);
+    } finally {
+      execFileSync("git", ["worktree", "remove", "--force", repo], { cwd: REPO_ROOT });
+    }
+  }, 240_000);
+});

@@ -19,8 +19,10 @@ export const DIFF_EXIT = { noChanges: 0, changes: 1, error: 2 } as const;
 export async function buildDiffReport(repoDir: string, stack: string, baseRef: string, cache = true): Promise<DiffReport> {
   const commit = resolveRef(repoDir, baseRef);
   // Concurrently: two processes on two CPUs. The base comes from out/.render-cache when this
-  // commit was rendered before (see renderAtCommit).
-  const [base, head] = await Promise.all([renderAtCommit(repoDir, commit, stack, cache), renderCheckout(repoDir, stack, "the working tree")]);
+  // commit was rendered before (see renderAtCommit). The working tree's render starts first:
+  // the base's checkout (git worktree add) would otherwise hold it back.
+  const headRender = renderCheckout(repoDir, stack, "the working tree");
+  const [base, head] = await Promise.all([renderAtCommit(repoDir, commit, stack, cache), headRender]);
   const headYaml = readIfExists(path.join(repoDir, `Pulumi.${stack}.yaml`));
   const baseYaml = fileAtRef(repoDir, commit, `Pulumi.${stack}.yaml`);
   return {

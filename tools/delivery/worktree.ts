@@ -11,6 +11,7 @@ import * as path from "node:path";
 import type { RenderResult } from "../render/mock-runtime";
 import { tempDir } from "../programs";
 import { TS_NODE_ARGS } from "../render/subprocess";
+import { CHART_CACHE_DIR } from "../render/paths";
 
 /** A render that could not be made; the message says why and what to do. */
 export class RenderAtRefError extends Error {
@@ -86,10 +87,18 @@ export function renderWithChild(codeRoot: string, stack: string, label: string, 
  */
 export function relativizePaths(result: RenderResult, root: string): RenderResult {
   const roots = [...new Set([root, fs.existsSync(root) ? fs.realpathSync(root) : root])].sort((a, b) => b.length - a.length);
+  // A value without such a path is returned as it is (not copied): few strings hold one.
   const fix = (v: unknown): unknown => {
-    if (typeof v === "string") return roots.reduce((s, r) => s.split(r).join("<repo>"), v);
-    if (Array.isArray(v)) return v.map(fix);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]));
+    if (typeof v === "string") return roots.some((r) => v.includes(r)) ? roots.reduce((s, r) => s.split(r).join("<repo>"), v) : v;
+    if (Array.isArray(v)) {
+      const fixed = v.map(fix);
+      return fixed.some((x, i) => x !== v[i]) ? fixed : v;
+    }
+    if (v && typeof v === "object") {
+      const entries = Object.entries(v);
+      const fixed = entries.map(([k, x]) => [k, fix(x)] as const);
+      return fixed.some(([, x], i) => x !== entries[i][1]) ? Object.fromEntries(fixed) : v;
+    }
     return v;
   };
   return { ...result, resources: result.resources.map((r) => ({ ...r, inputs: fix(r.inputs) as Record<string, unknown> })) };
@@ -173,6 +182,13 @@ async function renderAtCommitUncached(repoDir: string, commit: string, stack: st
     // The Helm binary (scripts/install-helm.sh) is git-ignored like node_modules: the base renders its chart with the same one.
     const tools = path.join(repoDir, ".tools");
     if (fs.existsSync(tools) && !fs.existsSync(path.join(dir, ".tools"))) fs.symlinkSync(tools, path.join(dir, ".tools"), "dir");
+    // Helm's output for the same chart, values and Helm is the same in any checkout (the key
+    // says so): the base reads and fills the repository's chart cache instead of running Helm
+    // and parsing its megabytes of YAML again in every fresh worktree.
+    const chartCache = path.join(repoDir, CHART_CACHE_DIR);
+    fs.mkdirSync(chartCache, { recursive: true });
+    fs.mkdirSync(path.dirname(path.join(dir, CHART_CACHE_DIR)), { recursive: true });
+    if (!fs.existsSync(path.join(dir, CHART_CACHE_DIR))) fs.symlinkSync(chartCache, path.join(dir, CHART_CACHE_DIR), "dir");
     return await renderCheckout(dir, stack, `base ${commit.slice(0, 12)}`);
   } finally {
     execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: repoDir, stdio: "ignore" });

@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as jsyaml from "js-yaml";
 import type { RenderedResource } from "./rendered-resource";
+import { CHART_CACHE_DIR } from "./paths";
 
 /** Type token of the Chart component whose children are rendered here. */
 export const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
@@ -353,7 +354,7 @@ export async function renderChart(chart: RenderedResource, opts: ChartRenderOpti
   const values = inputs.values ?? {};
   // Helm's output depends only on these; parsing its YAML costs far more than running it.
   const key = sha256(JSON.stringify([HELM_VERSION, digest, args.slice(3), release, inputs.namespace ?? "", values]));
-  const cacheFile = path.join(opts.repoRoot, "out", ".chart-cache", `${key}.json`);
+  const cacheFile = path.join(opts.repoRoot, CHART_CACHE_DIR, `${key}.json`);
   let objects: ChartObject[] | undefined;
   try {
     objects = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ChartObject[];
