@@ -98,20 +98,25 @@ export function configKeys(root: Schema = configSchema): ConfigKey[] {
 // ---------------------------------------------------------------------------------------------
 // Defaults, read from the resolver
 
-/** A stack config holding only what `schema` requires, each value its example (first or last). */
-function minimal(schema: Schema, pick: "first" | "last", where: string): unknown {
+/**
+ * A stack config holding only what `schema` requires, each value its first or last example; or
+ * (`full`) every key that has an example, set to its last one, and every section and list present.
+ */
+function minimal(schema: Schema, pick: "first" | "last" | "full", where: string): unknown {
   const { inner, meta } = unwrap(schema);
   const d = def(inner);
   if (d.type === "object") {
     const out: Record<string, unknown> = {};
     for (const [name, child] of Object.entries(d.shape as Record<string, Schema>)) {
-      if (!unwrap(child).optional) out[name] = minimal(child, pick, `${where}.${name}`);
+      if (pick === "full" && (SECRET_KEYS as readonly string[]).includes(name) && where === "app-platform") continue;
+      if (!unwrap(child).optional || (pick === "full" && unwrap(child).meta.examples?.length)) out[name] = minimal(child, pick, `${where}.${name}`);
+      else if (pick === "full" && def(unwrap(child).inner).type === "object") out[name] = minimal(child, pick, `${where}.${name}`);
     }
     return out;
   }
   if (d.type === "array" && !meta.examples?.length) {
     const min = (d.checks ?? []).find((c: any) => def(c).check === "min_length")?._zod.def.minimum ?? 0;
-    return min > 0 ? [minimal(d.element, pick, `${where}[]`)] : [];
+    return min > 0 || pick === "full" ? [minimal(d.element, pick, `${where}[]`)] : [];
   }
   const examples = meta.examples;
   if (!examples?.length) throw new Error(`${where} is required but has no example in its .meta({ examples }): the reference needs one to build a stack config`);
@@ -135,7 +140,7 @@ function readAt(resolved: unknown, segments: readonly Segment[], entryNames: rea
 export interface DerivedDefault {
   /** Value per environment; `undefined` where the program fills in nothing. */
   readonly values: Readonly<Record<Environment, unknown>>;
-  /** Environments whose value depends on other keys (differs between two example stacks). */
+  /** Environments whose value depends on other keys (differs between example stacks). */
   readonly computed: readonly Environment[];
   /** The key left out to read the default: the key itself, or the optional key above it. */
   readonly unset: string;
@@ -144,8 +149,9 @@ export interface DerivedDefault {
 /**
  * Reads the default of `key`: a stack config holds the keys above it (each with only its
  * required keys, from their examples), leaves out the nearest optional key on its path, and is
- * resolved by the program for each environment. Done twice, with the first and the last
- * examples: a value that differs is computed from other keys and must be stated in words.
+ * resolved by the program for each environment. Done again with the last examples, and with
+ * every other key set: a value that differs is computed from other keys (required or optional)
+ * and must be stated in words.
  * Undefined for a key with no optional key on its path (it is always set).
  */
 export function deriveDefault(key: ConfigKey): DerivedDefault | undefined {
@@ -160,7 +166,7 @@ export function deriveDefault(key: ConfigKey): DerivedDefault | undefined {
   }
   if (cut < 0) return undefined;
   const entryNames: string[] = [];
-  const build = (env: Environment, pick: "first" | "last") => {
+  const build = (env: Environment, pick: "first" | "last" | "full") => {
     const config = minimal(configSchema, pick, "app-platform") as Record<string, any>;
     config.environment = env;
     let cur: any = config;
@@ -196,7 +202,8 @@ export function deriveDefault(key: ConfigKey): DerivedDefault | undefined {
   const computed: Environment[] = [];
   for (const env of ENVIRONMENTS) {
     values[env] = build(env, "first");
-    if (JSON.stringify(build(env, "last")) !== JSON.stringify(values[env])) computed.push(env);
+    const same = (pick: "last" | "full") => JSON.stringify(build(env, pick)) === JSON.stringify(values[env]);
+    if (!same("last") || !same("full")) computed.push(env);
   }
   return { values, computed, unset: pathText(key.segments.slice(0, cut + 1)) };
 }

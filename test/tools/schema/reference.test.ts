@@ -79,6 +79,9 @@ describe("docs/config.md", () => {
     const key = configKeys().find((k) => k.path === "services[].metricsPort")!;
     expect(deriveDefault(key)?.computed).toEqual(["dev", "staging", "production"]);
     expect(defaultsText({ ...key, meta: { ...key.meta, defaultText: undefined } })).toBeUndefined();
+    // Also from an optional key: the grace period follows shutdown.preStopSeconds (+ 30 s).
+    const grace = configKeys().find((k) => k.path === "services[].shutdown.terminationGracePeriodSeconds")!;
+    expect(deriveDefault(grace)?.computed).toEqual(["dev", "staging", "production"]);
     // A default the environment alone decides is not computed.
     const retention = configKeys().find((k) => k.path === "monitoring.prometheus.retention")!;
     expect(deriveDefault(retention)?.computed).toEqual([]);
