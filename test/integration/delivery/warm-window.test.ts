@@ -14,7 +14,7 @@ import { PROGRAMS, requireProgram } from "../../../tools/harness/processes";
 import { prometheusQuery } from "../../../tools/delivery/analysis";
 import { rollback } from "../../../tools/delivery/promotion";
 
-const SERVICES = ["warm-fails", "warm-ok"] as const;
+const SERVICES = ["warm-fails", "warm-ok", "warm-canary"] as const;
 let harness: DeliveryHarness;
 
 beforeAll(async () => {
@@ -141,5 +141,33 @@ describe("the warm window after a blue-green switch", () => {
     expect(sent.filter((q) => q.status !== 200)).toEqual([]);
     const ms = (prefix: string) => r!.steps.filter((x) => x.name.startsWith(prefix)).reduce((n, x) => n + x.ms, 0);
     console.log(`cold rollback: ${sw.at - started} ms until traffic moved (pre-scale update ${ms("pre-scale")} ms, readiness wait ${ms("wait for")} ms)`);
+  }, 180_000);
+
+  it("a canary made active after its 100 % step keeps the old colour at its size for the window; a failure then is one update back", async () => {
+    const run = await harness.release("warm-canary", {
+      // The harness's canary (10/50/100 %, 6 s dwell) with serving size 2 and a 30 s window.
+      edit: (s) => ((s.replicas = { min: 2, max: 3 }), (s.strategy.scaleDownDelaySeconds = 30)),
+      onUpdate: (u, svc) => {
+        if (u.services[0].activeColor === "green") svc.green.setFault({ errorRatio: 0.5 });
+      },
+    });
+    const r = run.result;
+    expect(r.outcome, run.log.join("\n")).toBe("rolled-back");
+    expect(r).toMatchObject({ rollback: "warm", failedAt: "warm window after the switch" });
+    expect(r.trafficSteps.map((t) => [t.weight, t.ok])).toEqual([[10, true], [50, true], [100, true]]);
+    const updates = run.stack.updates;
+    const switched = updates.findIndex((u) => u.services[0].activeColor === "green");
+    const [sw, back, ...more] = updates.slice(switched);
+    expect(more).toEqual([]);
+    // Made active: blue held at the 2 pods kube-state-metrics reported, until the window's end.
+    expect(sw.sizes).toEqual({ blue: 2, green: 2 });
+    expect(sw.services[0].promotion).toMatchObject({ prescale: true, prescaleReplicas: 2 });
+    // One update back: blue active again at its size, nothing started, all weight on blue.
+    expect(back).toMatchObject({ sizes: { blue: 2, green: 1 }, grew: [], weights: { "warm-canary-blue": 100, "warm-canary-green": 0 } });
+    expect(back.services[0]).toMatchObject({ activeColor: "blue" });
+    expect(back.services[0].promotion).toBeUndefined();
+    expect(back.at - sw.at).toBeLessThan(30_000);
+    expect(await run.proxy.reportedWeights()).toEqual({ "warm-canary-blue": 100, "warm-canary-green": 0 });
+    expect(allAnswered(run, back.at + 200)).toBe(true);
   }, 180_000);
 });
