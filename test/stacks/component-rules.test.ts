@@ -86,4 +86,22 @@ describe("rules that components re-checked with their own wording are refused on
       `${P}aws.oidcProviderArn (unset) is required in staging: the backup jobs reach S3 through an IAM role for their service account (IRSA); set the cluster's IAM OIDC provider ARN`,
     ]);
   }, 120_000);
+
+  it("a service that BlueGreenService and ServiceImage could not build is refused at load, not by their invariants", async () => {
+    // The components keep these as invariants of their arguments (a Deployment needs an image,
+    // an HPA needs min <= max, a pushed tag is immutable); the user sees the config rules.
+    const values = edited("staging", (v) => {
+      v.services[0].replicas = { min: 5, max: 3 };
+      v.services[0].image = {};
+      v.services[0].build = { context: "app", color: "blue", tag: "latest" };
+    });
+    const r = await render("hostile-service", values);
+    expectRefusal(r, "hostile-service", [
+      `${P}services[0].replicas.min (5) must be <= replicas.max (3)`,
+      `${P}services[0].build.tag ("latest") must not be "latest": registry tags are immutable, so each build needs its own tag (a version or a commit id)`,
+      `${P}services[0].image.green (unset) is required: set an image reference for the green colour, or build it with build.color "green"`,
+    ]);
+    expect(r.stderr).not.toContain("BlueGreenService");
+    expect(r.stderr).not.toContain("ServiceImage");
+  }, 120_000);
 });
