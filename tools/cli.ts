@@ -91,7 +91,7 @@ export const COMMANDS: Record<string, Command> = {
     name: "pin-images",
     positionals: [STACK],
     flags: [ROOT_FLAG],
-    summary: "resolve every service image's tag to its digest at the registry and write it to Pulumi.<stack>.yaml (needs the registries)",
+    summary: "resolve the tag of every image the stack file sets (services, migrations, backup) to its digest at the registry and write it to Pulumi.<stack>.yaml (needs the registries)",
     load: () => require("./commands/pin-images").pinImagesCommand,
   },
 };

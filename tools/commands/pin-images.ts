@@ -95,24 +95,29 @@ function tagged(ref: string): string {
   return ref.split("@")[0];
 }
 
+/** Every image reference a stack file sets: each service's colours and migration image, and backup.image. */
 function imageSites(doc: YAML.Document): ImageSite[] {
-  const services = doc.getIn(["config", "app-platform:services"], true);
-  if (!isSeq(services)) return [];
   const out: ImageSite[] = [];
-  services.items.forEach((svc, i) => {
-    if (!isMap(svc)) return;
-    const image = svc.get("image", true);
-    if (!isMap(image)) return;
-    for (const color of ["blue", "green"]) {
-      const node = image.get(color, true);
-      if (isScalar(node) && typeof node.value === "string") out.push({ path: `services[${i}].image.${color}`, ref: node.value, node });
-    }
-  });
+  const add = (path: string, node: unknown) => {
+    if (isScalar(node) && typeof node.value === "string") out.push({ path, ref: node.value, node });
+  };
+  const services = doc.getIn(["config", "app-platform:services"], true);
+  if (isSeq(services)) {
+    services.items.forEach((svc, i) => {
+      if (!isMap(svc)) return;
+      const image = svc.get("image", true);
+      if (isMap(image)) for (const color of ["blue", "green"]) add(`services[${i}].image.${color}`, image.get(color, true));
+      const migration = svc.get("migration", true);
+      if (isMap(migration)) add(`services[${i}].migration.image`, migration.get("image", true));
+    });
+  }
+  const backup = doc.getIn(["config", "app-platform:backup"], true);
+  if (isMap(backup)) add("backup.image", backup.get("image", true));
   return out;
 }
 
 /**
- * One warning per service image of a stack file that carries {@link PLACEHOLDER_DIGEST}: nodes
+ * One warning per image of a stack file that carries {@link PLACEHOLDER_DIGEST}: nodes
  * cannot pull it, so the stack renders but its pods would not start. Empty when there is none
  * (or no stack file: the render reports that).
  */
@@ -128,7 +133,8 @@ export function placeholderWarnings(stack: string, rootDir = REPO_ROOT): string[
 }
 
 /**
- * Resolves every service image of a stack that has no digest, or the placeholder digest
+ * Resolves every image a stack file sets (services' colours and migration images, backup.image)
+ * that has no digest, or the placeholder digest
  * ({@link PLACEHOLDER_DIGEST}), to `<ref>@sha256:<digest>` and writes the stack file, comments
  * kept. All or nothing: when one image cannot be resolved (no network, unknown tag, private
  * registry), nothing is written.
@@ -177,7 +183,7 @@ export async function pinImages(stack: string, rootDir = REPO_ROOT, resolve = re
   return { file, pinned };
 }
 
-/** `platform pin-images <stack> [--root DIR]`: pins the stack's service images to digests. */
+/** `platform pin-images <stack> [--root DIR]`: pins the images the stack file sets to digests. */
 export async function pinImagesCommand(argv: readonly string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv);
   const stack = positional[0];

@@ -94,6 +94,36 @@ describe("pinImages against a registry", () => {
     });
   });
 
+  it("pins a service's migration image and backup.image too, and leaves keys it does not know alone", async () => {
+    const dir = tempDir("pin-images-all");
+    const text = [
+      "config:",
+      "  app-platform:environment: production",
+      "  app-platform:services:",
+      "    - name: web",
+      "      image:",
+      `        blue: ${registry}/org/web:1.4.2@${DIGEST}`,
+      `        green: ${registry}/org/web:1.4.2@${DIGEST}`,
+      "      migration:",
+      "        name: schema",
+      `        image: ${registry}/org/web:1.4.2 # runs before traffic moves`,
+      "  app-platform:backup:",
+      `    image: ${registry}/org/web:1.4.2`,
+      "  app-platform:monitoring:",
+      `    note: ${registry}/org/web:1.4.2`,
+      "",
+    ].join("\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), text);
+    const r = await pinImages("production", dir);
+    expect(r.pinned.map((p) => p.path)).toEqual(["services[0].migration.image", "backup.image"]);
+    const after = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    expect(after).toContain("# runs before traffic moves");
+    const doc = YAML.parse(after).config;
+    expect(doc["app-platform:services"][0].migration.image).toBe(`${registry}/org/web:1.4.2@${DIGEST}`);
+    expect(doc["app-platform:backup"].image).toBe(`${registry}/org/web:1.4.2@${DIGEST}`);
+    expect(doc["app-platform:monitoring"].note).toBe(`${registry}/org/web:1.4.2`);
+  });
+
   it("changes nothing when one tag is unknown, and names it", async () => {
     const dir = stackFolder(`${registry}/org/web:1.4.2`, `${registry}/org/web:9.9.9`);
     const before = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
