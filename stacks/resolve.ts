@@ -10,29 +10,30 @@ import type { AwsSpec, BackupSpec } from "../components/backup/backup-spec";
 import type { PostgresSpec, RedisSpec } from "../components/datastores/datastore-spec";
 import type { NamespacesSpec } from "../components/foundation/namespaces-spec";
 import type { AlertingSpec, MonitoringSpec } from "../components/monitoring/monitoring-spec";
-import type { ClusterPlatform } from "../lib/environment";
 
 
 export type { ResolvedProbe, ScalingRules, ServiceConfig } from "../components/app/service-spec";
 
-/** The whole platform config of one stack, every default applied: the sections each component takes. */
-export interface PlatformConfig {
-  readonly environment: Environment;
-  readonly clusterPlatform: ClusterPlatform;
-  readonly namespaces: NamespacesSpec;
-  readonly services: readonly ServiceConfig[];
-  readonly monitoring: MonitoringSpec;
-  readonly alerting: AlertingSpec;
-  readonly postgres: PostgresSpec;
-  readonly redis: RedisSpec;
-  readonly backup: BackupSpec;
-  readonly aws?: AwsSpec;
-  /** Secrets in the apps namespace created outside the program, which services may reference. */
-  readonly providedSecrets: readonly { readonly name: string; readonly keys: readonly string[]; readonly description: string }[];
-  /** Factor applied to alerting durations for end-to-end tests; 1 in real stacks. */
-  readonly timeScale: number;
-  /** Which credential keys the stack sets (their values are read as Pulumi secrets, never here). */
-  readonly secretsPresent: ReadonlySet<SecretKey>;
+/**
+ * The whole platform config of one stack, every default applied: the sections each component
+ * takes. Derived from {@link resolvePlatform}, whose sections are typed by the components' specs.
+ */
+export type PlatformConfig = ReturnType<typeof resolvePlatform>;
+
+/** `D` with the keys of `I` laid over it: a key `I` may leave out keeps `D`'s type beside its own. */
+export type WithDefaults<D, I> = {
+  readonly [K in keyof D | keyof I]-?: K extends keyof I ? (K extends keyof D ? Exclude<I[K], undefined> | D[K] : I[K]) : K extends keyof D ? D[K] : never;
+};
+
+/**
+ * The stack's values over the defaults, key by key: a key the stack leaves out keeps its default
+ * (shallow: a nested object the stack sets replaces the default's whole, as the schema documents).
+ * Adding a key that has a default then takes its schema entry and its default, not a line here.
+ */
+export function withDefaults<D extends object, I extends object>(defaults: D, input: I | undefined): WithDefaults<D, I> {
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(input ?? {})) if (v !== undefined) out[k] = v;
+  return out as WithDefaults<D, I>;
 }
 
 /**
@@ -124,8 +125,13 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
   };
 }
 
+/** A section of the resolved config, checked against (and typed as) the spec of the component that takes it. */
+function section<T>(value: T): T {
+  return value;
+}
+
 /** Fills every default of the stack's environment into validated stack config. */
-export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): PlatformConfig {
+export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults) {
   const env = c.environment;
   const ns = c.namespaces ?? {};
   const mon = c.monitoring ?? {};
@@ -140,7 +146,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
   return {
     environment: env,
     clusterPlatform: c.clusterPlatform,
-    namespaces: {
+    namespaces: section<NamespacesSpec>({
       apps,
       monitoring: ns.monitoring ?? "monitoring",
       backup: ns.backup ?? "backup",
@@ -149,30 +155,17 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       podSecurity: d.podSecurity,
       quota: ns.quota ?? d.quota,
       containerDefaults: ns.containerDefaults ?? d.containerDefaults,
-    },
-    services: (c.services ?? []).map((s) => resolveService(s, env, d)),
-    monitoring: {
-      chartVersion: mon.chartVersion ?? DEFAULT_CHART_VERSION,
-      scrapeInterval: mon.scrapeInterval ?? d.scrapeInterval,
-      evaluationInterval: mon.evaluationInterval ?? d.evaluationInterval,
-      prometheus: {
-        replicas: mon.prometheus?.replicas ?? d.prometheus.replicas,
-        retention: mon.prometheus?.retention ?? d.prometheus.retention,
-        retentionSize: mon.prometheus?.retentionSize ?? d.prometheus.retentionSize,
-        storage: mon.prometheus?.storage ?? { size: d.prometheus.storageSize },
-        remoteWrite: mon.prometheus?.remoteWrite ?? [],
-        resources: d.prometheus.resources,
-      },
-      alertmanager: {
-        replicas: mon.alertmanager?.replicas ?? d.alertmanager.replicas,
-        storage: mon.alertmanager?.storage ?? { size: d.alertmanager.storageSize },
-        resources: d.alertmanager.resources,
-      },
+    }),
+    services: section<readonly ServiceConfig[]>((c.services ?? []).map((s) => resolveService(s, env, d))),
+    monitoring: section<MonitoringSpec>({
+      ...withDefaults({ chartVersion: DEFAULT_CHART_VERSION, ...d.monitoring }, mon),
+      prometheus: withDefaults({ remoteWrite: [], ...d.monitoring.prometheus }, mon.prometheus),
+      alertmanager: withDefaults(d.monitoring.alertmanager, mon.alertmanager),
+      grafana: withDefaults(d.monitoring.grafana, mon.grafana),
       antiAffinity: d.hardSpread ? "hard" : "soft",
-      grafana: { replicas: mon.grafana?.replicas ?? d.grafana.replicas, host: mon.grafana?.host },
       probes: (mon.probes ?? []).map((p) => ({ name: p.name, url: p.url, module: p.module ?? "http_2xx" })),
-    },
-    alerting: {
+    }),
+    alerting: section<AlertingSpec>({
       receivers: c.alerting?.receivers ?? {},
       heartbeat: c.alerting?.heartbeat || c.heartbeatUrl !== undefined
         ? { repeatInterval: c.alerting?.heartbeat?.repeatInterval ?? "1m" }
@@ -181,8 +174,8 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       thresholds: resolveThresholds(env, c.alerting?.thresholds),
       runbookBaseUrl: (c.alerting?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),
       timers: d.notificationTimers,
-    },
-    postgres: {
+    }),
+    postgres: section<PostgresSpec>({
       mode: pgMode,
       host: c.postgres?.host ?? `postgres.${apps}.svc.cluster.local`,
       port: c.postgres?.port ?? 5432,
@@ -195,41 +188,34 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults): Platfor
       maxConnections: c.postgres?.maxConnections ?? 100,
       rotation: c.postgres?.rotation ?? "initial",
       storageSize: c.postgres?.storageSize ?? "2Gi",
-    },
-    redis: {
+    }),
+    redis: section<RedisSpec>({
       mode: redisMode,
       host: c.redis?.host ?? `redis.${apps}.svc.cluster.local`,
       port: c.redis?.port ?? 6379,
       tls: c.redis?.tls ?? redisMode === "external",
       rotation: c.redis?.rotation ?? "initial",
       storageSize: c.redis?.storageSize ?? "1Gi",
-    },
-    backup: {
-      enabled: backup.enabled ?? true,
-      schedule: backup.schedule ?? d.backup.schedule,
-      retentionDays: backup.retentionDays ?? d.backup.retentionDays,
-      transitionDays: backup.transitionDays ?? d.backup.transitionDays,
-      objectLock: backup.objectLock,
-      drill: {
-        schedule: backup.drill?.schedule ?? d.backup.drillSchedule,
-        verifyTables: backup.drill?.verifyTables ?? [],
-      },
-      image: backup.image,
-      compressLevel: backup.compressLevel ?? 3,
-      scratchSize: backup.scratchSize ?? d.backup.scratchSize,
-      timeoutMinutes: backup.timeoutMinutes ?? 120,
-      resources: backup.resources ?? { cpu: "250m", memory: "256Mi", memoryLimit: "1Gi" },
-      rotation: backup.rotation ?? "initial",
+    }),
+    backup: section<BackupSpec>({
+      ...withDefaults(
+        { enabled: true, compressLevel: 3, timeoutMinutes: 120, resources: { cpu: "250m", memory: "256Mi", memoryLimit: "1Gi" }, rotation: "initial", ...d.backup },
+        backup,
+      ),
+      drill: withDefaults({ verifyTables: [], ...d.backup.drill }, backup.drill),
       protectStorage: d.protectBackupStorage,
-    },
-    aws: c.aws && {
+    }),
+    aws: section<AwsSpec | undefined>(c.aws && {
       region: c.aws.region,
       oidcProviderArn: c.aws.oidcProviderArn,
       ecr: { keepImages: c.aws.ecr?.keepImages ?? 20 },
       secretRecoveryDays: c.aws.secretRecoveryDays ?? d.secretRecoveryDays,
-    },
+    }),
+    /** Secrets in the apps namespace created outside the program, which services may reference. */
     providedSecrets: c.providedSecrets ?? [],
+    /** Factor applied to alerting durations for end-to-end tests; 1 in real stacks. */
     timeScale: c.timeScale ?? 1,
-    secretsPresent,
+    /** Which credential keys the stack sets (their values are read as Pulumi secrets, never here). */
+    secretsPresent: section<ReadonlySet<SecretKey>>(secretsPresent),
   };
 }

@@ -23,32 +23,34 @@ export const ENVIRONMENT_DEFAULTS = {
     canaryDwellSeconds: 30,
     // No users to protect: a canary runs on whatever size the idle colour has.
     prescaleCanary: false,
+    // No warm window in dev: the old colour shrinks with the switch's last update.
+    scaleDownDelaySeconds: 0,
     // Laptop clusters carry no zone label; a hard constraint on a missing key leaves pods Pending.
     hardSpread: false,
-    scrapeInterval: "30s",
-    evaluationInterval: "30s",
-    prometheus: {
-      replicas: 1, retention: "2d", retentionSize: "4GB", storageSize: "5Gi",
-      resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+    monitoring: {
+      scrapeInterval: "30s",
+      evaluationInterval: "30s",
+      prometheus: {
+        replicas: 1, retention: "2d", retentionSize: "4GB", storage: { size: "5Gi" },
+        resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+      },
+      alertmanager: {
+        replicas: 1, storage: { size: "1Gi" },
+        resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      },
+      grafana: { replicas: 1 },
     },
-    alertmanager: {
-      replicas: 1, storageSize: "1Gi",
-      resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-    },
-    grafana: { replicas: 1 },
     // Nobody is on call for dev: a reminder a day is enough.
     notificationTimers: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "24h" },
     postgresMode: "in-cluster",
     redisMode: "in-cluster",
-    backup: { schedule: "0 3 * * *", retentionDays: 7, transitionDays: 30, drillSchedule: "0 5 * * *", scratchSize: "5Gi" },
+    backup: { schedule: "0 3 * * *", retentionDays: 7, transitionDays: 30, drill: { schedule: "0 5 * * *" }, scratchSize: "5Gi" },
     secretRecoveryDays: 7,
     protectBackupStorage: false,
     preReleaseBackup: false,
     // Rules (stacks/config-rules.ts, stacks/validate/): dev needs no cloud account (`aws` is
     // refused), pager or pinned images, and may use a plain webhook and a time scale for tests.
     minReplicas: 1,
-    // No warm window in dev: the old colour shrinks with the switch's last update.
-    scaleDownDelaySeconds: 0,
     minIdleReplicas: 0,
     minMonitoringReplicas: 1,
     requireImageTags: false,
@@ -77,29 +79,31 @@ export const ENVIRONMENT_DEFAULTS = {
     canaryDwellSeconds: 120,
     // Where users are, a canary's colour is raised to serving size before traffic moves.
     prescaleCanary: true,
+    scaleDownDelaySeconds: 600,
     hardSpread: false,
-    scrapeInterval: "30s",
-    evaluationInterval: "30s",
-    prometheus: {
-      replicas: 1, retention: "7d", retentionSize: "40GB", storageSize: "50Gi",
-      resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+    monitoring: {
+      scrapeInterval: "30s",
+      evaluationInterval: "30s",
+      prometheus: {
+        replicas: 1, retention: "7d", retentionSize: "40GB", storage: { size: "50Gi" },
+        resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+      },
+      alertmanager: {
+        replicas: 2, storage: { size: "2Gi" },
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      },
+      grafana: { replicas: 1 },
     },
-    alertmanager: {
-      replicas: 2, storageSize: "2Gi",
-      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-    },
-    grafana: { replicas: 1 },
     notificationTimers: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "12h" },
     postgresMode: "external",
     redisMode: "external",
-    backup: { schedule: "0 2 * * *", retentionDays: 45, transitionDays: 30, drillSchedule: "0 6 * * 1", scratchSize: "20Gi" },
+    backup: { schedule: "0 2 * * *", retentionDays: 45, transitionDays: 30, drill: { schedule: "0 6 * * 1" }, scratchSize: "20Gi" },
     secretRecoveryDays: 7,
     protectBackupStorage: false,
     preReleaseBackup: false,
     // Shared with other teams and reachable from outside: tagged images, TLS, chat alerts, and an
     // AWS account for backups (S3) and credentials (Secrets Manager).
     minReplicas: 1,
-    scaleDownDelaySeconds: 600,
     minIdleReplicas: 0,
     minMonitoringReplicas: 1,
     requireImageTags: true,
@@ -127,26 +131,30 @@ export const ENVIRONMENT_DEFAULTS = {
     preStopSeconds: 10,
     canaryDwellSeconds: 300,
     prescaleCanary: true,
+    // The old colour's warm window after a switch: the stricter, the longer a rollback stays one update.
+    scaleDownDelaySeconds: 1800,
     // Production clusters span zones and nodes: never stack every replica in one.
     hardSpread: true,
-    scrapeInterval: "15s",
-    evaluationInterval: "15s",
-    prometheus: {
-      // 80GB (2^30 bytes each) is 80% of the 100Gi volume: the WAL and compaction need the rest.
-      replicas: 2, retention: "15d", retentionSize: "80GB", storageSize: "100Gi",
-      resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
+    monitoring: {
+      scrapeInterval: "15s",
+      evaluationInterval: "15s",
+      prometheus: {
+        // 80GB (2^30 bytes each) is 80% of the 100Gi volume: the WAL and compaction need the rest.
+        replicas: 2, retention: "15d", retentionSize: "80GB", storage: { size: "100Gi" },
+        resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
+      },
+      alertmanager: {
+        replicas: 3, storage: { size: "5Gi" },
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      },
+      // One replica: each would keep its own SQLite database (no shared database is configured).
+      grafana: { replicas: 1 },
     },
-    alertmanager: {
-      replicas: 3, storageSize: "5Gi",
-      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-    },
-    // One replica: each would keep its own SQLite database (no shared database is configured).
-    grafana: { replicas: 1 },
     // An open incident is re-sent every 4 hours until it resolves.
     notificationTimers: { groupWait: "30s", criticalGroupWait: "10s", groupInterval: "5m", repeatInterval: "4h" },
     postgresMode: "external",
     redisMode: "external",
-    backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drillSchedule: "0 4 * * *", scratchSize: "50Gi" },
+    backup: { schedule: "0 1 * * *", retentionDays: 90, transitionDays: 30, drill: { schedule: "0 4 * * *" }, scratchSize: "50Gi" },
     // A deleted production credential can be recovered for a month.
     secretRecoveryDays: 30,
     // The backup bucket and its key cannot be deleted by a `pulumi destroy`.
@@ -154,8 +162,6 @@ export const ENVIRONMENT_DEFAULTS = {
     preReleaseBackup: true,
     // Users depend on it: HA, paged, pinned, backed up and guarded against risky edits.
     minReplicas: 2,
-    // The old colour's warm window after a switch: the stricter, the longer a rollback stays one update.
-    scaleDownDelaySeconds: 1800,
     minIdleReplicas: 2,
     minMonitoringReplicas: 2,
     requireImageTags: true,

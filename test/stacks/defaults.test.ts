@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CHART_VERSION, defaultScaling, resolvePlatform, resolveService } from "../../stacks/resolve";
+import { DEFAULT_CHART_VERSION, defaultScaling, resolvePlatform, resolveService, withDefaults } from "../../stacks/resolve";
 import { ENVIRONMENTS, type Environment } from "../../lib/environment";
 import { bytes } from "../../lib/quantities";
 import { durationSeconds } from "../../lib/duration";
@@ -33,18 +33,18 @@ describe("ENVIRONMENT_DEFAULTS", () => {
     ordered((d) => d.minReplicas, "up", "minReplicas");
     ordered((d) => d.minIdleReplicas, "up", "minIdleReplicas");
     ordered((d) => d.minMonitoringReplicas, "up", "minMonitoringReplicas");
-    ordered((d) => d.prometheus.replicas, "up", "Prometheus replicas");
-    ordered((d) => d.alertmanager.replicas, "up", "Alertmanager replicas");
-    ordered((d) => durationSeconds(d.prometheus.retention), "up", "Prometheus retention");
-    ordered((d) => bytes(d.prometheus.storageSize), "up", "Prometheus volume");
-    ordered((d) => bytes(d.prometheus.resources.requests.memory), "up", "Prometheus memory request");
+    ordered((d) => d.monitoring.prometheus.replicas, "up", "Prometheus replicas");
+    ordered((d) => d.monitoring.alertmanager.replicas, "up", "Alertmanager replicas");
+    ordered((d) => durationSeconds(d.monitoring.prometheus.retention), "up", "Prometheus retention");
+    ordered((d) => bytes(d.monitoring.prometheus.storage.size), "up", "Prometheus volume");
+    ordered((d) => bytes(d.monitoring.prometheus.resources.requests.memory), "up", "Prometheus memory request");
     ordered((d) => d.backup.retentionDays, "up", "backup retention");
     ordered((d) => d.secretRecoveryDays, "up", "Secrets Manager recovery window");
     ordered((d) => datastore[d.postgresMode], "up", "Postgres mode (in-cluster < external)");
     ordered((d) => datastore[d.redisMode], "up", "Redis mode (in-cluster < external)");
     // Shorter scrapes and re-notifications are stricter.
-    ordered((d) => durationSeconds(d.scrapeInterval), "down", "scrape interval");
-    ordered((d) => durationSeconds(d.evaluationInterval), "down", "evaluation interval");
+    ordered((d) => durationSeconds(d.monitoring.scrapeInterval), "down", "scrape interval");
+    ordered((d) => durationSeconds(d.monitoring.evaluationInterval), "down", "evaluation interval");
     ordered((d) => durationSeconds(d.notificationTimers.repeatInterval), "down", "repeat interval of notifications");
     // Releases and scaling: more caution with real users.
     ordered((d) => d.scaleDown.windowSeconds, "up", "scale-down stabilization window");
@@ -61,11 +61,11 @@ describe("ENVIRONMENT_DEFAULTS", () => {
     expect(flags.length).toBeGreaterThan(10);
     for (const k of flags) ordered((d) => Number(d[k]), k.startsWith("allow") ? "down" : "up", k);
     // And strictly so at the ends: production is HA, paged, pinned and backed up; dev is none of these.
-    expect(production.prometheus.replicas).toBeGreaterThan(dev.prometheus.replicas);
-    expect(production.alertmanager.replicas).toBeGreaterThan(dev.alertmanager.replicas);
+    expect(production.monitoring.prometheus.replicas).toBeGreaterThan(dev.monitoring.prometheus.replicas);
+    expect(production.monitoring.alertmanager.replicas).toBeGreaterThan(dev.monitoring.alertmanager.replicas);
     expect(production.minReplicas).toBeGreaterThan(dev.minReplicas);
-    expect(durationSeconds(production.prometheus.retention)).toBeGreaterThan(durationSeconds(staging.prometheus.retention));
-    expect(durationSeconds(staging.prometheus.retention)).toBeGreaterThan(durationSeconds(dev.prometheus.retention));
+    expect(durationSeconds(production.monitoring.prometheus.retention)).toBeGreaterThan(durationSeconds(staging.monitoring.prometheus.retention));
+    expect(durationSeconds(staging.monitoring.prometheus.retention)).toBeGreaterThan(durationSeconds(dev.monitoring.prometheus.retention));
     for (const k of ["requirePager", "requirePinnedImages", "requireBackups", "refuseRiskyEdits"] as const) expect([k, dev[k], production[k]]).toEqual([k, false, true]);
     expect([dev.podSecurity, production.podSecurity]).toEqual(["baseline", "restricted"]);
   });
@@ -73,13 +73,13 @@ describe("ENVIRONMENT_DEFAULTS", () => {
   it("holds values that fit together (worked by hand from the rules they meet)", () => {
     for (const [env, d] of ENVIRONMENTS.map((e) => [e, ENVIRONMENT_DEFAULTS[e]] as const)) {
       // Prometheus counts GB as 2^30 bytes: retentionSize must leave 15% of the volume (checkMonitoring).
-      expect(prometheusBytesValue(d.prometheus.retentionSize), env).toBeLessThanOrEqual(0.85 * bytes(d.prometheus.storageSize));
-      for (const r of [d.prometheus.resources, d.alertmanager.resources, d.serviceResources]) {
+      expect(prometheusBytesValue(d.monitoring.prometheus.retentionSize), env).toBeLessThanOrEqual(0.85 * bytes(d.monitoring.prometheus.storage.size));
+      for (const r of [d.monitoring.prometheus.resources, d.monitoring.alertmanager.resources, d.serviceResources]) {
         expect(bytes(r.limits.memory), env).toBeGreaterThanOrEqual(bytes(r.requests.memory));
       }
       expect(d.minIdleReplicas, env).toBeLessThanOrEqual(d.minReplicas);
-      expect(d.prometheus.replicas, env).toBeGreaterThanOrEqual(d.minMonitoringReplicas);
-      expect(d.alertmanager.replicas, env).toBeGreaterThanOrEqual(d.minMonitoringReplicas);
+      expect(d.monitoring.prometheus.replicas, env).toBeGreaterThanOrEqual(d.minMonitoringReplicas);
+      expect(d.monitoring.alertmanager.replicas, env).toBeGreaterThanOrEqual(d.minMonitoringReplicas);
       // The defaults must pass the environment's own rules: a default datastore mode it allows.
       if (!d.allowInClusterDatastores) expect([d.postgresMode, d.redisMode], env).toEqual(["external", "external"]);
       // Objects move to cheaper storage before they expire wherever S3 holds them.
@@ -109,6 +109,20 @@ describe("ENVIRONMENT_DEFAULTS", () => {
   });
 });
 
+describe("withDefaults", () => {
+  it("keeps a default the stack leaves out, takes what it states, and replaces a nested object whole", () => {
+    const defaults = { replicas: 1, retention: "2d", storage: { size: "5Gi" } };
+    expect(withDefaults(defaults, undefined)).toEqual(defaults);
+    expect(withDefaults(defaults, { retention: "30d" })).toEqual({ replicas: 1, retention: "30d", storage: { size: "5Gi" } });
+    // A storageClass without a size is the schema's business (size is required there): the
+    // stated object is used as written, as the reference documents for nested objects.
+    expect(withDefaults(defaults, { storage: { size: "9Gi", storageClass: "gp3" } })).toEqual({ replicas: 1, retention: "2d", storage: { size: "9Gi", storageClass: "gp3" } });
+    // An explicit undefined (an optional key zod left out) is no value; keys only the stack has are kept.
+    expect(withDefaults(defaults, { replicas: undefined, host: "grafana.example.com" })).toEqual({ ...defaults, host: "grafana.example.com" });
+    expect(defaults).toEqual({ replicas: 1, retention: "2d", storage: { size: "5Gi" } });
+  });
+});
+
 describe("resolvePlatform defaults", () => {
   const resolved = (env: Environment) => load(baseValues(env));
 
@@ -126,17 +140,17 @@ describe("resolvePlatform defaults", () => {
     });
     expect(c.monitoring).toMatchObject({
       chartVersion: DEFAULT_CHART_VERSION,
-      scrapeInterval: d.scrapeInterval,
-      evaluationInterval: d.evaluationInterval,
+      scrapeInterval: d.monitoring.scrapeInterval,
+      evaluationInterval: d.monitoring.evaluationInterval,
       prometheus: {
-        replicas: d.prometheus.replicas,
-        retention: d.prometheus.retention,
-        retentionSize: d.prometheus.retentionSize,
-        storage: { size: d.prometheus.storageSize },
+        replicas: d.monitoring.prometheus.replicas,
+        retention: d.monitoring.prometheus.retention,
+        retentionSize: d.monitoring.prometheus.retentionSize,
+        storage: { size: d.monitoring.prometheus.storage.size },
         remoteWrite: [],
       },
-      alertmanager: { replicas: d.alertmanager.replicas, storage: { size: d.alertmanager.storageSize } },
-      grafana: { replicas: d.grafana.replicas },
+      alertmanager: { replicas: d.monitoring.alertmanager.replicas, storage: { size: d.monitoring.alertmanager.storage.size } },
+      grafana: { replicas: d.monitoring.grafana.replicas },
       probes: [],
     });
     expect(c.monitoring.grafana.host).toBeUndefined();
@@ -145,7 +159,7 @@ describe("resolvePlatform defaults", () => {
       schedule: d.backup.schedule,
       retentionDays: d.backup.retentionDays,
       transitionDays: d.backup.transitionDays,
-      drill: { schedule: d.backup.drillSchedule, verifyTables: env === "production" ? ["public.orders"] : [] },
+      drill: { schedule: d.backup.drill.schedule, verifyTables: env === "production" ? ["public.orders"] : [] },
     });
     expect(c.timeScale).toBe(1);
     expect(c.clusterPlatform).toBe(env === "dev" ? "kind" : "eks");
@@ -198,7 +212,7 @@ describe("resolvePlatform defaults", () => {
     expect(c.monitoring.scrapeInterval).toBe("10s");
     expect(c.monitoring.prometheus.replicas).toBe(3);
     expect(c.monitoring.prometheus.retention).toBe("30d");
-    expect(c.monitoring.prometheus.retentionSize).toBe(ENVIRONMENT_DEFAULTS.production.prometheus.retentionSize);
+    expect(c.monitoring.prometheus.retentionSize).toBe(ENVIRONMENT_DEFAULTS.production.monitoring.prometheus.retentionSize);
     expect(c.backup.retentionDays).toBe(120);
   });
 
