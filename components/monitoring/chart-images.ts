@@ -2,9 +2,9 @@
 // what a registry serves, and a wrong one is an outage (ImagePullBackOff), so each is pinned only
 // when two independent public sources give the same manifest digest for the image and tag (or the
 // registry's own listing does). The machines this project is built on reach no registry; where
-// there is network, check one with `crane digest <image>:<tag>` or
-// `skopeo inspect --format '{{.Digest}}' docker://<image>:<tag>` (both print the multi-arch index
-// digest, which is what a pin must be so every node architecture pulls its own image).
+// there is network, check one with `crane digest <image>:<tag>` (it prints the multi-arch index
+// digest, which is what a pin must be so every node architecture pulls its own image), or
+// `platform pin-images`'s own request: HEAD /v2/<repo>/manifests/<tag>, Docker-Content-Digest.
 
 /** One pinned image: the chart's tag for it and the manifest digest that tag resolves to. */
 export interface ChartImagePin {
@@ -42,7 +42,7 @@ export interface ChartImagePins {
  */
 export const CHART_IMAGE_PINS: Readonly<Record<string, ChartImagePins>> = {
   "79.7.1": {
-    // quay.io/prometheus/prometheus:v3.7.3. Sources: opendatahub-io/opendatahub-operator e2e
+    // quay.io/prometheus/prometheus:v3.7.3. Sources: an OpenDataHub operator e2e
     // monitoring test (quay.io/prometheus/prometheus:v3.7.3@sha256:4921...); the Nix image list
     // for RKE2 of kube-prometheus-stack 79.5.0 (quay.io, finalImageTag v3.7.3); the same digest
     // pinned for prom/prometheus:v3.7.3 in several Compose and Terraform files (the project
