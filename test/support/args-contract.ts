@@ -76,11 +76,18 @@ export function defaultTag(node: ts.Node): string | undefined {
 }
 
 /**
- * Walks every exported `*Args` interface in the files `isOwn` accepts, and what they embed.
+ * Walks every exported `*Args` interface in the files `isOwn` accepts, and what they embed, and
+ * the `||` expressions of the files `orScope` accepts (@default those of `isOwn`).
  * `isProject` says which declaration files may be followed (the repository's own code; types from
  * node_modules such as `pulumi.Input` are not ours to change).
  */
-export function argsViolations(program: ts.Program, root: string, isOwn: (rel: string) => boolean, isProject: (rel: string) => boolean): ArgsViolation[] {
+export function argsViolations(
+  program: ts.Program,
+  root: string,
+  isOwn: (rel: string) => boolean,
+  isProject: (rel: string) => boolean,
+  orScope: (rel: string) => boolean = isOwn,
+): ArgsViolation[] {
   const checker = program.getTypeChecker();
   const rel = (sf: ts.SourceFile): string => path.relative(root, sf.fileName).split(path.sep).join("/");
   const out: ArgsViolation[] = [];
@@ -180,7 +187,7 @@ export function argsViolations(program: ts.Program, root: string, isOwn: (rel: s
 
   // `||` on a possibly-absent number or boolean, outside conditions (where `||` is logic).
   for (const sf of program.getSourceFiles()) {
-    if (!isOwn(rel(sf))) continue;
+    if (!orScope(rel(sf))) continue;
     const walk = (node: ts.Node): void => {
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.BarBarToken && !inCondition(node)) {
         const left = checker.getTypeAtLocation(node.left);
