@@ -3,7 +3,9 @@ import { DEFAULT_CHART_VERSION, defaultScaling, resolvePlatform, resolveService,
 import { ENVIRONMENTS, type Environment } from "../../lib/environment";
 import { bytes } from "../../lib/quantities";
 import { durationSeconds } from "../../lib/duration";
-import { ENVIRONMENT_DEFAULTS } from "../../stacks/schema/defaults";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ALERT_THRESHOLD_DEFAULTS, ENVIRONMENT_DEFAULTS } from "../../stacks/schema/defaults";
 import { configSchema } from "../../stacks/config";
 import { prometheusBytesValue } from "../../stacks/schema/monitoring";
 import { environmentBranches, leafPaths, tableReads } from "./defaults-scan";
@@ -95,6 +97,40 @@ describe("ENVIRONMENT_DEFAULTS", () => {
 
   it("is the only place that decides by an environment's name", () => {
     expect(environmentBranches(), "compare no environment name and keep no per-environment table outside stacks/schema/defaults.ts: add a field to ENVIRONMENT_DEFAULTS and pass the value in").toEqual([]);
+  });
+
+  it("agrees with the policy pack's config of each committed stack (the pack's second line never sits below the loader's)", () => {
+    for (const env of ENVIRONMENTS) {
+      const d = ENVIRONMENT_DEFAULTS[env];
+      const pack = JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy/config", `${env}.json`), "utf8")) as Record<string, any>;
+      const level = (policy: string): string => {
+        const v = pack[policy];
+        return (typeof v === "string" ? v : v?.enforcementLevel) ?? pack.all ?? "advisory";
+      };
+      // min-replicas documents `@default 2` (policy/policies/min-replicas.ts).
+      expect(pack["min-replicas"]?.minReplicas ?? 2, `${env}: min-replicas.minReplicas`).toBe(d.minReplicas);
+      if (d.requirePinnedImages) expect(level("pinned-images"), `${env}: pinned-images`).toBe("mandatory");
+      if (d.requirePager) {
+        expect(level("critical-alerts-page"), `${env}: critical-alerts-page`).toBe("mandatory");
+        expect(pack["critical-alerts-page"].pagerIntegrations, `${env}: a chat message is not a page`).not.toContain("slack_configs");
+      }
+      if (d.hardSpread) expect(level("topology-spread"), `${env}: topology-spread`).toBe("mandatory");
+      if (d.requireIngressTls) expect(level("ingress-tls"), `${env}: ingress-tls`).not.toBe("disabled");
+      if (d.requireBackups) expect(level("s3-bucket-object-lock"), `${env}: s3-bucket-object-lock`).toBe("mandatory");
+    }
+  });
+
+  it("pages sooner the stricter the environment: every alert threshold is equal or non-increasing from dev to production", () => {
+    const [dev, staging, production] = ENVIRONMENTS.map((e) => ALERT_THRESHOLD_DEFAULTS[e]);
+    const value = (v: string | number) => (typeof v === "number" ? v : durationSeconds(v));
+    const differ: string[] = [];
+    for (const key of Object.keys(dev) as (keyof typeof dev)[]) {
+      const values = [dev[key], staging[key], production[key]].map(value);
+      if (values[0] !== values[2]) differ.push(key);
+      // Durations (for:, lag, transaction age) shorter where users are; ratios are shared.
+      expect(values[1] <= values[0] && values[2] <= values[1], `${key}: ${values.join(", ")}`).toBe(true);
+    }
+    expect(differ).toContain("serviceDownFor");
   });
 
   it("applies the strictness as rules: what dev accepts, production refuses", () => {
