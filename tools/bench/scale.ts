@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../harness/processes";
 import { CHART_DIR_ENV, sharedChartDir } from "../render/chart";
-import { REPO_ROOT } from "../render/paths";
+import { CHART_CACHE_DIR, REPO_ROOT } from "../render/paths";
 import { writeScaledStack } from "./scale-stack";
 import { lines, loadLine, series, timed } from "./timed";
 
@@ -33,6 +33,10 @@ function scaledWorktree(count: number): { dir: string; remove(): void } {
   for (const ignored of ["node_modules", ".tools"]) {
     if (fs.existsSync(path.join(REPO_ROOT, ignored))) fs.symlinkSync(path.join(REPO_ROOT, ignored), path.join(dir, ignored), "dir");
   }
+  // Helm's parsed output too, as in the repository: the diff measures renders, not Helm.
+  fs.mkdirSync(path.join(REPO_ROOT, CHART_CACHE_DIR), { recursive: true });
+  fs.mkdirSync(path.join(dir, "out"), { recursive: true });
+  fs.symlinkSync(path.join(REPO_ROOT, CHART_CACHE_DIR), path.join(dir, CHART_CACHE_DIR), "dir");
   writeScaledStack(REPO_ROOT, STACK, count, dir);
   git(["-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "--quiet", "--no-verify", "-m", `bench: ${count} services`, `Pulumi.${STACK}.yaml`], dir);
   return {
