@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../stacks/config";
 import { baseValues, edited, load, rawConfig, secretKeysOf, type StackValues } from "./fixtures";
+import { mockRepoDigest } from "../../tools/render/mock-runtime";
 
 const registered: string[] = [];
 
@@ -13,7 +14,10 @@ beforeAll(() => {
     {
       newResource: (args) => {
         registered.push(`${args.type}::${args.name}`);
-        return { id: `${args.name}-id`, state: args.inputs };
+        // @pulumi/docker's Image reports the pushed manifest as repoDigest; the program runs
+        // images by that digest and stops when a push reports none.
+        const pushed = args.type === "docker:index/image:Image" ? { repoDigest: mockRepoDigest(String(args.inputs.imageName)) } : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...pushed } };
       },
       call: () => ({}),
     },
