@@ -224,7 +224,8 @@ export const sloGroup: RuleGroupModule = {
         const b = budgetOf(objectiveOf(s, sli));
         for (const tier of BURN_TIERS) {
           const limit = tier.factor * b;
-          if (limit >= 1) throw new Error(`services "${s.name}": a ${sli} objective of ${objectiveOf(s, sli)} makes the ${tier.factor}x burn rate unreachable`);
+          // An invariant: the config refuses such an objective at load (field, value and fix).
+          if (limit >= 1) throw new Error(`service "${s.name}": the ${sli} objective ${objectiveOf(s, sli)} puts the ${tier.factor}x burn-rate threshold at ${limit}, an error ratio no service can exceed, so the alert could never fire`);
           const fire = clean(Math.min(limit * 1.2, (limit + 1) / 2));
           cases.push({ alert: `${PREFIX[sli]}BudgetBurn${tier.long}`, firing: inputs(sli, fire, tier.factor), quiet: inputs(sli, clean(limit * 0.8), tier.factor), onsetMinutes: 1, labels: labelsOf(sli), value: fire });
         }
