@@ -1,17 +1,21 @@
 // Components used on their own, as a library user would: constructed under the mock runtime
-// with only their required arguments (no stack config, no stacks/ code), so every optional
+// with only their required arguments (hand-written, not from a stack file), so every optional
 // argument takes its documented @default. What they register must be valid Kubernetes (the
 // v1.33 schemas `platform check` validates with), and the documented defaults must show in
-// the objects. Expected values are the @default texts and Kubernetes' own conventions, written
-// here by hand.
+// the objects. Arguments a component cannot build from are refused with the component, the
+// argument and why (the Exporters case takes its config slice from the staging loader).
+// Expected values are the @default texts and Kubernetes' own conventions, written by hand.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ServiceConfig } from "../../components/app/service-spec";
 import { BlueGreenService, MigrationJob } from "../../components/app";
 import { Foundation } from "../../components/foundation";
+import { Exporters } from "../../components/exporters";
 import { GeneratedSecret } from "../../components/secrets";
+import { TrafficRouter } from "../../components/app";
 import { validateObject } from "../../tools/check/kubernetes-schema";
 import { isKubernetesObject, kubernetesObject } from "../../tools/render/artifacts";
 import { renderProgram, type RenderedResource } from "../../tools/render/mock-runtime";
+import { edited, load } from "../stacks/fixtures";
 
 /** A service with every field set, as a user of BlueGreenService writes it (no resolver). */
 const SERVICE: ServiceConfig = {
@@ -49,6 +53,15 @@ const SERVICE: ServiceConfig = {
 };
 
 let resources: RenderedResource[] = [];
+/** Messages of the components refused for an invariant of their arguments, by instance name. */
+const refused: Record<string, string> = {};
+const attempt = (name: string, construct: () => void) => {
+  try {
+    construct();
+  } catch (e) {
+    refused[name] = (e as Error).message;
+  }
+};
 /** A registration's inputs, untyped (the Kubernetes SDK's input types are deep Output unions). */
 const k = (r: RenderedResource): any => r.inputs;
 const byType = (type: string) => resources.filter((r) => r.type === type);
@@ -59,7 +72,7 @@ const one = (type: string, name: string) => {
 };
 
 beforeAll(async () => {
-  // The stack file only gives the runtime a project and stack name: none of these components reads config.
+  // The stack file only gives the runtime a project and stack name: no component here reads Pulumi config.
   const result = await renderProgram({
     stack: "dev",
     program: () => {
@@ -79,6 +92,14 @@ beforeAll(async () => {
       new BlueGreenService("web", { environment: "staging", service: SERVICE, namespace: "shop" });
       new MigrationJob("web-migration", { environment: "staging", service: SERVICE, namespace: "shop", newColorImage: "ghcr.io/org/web:1.5.0" });
       new GeneratedSecret("token", { environment: "staging", component: "app", description: "API token", rotation: "initial", secretName: "api-token" });
+      // Invariants of the arguments: what the component cannot build without.
+      const { migration: _m, ...noMigration } = SERVICE;
+      attempt("no-migration", () => new MigrationJob("no-migration", { environment: "staging", service: noMigration, namespace: "shop", newColorImage: "x" }));
+      attempt("no-router", () => new TrafficRouter("no-router", { environment: "staging", service: SERVICE, namespace: "shop" }));
+      // An AWS stack (verify-full against RDS by default, no caBundle) whose exporter is given no image with the RDS roots.
+      const staging = load(edited("staging", () => {}));
+      const crds = new Foundation("crds-stand-in", { environment: "staging", namespaces: staging.namespaces });
+      attempt("no-roots", () => new Exporters("no-roots", { config: staging, crds }));
     },
   });
   resources = result.resources;
@@ -143,13 +164,35 @@ describe("components on their own, with only their required arguments", () => {
     expect(resources.filter((r) => r.type === "kubernetes:core/v1:Secret" && r.parent?.includes("::token"))).toEqual([]);
   });
 
-  it("they register no platform component besides themselves (no stacks/ code runs)", () => {
+  it("they register no platform component besides the ones constructed here", () => {
     const components = resources.filter((r) => !r.custom && r.type.startsWith("app-platform:")).map((r) => `${r.type} ${r.name}`);
     expect(components.sort()).toEqual([
       "app-platform:app:BlueGreenService web",
+      "app-platform:app:MigrationJob no-migration",
       "app-platform:app:MigrationJob web-migration",
+      "app-platform:app:TrafficRouter no-router",
+      "app-platform:exporters:Exporters no-roots",
+      "app-platform:foundation:Foundation crds-stand-in",
       "app-platform:foundation:Foundation fnd",
       "app-platform:secrets:GeneratedSecret token",
     ]);
+  });
+});
+
+describe("components refuse arguments they cannot build from, naming the component, the argument and why", () => {
+  it("MigrationJob without service.migration, TrafficRouter without service.strategy.router", () => {
+    expect(refused["no-migration"]).toBe("MigrationJob no-migration: service.migration (unset) is required");
+    expect(refused["no-router"]).toBe("TrafficRouter no-router: service.strategy.router (unset) is required");
+  });
+
+  it("Exporters on AWS with sslMode verify-full, no caBundle and no image carrying the RDS roots", () => {
+    expect(refused["no-roots"]).toBe(
+      'Exporters no-roots: postgresRootsImage (unset) is required when config.aws is set, config.postgres.sslMode is "verify-full" and config.postgres.caBundle is unset: the Postgres exporter needs a CA bundle to verify the server; pass the backup tools image or set config.postgres.caBundle',
+    );
+  });
+
+  it("a refused component registers no child", () => {
+    for (const name of ["no-migration", "no-router", "no-roots"])
+      expect(resources.filter((r) => r.parent?.endsWith(`::${name}`)).map((r) => r.name)).toEqual([]);
   });
 });
