@@ -15,7 +15,7 @@ const STACKS = ["dev", "staging", "production"] as const;
 type Stack = (typeof STACKS)[number];
 const APP_COMPONENT = "app-platform:app:BlueGreenService";
 
-const renders = {} as Record<Stack, { base: RenderResult; flipped: RenderResult }>;
+const renders = {} as Record<Stack, { base: RenderResult; flipped: RenderResult; held?: RenderResult; flippedHeld?: RenderResult }>;
 
 async function render(stack: string, rootDir?: string): Promise<RenderResult> {
   const r = await renderInChild({ stack, rootDir });
@@ -23,10 +23,17 @@ async function render(stack: string, rootDir?: string): Promise<RenderResult> {
   return r.result;
 }
 
-/** The stack file with every service's activeColor flipped. */
-function flippedStackFile(stack: Stack): string {
+/**
+ * The stack file with every service's activeColor flipped, and/or with the hold `platform
+ * promote` writes for a release (`promotion.prescale` at the serving size, replicas.min here):
+ * before the switch it holds the target colour, through the warm window after it the old one.
+ */
+function editedStackFile(stack: Stack, o: { flip: boolean; hold: boolean }): string {
   const doc = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  for (const s of doc.config["app-platform:services"] as { activeColor: string }[]) s.activeColor = s.activeColor === "blue" ? "green" : "blue";
+  for (const s of doc.config["app-platform:services"] as { activeColor: string; replicas: { min: number }; promotion?: unknown }[]) {
+    if (o.flip) s.activeColor = s.activeColor === "blue" ? "green" : "blue";
+    if (o.hold) s.promotion = { prescale: true, prescaleReplicas: s.replicas.min, ...(o.flip ? { warmUntil: "2026-11-30T12:00:00Z" } : {}) };
+  }
   return YAML.stringify(doc);
 }
 
@@ -34,8 +41,13 @@ beforeAll(async () => {
   await loadCrdModels();
   await Promise.all(
     STACKS.map(async (stack) => {
-      const [base, flipped] = await Promise.all([render(stack), render(stack, stackFolder(stack, flippedStackFile(stack)))]);
+      const edited = (o: { flip: boolean; hold: boolean }) => render(stack, stackFolder(stack, editedStackFile(stack, o)));
+      const [base, flipped] = await Promise.all([render(stack), edited({ flip: true, hold: false })]);
       renders[stack] = { base, flipped };
+      if (stack !== "dev") {
+        const [held, flippedHeld] = await Promise.all([edited({ flip: false, hold: true }), edited({ flip: true, hold: true })]);
+        renders[stack] = { ...renders[stack], held, flippedHeld };
+      }
     }),
   );
 }, 180_000);
@@ -198,11 +210,22 @@ describe.each(STACKS)("%s stack", (stack) => {
 });
 
 describe("colour switch in staging and production", () => {
-  it.each(["staging", "production"] as const)("%s: changes no Deployment's spec: the idle colour stays warm, only the role annotation moves", (stack) => {
-    const { base, flipped } = renders[stack];
+  it("production: changes no Deployment's spec: the idle colour stays at replicas.min (idleReplicas), only the role annotation moves", () => {
+    const { base, flipped } = renders.production;
     const deploymentChanges = switchChanges(base, flipped).filter((c) => c.kind === "Deployment");
     expect(deploymentChanges.length).toBeGreaterThan(0);
     expect(deploymentChanges.filter((c) => c.path !== "metadata.annotations.app-platform/serving-role")).toEqual([]);
+  });
+  it.each(["staging", "production"] as const)("%s: a switch made by platform promote (the hold on) changes no Deployment's spec, only the role annotation", (stack) => {
+    const { held, flippedHeld } = renders[stack];
+    const deploymentChanges = switchChanges(held!, flippedHeld!).filter((c) => c.kind === "Deployment");
+    expect(deploymentChanges.length).toBeGreaterThan(0);
+    expect(deploymentChanges.filter((c) => c.path !== "metadata.annotations.app-platform/serving-role")).toEqual([]);
+  });
+  it("staging: a hand flip outside a release only unparks one colour and parks the other (spec.replicas), never touching the pod template", () => {
+    const { base, flipped } = renders.staging;
+    const paths = new Set(switchChanges(base, flipped).filter((c) => c.kind === "Deployment").map((c) => c.path));
+    expect([...paths].sort()).toEqual(["metadata.annotations.app-platform/serving-role", "spec.replicas"]);
   });
 });
 
@@ -242,9 +265,9 @@ describe.each(STACKS)("%s: a flip is gated on the target colour being ready", (s
     }
   });
 
-  it("the idle colour (the target of the next flip) already runs at least the active colour's serving size, outside dev", () => {
-    if (stack === "dev") return; // dev scales its idle colour away: a cold flip is accepted on a laptop
-    const r = renders[stack].base;
+  it("with the hold platform promote writes before a switch, the target colour runs at least the active colour's serving size, outside dev", () => {
+    if (stack === "dev") return; // dev does not pre-scale a canary: a cold flip is accepted on a laptop
+    const r = renders[stack].held!;
     for (const s of stackServices(stack)) {
       const idle = s.activeColor === "blue" ? "green" : "blue";
       const hpa = ofKind(r, "HorizontalPodAutoscaler").find((h) => h.metadata.name === `${s.name}-${idle}`);
@@ -253,9 +276,9 @@ describe.each(STACKS)("%s: a flip is gated on the target colour being ready", (s
     }
   });
 
-  it("after a flip, the old colour keeps at least its serving size (warm rollback), outside dev", () => {
+  it("through the warm window after a flip (the hold still on), the old colour keeps at least its serving size, outside dev", () => {
     if (stack === "dev") return;
-    const r = renders[stack].flipped;
+    const r = renders[stack].flippedHeld!;
     for (const s of stackServices(stack)) {
       const old = ofKind(r, "HorizontalPodAutoscaler").find((h) => h.metadata.name === `${s.name}-${s.activeColor}`);
       expect(old.spec.minReplicas).toBeGreaterThanOrEqual(s.replicas.min);
