@@ -30,16 +30,16 @@ describe("the args scanner", () => {
   const component = [
     'import type { ThingSpec } from "./spec";', // 1
     "export interface ThingArgs {", // 2
-    "  readonly spec: ThingSpec;", // 3
+    "  /** s */ readonly spec: ThingSpec;", // 3
     "  name: string;", // 4
-    "  readonly port?: number;", // 5
+    "  /** p */ readonly port?: number;", // 5
     "  /** Size. @default 32 */", // 6
     "  readonly length?: number;", // 7
     '  /** Key. @default "password" */', // 8
     "  readonly key?: string;", // 9
-    "  readonly limits: { readonly cpu?: string; readonly memory: string };", // 10
-    "  readonly hosts: readonly string[];", // 11
-    "  readonly pairs: Array<{ readonly a: string }>;", // 12
+    "  /** l */ readonly limits: { readonly cpu?: string; readonly memory: string };", // 10
+    "  /** h */ readonly hosts: readonly string[];", // 11
+    "  /** p */ readonly pairs: Array<{ readonly a: string }>;", // 12
     "  /** @default the caller's namespace */", // 13
     "  readonly namespace?: string;", // 14
     "}", // 15
@@ -69,6 +69,7 @@ describe("the args scanner", () => {
       "spec.ts:3 ThingSpec.tags readonly",
       "spec.ts:3 ThingSpec.tags readonly-array",
       "thing.ts:4 ThingArgs.name readonly",
+      "thing.ts:4 ThingArgs.name undocumented",
       "thing.ts:5 ThingArgs.port default",
       "thing.ts:7 ThingArgs.length default-in-code",
       "thing.ts:10 ThingArgs.limits.cpu default",

@@ -6,7 +6,8 @@ import * as ts from "typescript";
 // - every property of an exported `XxxArgs` interface, and of every interface, type alias and
 //   inline object type those args embed (transitively, when declared in this repository), is
 //   `readonly`, and arrays are `readonly T[]`;
-// - every optional property carries an `@default` JSDoc tag saying what an absent value means
+// - every property of an `XxxArgs` interface has a doc comment, and every optional property
+//   (there and in what they embed) carries an `@default` JSDoc tag saying what an absent value means
 //   (a value, or a phrase such as "the service's port");
 // - no `a || b` fallback whose left side may be a nullish number or boolean (0 and false are
 //   values, not absences: `??` is meant), which is what typescript-eslint's
@@ -25,7 +26,7 @@ export interface ArgsViolation {
   readonly line: number;
   /** What breaks the rule: `BackupSpec.schedule`, `BackupSpec.aws.regions[]`, or the `||` expression. */
   readonly where: string;
-  readonly rule: "readonly" | "readonly-array" | "default" | "default-in-code" | "nullish-or";
+  readonly rule: "readonly" | "readonly-array" | "undocumented" | "default" | "default-in-code" | "nullish-or";
   /** For `default-in-code`: the documented value. */
   readonly value?: string;
 }
@@ -35,6 +36,7 @@ export function formatViolation(v: ArgsViolation): string {
   const fix: Record<ArgsViolation["rule"], string> = {
     readonly: "is not readonly: add `readonly`",
     "readonly-array": "is a mutable array: write `readonly T[]`",
+    undocumented: "has no doc comment: say what the argument does (and its @default when optional)",
     default: "is optional without an @default doc comment: say what an absent value means",
     "default-in-code": `documents @default ${v.value} but its file has no \`args.${v.where.split(".").pop()} ?? ${v.value}\`: apply the default in the component, where it is documented`,
     "nullish-or": "falls back with || on a number/boolean that may be undefined: use ??",
@@ -171,12 +173,15 @@ export function argsViolations(
     }
   }
 
-  // Documented values applied where they are documented.
+  // Every argument documented (STYLE.md: a doc comment that says what it does), and documented
+  // values applied where they are documented.
   for (const d of seen) {
     if (!ts.isInterfaceDeclaration(d) || !d.name.text.endsWith("Args") || !hasExport(d)) continue;
     const applied = nullishDefaults(d.getSourceFile());
     for (const m of d.members) {
-      if (!ts.isPropertySignature(m) || !m.questionToken) continue;
+      if (!ts.isPropertySignature(m)) continue;
+      if (!hasDocComment(m)) out.push({ file: rel(m.getSourceFile()), line: lineOf(m), where: `${d.name.text}.${propertyName(m.name)}`, rule: "undocumented" });
+      if (!m.questionToken) continue;
       const value = codeDefault(defaultTag(m));
       const field = propertyName(m.name);
       if (value !== undefined && !applied.get(field)?.has(normalizeCode(value))) {
@@ -290,4 +295,10 @@ export function componentArgs(program: ts.Program, root: string, isOwn: (rel: st
     }
   }
   return out.sort((a, b) => a.component.localeCompare(b.component));
+}
+
+/** True when a `/** ... *\/` comment sits directly before the node. */
+function hasDocComment(node: ts.Node): boolean {
+  const sf = node.getSourceFile();
+  return (ts.getLeadingCommentRanges(sf.text, node.getFullStart()) ?? []).some((c) => sf.text.startsWith("/**", c.pos));
 }
