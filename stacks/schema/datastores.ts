@@ -52,7 +52,7 @@ export const postgresSchema = endpoint("Postgres", "postgresPassword").extend({
     .regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, { error: "must be PEM: one or more -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks" })
     .optional()
     .meta({
-      description: "PEM bundle of the CA(s) that signed the server certificate (verify-ca, verify-full), e.g. the RDS global bundle; mounted into the exporter and the backup jobs.",
+      description: "PEM bundle of the CA(s) that signed the server certificate (verify-ca, verify-full), e.g. the RDS global bundle; mounted into the exporter and the backup jobs. Required on AWS with verify-ca/verify-full when backups are disabled and `backup.image` is unset: no image then carries the RDS bundle.",
       defaultText: "none: the public CAs and the RDS CA bundle of the backup tools image",
       examples: ["-----BEGIN CERTIFICATE-----\nMIID...\n-----END CERTIFICATE-----"],
     }),

@@ -176,13 +176,13 @@ export const serviceSchema = z.strictObject({
   slo: z
     .strictObject({
       availability: z.number().gt(0.5).lt(1).meta({
-        description: "Fraction of requests that must succeed (not 5xx) over 30 days; drives the multi-window burn-rate alerts and the error budget.",
+        description: "Fraction of requests that must succeed (not 5xx) over 30 days; drives the multi-window burn-rate alerts and the error budget. Must be above 0.93056 (1 - 1/14.4): at or below it the 14.4x burn-rate page could never fire, and the stack is refused at load.",
         examples: [0.999, 0.995],
       }),
       latency: z
         .strictObject({
           thresholdSeconds: z.number().gt(0).meta({ description: "Latency a request must beat, in seconds; one of `histogramBuckets`.", examples: [0.5, 0.25] }),
-          objective: z.number().gt(0.5).lt(1).meta({ description: "Fraction of requests that must be faster than thresholdSeconds over 30 days.", examples: [0.99, 0.95] }),
+          objective: z.number().gt(0.5).lt(1).meta({ description: "Fraction of requests that must be faster than thresholdSeconds over 30 days. Must be above 0.93056 (1 - 1/14.4), as `slo.availability`.", examples: [0.99, 0.95] }),
         })
         .optional()
         .meta({ description: "Latency SLO: `objective` of requests faster than `thresholdSeconds`." }),
