@@ -75,7 +75,8 @@ export function resolveService(s: ServiceConfigInput, env: Environment, d: Envir
     name: s.name,
     activeColor: s.activeColor,
     image: s.image,
-    build: s.build && { ...s.build, dockerfile: s.build.dockerfile ?? "Dockerfile" },
+    // dockerfile stays unset unless given: ServiceImage, which builds it, applies "Dockerfile".
+    build: s.build,
     port: s.port,
     metricsPort: s.metricsPort ?? s.port,
     metricsPath: s.metricsPath ?? "/metrics",

@@ -97,7 +97,13 @@ export interface ServiceConfig extends DeliveryConfig {
   /** Image reference per colour; the `build.color` has none (its image comes from the build). */
   readonly image: Readonly<Partial<Record<Color, string>>>;
   /** Build the image of `build.color` from source and push it (see ServiceImage). @default none: every colour's image is pulled */
-  readonly build?: { readonly context: string; readonly dockerfile: string; readonly color: Color; readonly tag: string };
+  readonly build?: {
+    readonly context: string;
+    /** Dockerfile path, relative to the context. @default "Dockerfile" (applied by ServiceImage) */
+    readonly dockerfile?: string;
+    readonly color: Color;
+    readonly tag: string;
+  };
   readonly port: number;
   readonly metricsPort: number;
   readonly metricsPath: string;

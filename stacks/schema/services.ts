@@ -109,7 +109,7 @@ export const serviceSchema = z.strictObject({
   build: z
     .strictObject({
       context: z.string().min(1).meta({ description: "Build context folder, relative to the project root.", examples: ["services/orders-api"] }),
-      dockerfile: z.string().min(1).optional().meta({ description: "Dockerfile path, relative to the context.", examples: ["Dockerfile.prod"] }),
+      dockerfile: z.string().min(1).optional().meta({ description: "Dockerfile path, relative to the context.", defaultText: "`Dockerfile` in the context (the ServiceImage component's default)", examples: ["Dockerfile.prod"] }),
       color: z.enum(COLORS).meta({ description: "Colour that runs the built image; that colour must have no `image`.", examples: ["green"] }),
       tag: z.string().regex(/^[\w][\w.-]{0,127}$/, { error: 'must be an image tag such as "1.4.2" or "git-3f2a9c1"' }).meta({
         description: "Tag the built image is pushed with. ECR tags are immutable, so each build needs a new tag (a version or a commit).",

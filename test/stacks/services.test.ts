@@ -280,12 +280,12 @@ describe("service defaults", () => {
     expect(s.probes.liveness).toEqual({ path: "/healthz", port: 8080, periodSeconds: 10, failureThreshold: 3 });
     expect(svc("staging", (x) => (x.probes.liveness = { path: "/live" })).probes.startup.path).toBe("/live");
   });
-  it("build: dockerfile defaults to Dockerfile", () => {
+  it("build: the loader leaves dockerfile unset (ServiceImage applies its default, Dockerfile: test/components/app/components.test.ts)", () => {
     const s = svc("staging", (x) => {
       delete x.image.green;
       x.build = { context: "app", color: "green", tag: "1.5.0" };
     });
-    expect(s.build).toEqual({ context: "app", dockerfile: "Dockerfile", color: "green", tag: "1.5.0" });
+    expect(s.build).toEqual({ context: "app", color: "green", tag: "1.5.0" });
   });
   it("a build replaces the image of its colour and loads in production", () => {
     expect(problemsOf(edited("production", (v) => {

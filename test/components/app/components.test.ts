@@ -102,6 +102,10 @@ describe("BlueGreenService defaults", () => {
     expect(find("docker:index/image:Image", "local-image-build").build.context).toBe(path.resolve(process.cwd(), "services/web"));
     expect(find("docker:index/image:Image", "ecr-image-build").build.context).toBe("/src/services/web");
   });
+  it("service.build.dockerfile unset (the loader leaves it so): ServiceImage's default, Dockerfile in the context", () => {
+    expect(find("docker:index/image:Image", "local-image-build").build.dockerfile).toBe(path.resolve(process.cwd(), "services/web", "Dockerfile"));
+    expect(find("docker:index/image:Image", "ecr-image-build").build.dockerfile).toBe("/src/services/web/Dockerfile");
+  });
 });
 
 describe("BlueGreenService children", () => {
