@@ -169,7 +169,8 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults) {
     alerting: section<AlertingSpec>({
       receivers: c.alerting?.receivers ?? {},
       heartbeat: c.alerting?.heartbeat || c.heartbeatUrl !== undefined
-        ? { repeatInterval: c.alerting?.heartbeat?.repeatInterval ?? "1m" }
+        ? // repeatInterval stays unset unless given: the Alertmanager config applies its default (1m).
+          { ...c.alerting?.heartbeat }
         : undefined,
       maintenance: c.alerting?.maintenance,
       thresholds: resolveThresholds(env, c.alerting?.thresholds),

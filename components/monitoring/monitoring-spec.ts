@@ -94,7 +94,10 @@ export interface MaintenanceSpec {
 export interface AlertingSpec {
   readonly receivers: ReceiversSpec;
   /** Dead man's switch: Watchdog is sent to the secret `heartbeatUrl` every `repeatInterval`. @default none: Watchdog goes nowhere */
-  readonly heartbeat?: { readonly repeatInterval: string };
+  readonly heartbeat?: {
+    /** How often Watchdog is sent to the heartbeat URL. @default "1m" (applied by the Alertmanager config) */
+    readonly repeatInterval?: string;
+  };
   /** Weekly window muting non-critical notifications. @default none: nothing is muted */
   readonly maintenance?: MaintenanceSpec;
   /** Every alert threshold and `for:` duration: the environment's defaults with the stack's overrides. */

@@ -71,7 +71,7 @@ export const alertingSchema = z.strictObject({
     .meta({ description: "Where notifications go. Critical alerts page (PagerDuty) and go to Slack; warnings go to Slack; info alerts to no one." }),
   heartbeat: z
     .strictObject({
-      repeatInterval: promDuration.optional().meta({ description: "How often the always-firing Watchdog alert is sent to the heartbeat URL; the dead-man's switch should alarm after a few missed calls.", examples: ["5m"] }),
+      repeatInterval: promDuration.optional().meta({ description: "How often the always-firing Watchdog alert is sent to the heartbeat URL; the dead-man's switch should alarm after a few missed calls.", defaultText: "`1m` (the Alertmanager config's default)", examples: ["5m"] }),
     })
     .optional()
     .meta({

@@ -229,10 +229,10 @@ describe("resolvePlatform defaults", () => {
     expect(resolved("dev").aws).toBeUndefined();
   });
 
-  it("has no heartbeat unless one is configured, and a 1m repeat when it is", () => {
+  it("has no heartbeat unless one is configured; its repeat is left to the Alertmanager config (1m: alertmanager/config.test.ts)", () => {
     expect(resolved("staging").alerting.heartbeat).toBeUndefined();
     const c = load(edited("staging", (v) => (v.heartbeatUrl = "https://hb.example/ping")));
-    expect(c.alerting.heartbeat).toEqual({ repeatInterval: "1m" });
+    expect(c.alerting.heartbeat).toEqual({});
   });
 
   it("keeps stated values over defaults", () => {

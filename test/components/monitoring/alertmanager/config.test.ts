@@ -9,6 +9,10 @@ type Route = { receiver: string; matchers?: string[]; continue?: boolean; group_
 const routesOf = (c: Record<string, any>) => (c.route as Route).routes!;
 
 describe("Alertmanager configuration builder", () => {
+  it('heartbeat.repeatInterval unset ("heartbeat: {}"): Watchdog is sent every 1m, the documented @default', () => {
+    const c = buildAlertmanagerConfig(load(edited("production", (v) => (v.alerting.heartbeat = {}))));
+    expect(routesOf(c)[0]).toEqual({ receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_by: ["alertname"], group_wait: "10s", group_interval: "1m", repeat_interval: "1m" });
+  });
   it("production: critical to PagerDuty and Slack, warning to Slack (muted in maintenance), info and InfoInhibitor to null, Watchdog to the heartbeat", () => {
     const c = buildAlertmanagerConfig(stackConfig("production"));
     expect(c.route).toMatchObject({ receiver: "slack", group_by: ["alertname", "namespace", "service"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h" });
