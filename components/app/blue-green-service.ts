@@ -60,14 +60,16 @@ export interface BlueGreenServiceArgs {
  * optional Ingress. Flipping `activeColor` moves both selectors (the release); flipping back
  * is the instant rollback, because the old colour is still running. Pods, ServiceAccount,
  * ConfigMap and NetworkPolicy do not depend on the active colour; only the HPAs (idle size,
- * scale-down delay), the Deployments' role annotation and, for a colour scaled to 0, the
+ * the hold of a release), the Deployments' role annotation and, for a colour scaled to 0, the
  * Deployment's `replicas` do (see {@link planColors}).
  *
  * A flip is gated on readiness within one `pulumi up`: each Service depends on the
  * Deployment, HPA and PDB of the colour it selects, and the role annotation makes Pulumi
- * update and await that Deployment (rollout complete, replicas Ready) first. With prescale
- * (staging and production) the target already runs the serving size, so the selector moves
- * onto a warm colour, and the old colour stays at that size for a warm rollback.
+ * update and await that Deployment (rollout complete, replicas Ready) first; the idle colour's
+ * objects depend on the active Service, so the old colour shrinks only after the selector
+ * moved. With the hold `platform promote` writes (`promotion.prescale`) the target already runs
+ * the serving size, so the selector moves onto a warm colour, and the old colour keeps that
+ * size through the warm window for a rollback in one update.
  */
 export class BlueGreenService extends pulumi.ComponentResource {
   /** Kubernetes name of the Service taking production traffic. */
@@ -143,7 +145,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     // What a Service of a colour must wait for: the Deployment (Pulumi awaits its rollout and
     // Ready replicas) and the HPA and PDB that hold its size.
     const gates = {} as Record<Color, pulumi.Resource[]>;
-    for (const color of COLORS) {
+    const colour = (color: Color, after: pulumi.Resource[]): void => {
       const plan = this.plans[color];
       const deploymentName = `${s.name}-${color}`;
       const image: pulumi.Input<string> = s.build?.color === color && built ? built.ref : (s.image[color] as string);
@@ -161,7 +163,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
           },
           spec: deploymentSpec({ environment: env, service: s, plan, image, serviceAccountName: s.name }) as unknown as k8s.types.input.apps.v1.DeploymentSpec,
         },
-        { parent: this, dependsOn: [account, ...(settings ? [settings] : [])] },
+        { parent: this, dependsOn: [account, ...(settings ? [settings] : []), ...after] },
       );
       this.deployments[color] = deployment;
       gates[color] = [deployment];
@@ -171,7 +173,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         gates[color].push(new k8s.autoscaling.v2.HorizontalPodAutoscaler(
           `${name}-hpa-${color}`,
           { metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) }, spec: hpa as unknown as k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec },
-          { parent: deployment },
+          { parent: deployment, dependsOn: after },
         ));
       }
       const pdb = pdbSpec(s.name, plan);
@@ -179,12 +181,12 @@ export class BlueGreenService extends pulumi.ComponentResource {
         gates[color].push(new k8s.policy.v1.PodDisruptionBudget(
           `${name}-pdb-${color}`,
           { metadata: { name: deploymentName, namespace, labels: colorLabels(env, s.name, color) }, spec: pdb as unknown as k8s.types.input.policy.v1.PodDisruptionBudgetSpec },
-          { parent: deployment },
+          { parent: deployment, dependsOn: after },
         ));
       }
-    }
+    };
 
-    for (const role of ["active", "preview"] as ServiceRole[]) {
+    const roleService = (role: ServiceRole): k8s.core.v1.Service => {
       const kubeName = roleServiceName(s.name, role);
       // The release gate: a selector moves only after the colour it selects has rolled out and
       // is Ready at its size. If that colour's rollout fails, Pulumi does not update what
@@ -206,7 +208,18 @@ export class BlueGreenService extends pulumi.ComponentResource {
           { parent: service },
         );
       }
-    }
+      return service;
+    };
+
+    // The active colour and the Service that selects it first; the idle colour's objects wait for
+    // that Service. In a flip, Pulumi then moves the selector onto the new colour (Ready at its
+    // size) before it shrinks or parks the old one, and not at all when the new colour's rollout
+    // failed: the old colour keeps serving at its size.
+    const idle = otherColor(s.activeColor);
+    colour(s.activeColor, []);
+    const active = roleService("active");
+    colour(idle, [active]);
+    roleService("preview");
 
     this.registerOutputs({
       activeServiceName: this.activeServiceName,

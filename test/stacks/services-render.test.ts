@@ -265,6 +265,22 @@ describe.each(STACKS)("%s: a flip is gated on the target colour being ready", (s
     }
   });
 
+  it.each(["base", "flipped"] as const)("%s render: the idle colour's Deployment, HPA and PDB wait for the active Service, so a flip moves the selector before the old colour shrinks or parks", (which) => {
+    const r = renders[stack][which];
+    const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
+    for (const s of stackServices(stack)) {
+      const active = which === "base" ? s.activeColor : s.activeColor === "blue" ? "green" : "blue";
+      const idle = active === "blue" ? "green" : "blue";
+      const waitsFor = (x: RenderedResource) => x.dependsOn.map((u) => byUrn.get(u)).filter((d): d is RenderedResource => d?.inputs.kind === "Service").map((d) => (d.inputs as any).metadata.name);
+      const idleObjects = appResources(r).filter((x) => ["Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(String(x.inputs.kind)) && (x.inputs as any).metadata.name === `${s.name}-${idle}`);
+      expect(idleObjects.length, `${s.name}-${idle}`).toBeGreaterThan(0);
+      for (const x of idleObjects) expect(waitsFor(x), x.urn).toEqual([s.name]);
+      // The active colour waits for no Service (that would be a cycle through its own gates).
+      const activeObjects = appResources(r).filter((x) => (x.inputs as any).metadata?.name === `${s.name}-${active}` && x.inputs.kind !== "Service");
+      for (const x of activeObjects) expect(waitsFor(x), x.urn).toEqual([]);
+    }
+  });
+
   it("with the hold platform promote writes before a switch, the target colour runs at least the active colour's serving size, outside dev", () => {
     if (stack === "dev") return; // dev does not pre-scale a canary: a cold flip is accepted on a laptop
     const r = renders[stack].held!;
