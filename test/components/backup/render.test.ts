@@ -248,7 +248,14 @@ describe("dev: in-cluster object store and generated credentials", () => {
 
   it("every platform password is a RandomPassword kept only by the rotation keeper", () => {
     const passwords = ofType(r(), "random:index/randomPassword:RandomPassword").filter((x) => x.name.startsWith("secrets-"));
-    expect(passwords.map((p) => p.name).sort()).toEqual(["secrets-object-store-password", "secrets-postgres-backup-password", "secrets-postgres-password", "secrets-redis-password"]);
+    expect(passwords.map((p) => p.name).sort()).toEqual([
+      "secrets-object-store-password",
+      "secrets-postgres-backup-password",
+      // the exporter's own pg_monitor user (b94ef70), not the owner's credential
+      "secrets-postgres-monitoring-password",
+      "secrets-postgres-password",
+      "secrets-redis-password",
+    ]);
     for (const p of passwords) {
       expect(p.inputs.keepers).toEqual({ rotation: "initial" });
       expect(p.inputs.special).toBe(false);
@@ -262,7 +269,7 @@ describe("dev: in-cluster object store and generated credentials", () => {
     const before = inputs(renders.dev);
     const after = inputs(renders.devRotated);
     const changed = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-    expect(changed).toEqual(["secrets-postgres-backup-password", "secrets-postgres-password"]);
+    expect(changed).toEqual(["secrets-postgres-backup-password", "secrets-postgres-monitoring-password", "secrets-postgres-password"]);
     expect(after["secrets-postgres-password"].keepers).toEqual({ rotation: "2026-02" });
   });
 });
@@ -273,14 +280,14 @@ describe("AWS stacks: generated credentials in Secrets Manager", () => {
     const kms = ofType(r, "aws:kms/key:Key").find((k) => String(k.inputs.description).includes("Secrets Manager"))!;
     expect(kms.inputs.enableKeyRotation).toBe(true);
     const secrets = ofType(r, "aws:secretsmanager/secret:Secret").filter((s) => String(s.inputs.name).includes("postgres"));
-    expect(secrets.map((s) => s.inputs.name).sort()).toEqual(["app-platform/staging/postgres", "app-platform/staging/postgres-backup"]);
+    expect(secrets.map((s) => s.inputs.name).sort()).toEqual(["app-platform/staging/postgres", "app-platform/staging/postgres-backup", "app-platform/staging/postgres-monitoring"]);
     for (const s of secrets) {
       expect(s.inputs.kmsKeyId).toBe(`arn:aws:kms:eu-west-1:123456789012:key/${kms.name}`);
       expect(s.inputs.recoveryWindowInDays).toBe(7);
       expect(String(s.inputs.description)).toMatch(/^app-platform staging: .*Postgres/);
     }
     const versions = ofType(r, "aws:secretsmanager/secretVersion:SecretVersion").filter((v) => v.name.startsWith("secrets-postgres"));
-    expect(versions).toHaveLength(2);
+    expect(versions).toHaveLength(3);
     for (const v of versions) expect(v.inputs.secretString).toBe("[secret]");
   });
 
