@@ -239,3 +239,21 @@ export async function violationsOf(policy: PlatformPolicy, resources: RenderedRe
 export async function messagesOf(policy: PlatformPolicy, resources: RenderedResource[], config: PackConfig = {}): Promise<string[]> {
   return (await violationsOf(policy, resources, config)).map((v) => v.message);
 }
+
+/** One policy fault: the compliant stack, broken one way, and what the policy must say. */
+export type PolicyCase = {
+  readonly policy: PlatformPolicy;
+  /** What the fault is. */
+  readonly fault: string;
+  /** Turns the compliant stack into a violating one. */
+  readonly mutate: (rs: RenderedResource[]) => void;
+  /** Exact messages the policy reports. */
+  readonly messages: string[];
+  /** URN the first violation names. */
+  readonly urn?: string;
+};
+
+/** The web-blue Deployment of {@link compliantStack}. */
+export const webDeployment = (rs: RenderedResource[]): Record<string, any> => find(rs, "web-blue", "kubernetes:apps/v1:Deployment");
+/** The backup CronJob of {@link compliantStack}. */
+export const backupCronJob = (rs: RenderedResource[]): Record<string, any> => find(rs, "backup", "kubernetes:batch/v1:CronJob");

@@ -7,22 +7,15 @@
 import { describe, expect, it } from "vitest";
 import * as P from "../../policy/policies";
 import { createPolicies } from "../../policy/policies";
-import type { PlatformPolicy } from "../../policy/lib/policy";
 import type { RenderedResource } from "../../tools/render/mock-runtime";
 import { renderInChild } from "../../tools/render/subprocess";
-import { compliantStack, find, messagesOf, rec, urn, violationsOf } from "./fixtures";
+import { backupCronJob, compliantStack, find, messagesOf, rec, urn, violationsOf, webDeployment, type PolicyCase } from "./fixtures";
 
-type Case = {
-  readonly policy: PlatformPolicy;
-  readonly fault: string;
-  readonly mutate: (rs: RenderedResource[]) => void;
-  readonly messages: string[];
-  readonly urn?: string;
-};
+type Case = PolicyCase;
 
-const web = (rs: RenderedResource[]) => find(rs, "web-blue", "kubernetes:apps/v1:Deployment");
+const web = webDeployment;
 const app = (rs: RenderedResource[]) => web(rs).spec.template.spec.containers[0];
-const cron = (rs: RenderedResource[]) => find(rs, "backup", "kubernetes:batch/v1:CronJob");
+const cron = backupCronJob;
 const DEPLOY = urn("kubernetes:apps/v1:Deployment", "web-blue");
 
 const CASES: Case[] = [

@@ -2,27 +2,16 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createPolicies, POLICY_FACTORIES } from "../../policy/policies";
 import * as P from "../../policy/policies";
-import type { PlatformPolicy } from "../../policy/lib/policy";
 import type { RenderedResource } from "../../tools/render/mock-runtime";
 import { runPolicyPack } from "../../tools/policy";
-import { compliantStack, find, messagesOf, rec, urn, violationsOf } from "./fixtures";
+import { backupCronJob, compliantStack, find, messagesOf, rec, urn, violationsOf, webDeployment, type PolicyCase } from "./fixtures";
 
-type Case = {
-  readonly policy: PlatformPolicy;
-  /** What the fault is. */
-  readonly fault: string;
-  /** Turns the compliant stack into a violating one. */
-  readonly mutate: (rs: RenderedResource[]) => void;
-  /** Exact messages the policy reports. */
-  readonly messages: string[];
-  /** URN the first violation names. */
-  readonly urn?: string;
-};
+type Case = PolicyCase;
 
-const web = (rs: RenderedResource[]) => find(rs, "web-blue", "kubernetes:apps/v1:Deployment");
+const web = webDeployment;
 const webPod = (rs: RenderedResource[]) => web(rs).spec.template.spec;
 const app = (rs: RenderedResource[]) => webPod(rs).containers[0];
-const cron = (rs: RenderedResource[]) => find(rs, "backup", "kubernetes:batch/v1:CronJob");
+const cron = backupCronJob;
 const DEPLOY = urn("kubernetes:apps/v1:Deployment", "web-blue");
 const BUCKET = urn("aws:s3/bucket:Bucket", "backups");
 const RULES = urn("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "web-rules");
