@@ -51,10 +51,10 @@ const PULUMI_MISSING = (kind: string) =>
   "log in (`pulumi login`, or `pulumi login --local` for dev), select the stack once (`pulumi stack select <stack>`), and run this again.";
 
 /** What each command must do when run as README shows it, on this machine (no Pulumi CLI, no cluster). */
-const EXPECT: Record<string, (r: CliRun) => void> = {
-  render: (r) => {
+const EXPECT: Record<string, (r: CliRun, stack: string) => void> = {
+  render: (r, stack) => {
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^rendered dev: \d+ resources, \d+ files in out\/dev \(\d+ ms\)$/m);
+    expect(r.stdout).toMatch(new RegExp(`^rendered ${stack}: \\d+ resources, \\d+ files in out/${stack} \\(\\d+ ms\\)$`, "m"));
   },
   check: (r) => {
     expect(r.code).toBe(0);
@@ -116,7 +116,9 @@ describe("every `./platform` command README lists runs as a user types it", () =
       expect(r.stdout).toMatch(name === "--help" ? /^usage: platform <command> \[args\]/ : new RegExp(`^usage: platform ${name} `));
       return;
     }
-    EXPECT[name](r);
+    // The stack a line names (README's placeholders stand for dev).
+    const stack = typed.split(" ").find((w) => ["dev", "staging", "production"].includes(w)) ?? "dev";
+    EXPECT[name](r, stack);
   });
 });
 
