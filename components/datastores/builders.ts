@@ -1,6 +1,7 @@
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import { scratchVolume } from "./security";
 import { priorityClassName } from "../foundation/priority";
+import { SQL_IDENTIFIER, SQL_IDENTIFIER_RULE } from "../../lib/sql";
 
 /** Pinned images of the dev datastores (official images; UIDs are the images' own users). */
 export const DATASTORE_IMAGES = {
@@ -37,7 +38,7 @@ function resources(r: DatastoreResources): Record<string, unknown> {
  */
 export function postgresInitScript(backupUser: string, monitoringUser?: string): string {
   for (const [what, user] of [["backup user", backupUser], ["monitoring user", monitoringUser]] as const) {
-    if (user !== undefined && !/^[a-z_][a-z0-9_]*$/.test(user)) throw new Error(`${what} (${user}) must be a lowercase SQL identifier`);
+    if (user !== undefined && !SQL_IDENTIFIER.test(user)) throw new Error(`postgresInitScript: ${what} (${user}) ${SQL_IDENTIFIER_RULE}`);
   }
   return [
     "#!/bin/bash",

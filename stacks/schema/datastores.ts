@@ -3,8 +3,9 @@ import { hostName } from "./network";
 import { bytesQuantity } from "./common";
 import { rotationKeeper } from "./backup";
 import "./meta";
+import { SQL_IDENTIFIER, SQL_IDENTIFIER_RULE } from "../../lib/sql";
 
-const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: "must be a lowercase SQL identifier" });
+const sqlIdentifier = z.string().regex(SQL_IDENTIFIER, { error: SQL_IDENTIFIER_RULE });
 
 /** The keys Postgres and Redis share; `what` names the store in descriptions. */
 const endpoint = (what: string, secret: string) =>

@@ -31,4 +31,11 @@ describe("per-consumer Postgres credentials", () => {
       `${P}postgres.backupUser ("ops") must differ from postgres.monitoringUser ("ops"): each consumer has its own role`,
     ]);
   });
+
+  it("refuses a role name Postgres would fold or need quoted, which the dev init script writes into SQL", () => {
+    // Postgres folds unquoted names to lowercase and takes only letters, digits and _ unquoted.
+    expect(problemsOf(edited("production", (x) => (x.postgres = { ...x.postgres, backupUser: "Backup; drop" })))).toEqual([
+      `${P}postgres.backupUser ("Backup; drop") must be a lowercase SQL identifier (a-z, 0-9 and _, not starting with a digit), such as "app_backup"`,
+    ]);
+  });
 });

@@ -74,7 +74,7 @@ describe("pod specs", () => {
     const script = postgresInitScript("backup");
     expect(script).toContain("\\getenv backup_password BACKUP_PASSWORD");
     expect(script).toContain("CREATE ROLE backup LOGIN PASSWORD :'backup_password' IN ROLE pg_read_all_data;");
-    expect(() => postgresInitScript("Backup; drop")).toThrow("backup user (Backup; drop) must be a lowercase SQL identifier");
+    expect(() => postgresInitScript("Backup; drop")).toThrow('postgresInitScript: backup user (Backup; drop) must be a lowercase SQL identifier (a-z, 0-9 and _, not starting with a digit), such as "app_backup"');
   });
 
   it("ingress policy admits the given peers on one port only", () => {
