@@ -9,6 +9,7 @@ import { checkDelivery } from "./delivery-rules";
 import { checkSloBuckets } from "./validate/slo-buckets";
 import { checkSloObjectives } from "./validate/slo-objectives";
 import { checkPostgresCa } from "./validate/postgres-ca";
+import { checkThirdPartyImages } from "./validate/third-party-images";
 import { imageTag, isDigestPinned } from "../lib/images";
 import { appsNamespaceSecrets } from "../components/secrets/catalog";
 import { ENVIRONMENT_DEFAULTS } from "./schema/defaults";
@@ -174,6 +175,7 @@ export function checkPlatform(config: PlatformConfig, input: ConfigInput): Confi
   });
 
   out.push(...checkSecretReferences(config));
+  out.push(...checkThirdPartyImages(config, input));
 
   // Receivers and their credentials.
   const r = config.alerting.receivers;

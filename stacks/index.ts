@@ -2,7 +2,9 @@
 // A function, so that nothing is created at import time (tests and the offline renderer set
 // Pulumi's mocks up first).
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { ConfigError, loadPlatformConfig } from "./config";
+import { placeholderDigests } from "./validate/placeholder-digests";
 import { createPlatform } from "./platform";
 
 export = async (): Promise<Record<string, unknown>> => {
@@ -11,6 +13,12 @@ export = async (): Promise<Record<string, unknown>> => {
   const secretKeys = new Set(Object.keys(raw).filter((k) => runtime.isConfigSecret(k)));
   try {
     const config = loadPlatformConfig(raw, secretKeys, pulumi.getStack());
+    // Offline (Pulumi's mocks: `platform render|check|diff`) a placeholder digest only warns; a
+    // real preview or update stops before anything is planned.
+    if (!(pulumi.runtime.getMonitor() instanceof MockMonitor)) {
+      const placeholders = placeholderDigests(config, pulumi.getStack());
+      if (placeholders.length > 0) throw new ConfigError(placeholders, pulumi.getStack());
+    }
     return createPlatform(config).outputs;
   } catch (e) {
     // RunError prints the message alone: every config problem, no stack trace.

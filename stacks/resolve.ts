@@ -10,6 +10,9 @@ import type { AwsSpec, BackupSpec } from "../components/backup/backup-spec";
 import type { PostgresSpec, RedisSpec } from "../components/datastores/datastore-spec";
 import type { NamespacesSpec } from "../components/foundation/namespaces-spec";
 import type { AlertingSpec, MonitoringSpec } from "../components/monitoring/monitoring-spec";
+import { CHART_IMAGES, DEFAULT_CHART_VERSION, type ChartImages } from "../components/monitoring/chart-images";
+import { EXPORTER_IMAGES, type ExporterKind } from "../components/exporters/workloads";
+import { EXPORTER_IMAGE_KEYS } from "./schema/images";
 
 
 export type { ResolvedProbe, ScalingRules, ServiceConfig } from "../components/app/service-spec";
@@ -36,11 +39,7 @@ export function withDefaults<D extends object, I extends object>(defaults: D, in
   return out as WithDefaults<D, I>;
 }
 
-/**
- * kube-prometheus-stack chart version used unless a stack pins another (a published release of
- * prometheus-community/helm-charts, tag kube-prometheus-stack-79.7.1).
- */
-export const DEFAULT_CHART_VERSION = "79.7.1";
+export { DEFAULT_CHART_VERSION };
 
 /** HPA behaviour defaults: scale up fast, scale down as slowly as the environment's table says. */
 export function defaultScaling(environment: Environment): { scaleUp: ScalingRules; scaleDown: ScalingRules } {
@@ -131,6 +130,25 @@ function section<T>(value: T): T {
   return value;
 }
 
+/** The third-party images the platform runs: the chart's, by role, and the exporters'. */
+export interface PlatformImages {
+  /** The chart version's images ({@link CHART_IMAGES}) with the stack's `images` over them; empty roles run the chart's defaults. */
+  readonly chart: ChartImages;
+  readonly exporters: Readonly<Record<ExporterKind, string>>;
+}
+
+/** The chart version's known images and the exporters' defaults, each replaced where the stack's `images` sets it. */
+export function resolveImages(set: NonNullable<ConfigInput["images"]>, chartVersion: string): PlatformImages {
+  const chart: Record<string, string> = { ...CHART_IMAGES[chartVersion] };
+  const exporters: Record<ExporterKind, string> = { ...EXPORTER_IMAGES };
+  for (const [key, ref] of Object.entries(set)) {
+    if (ref === undefined) continue;
+    if (key in EXPORTER_IMAGE_KEYS) exporters[EXPORTER_IMAGE_KEYS[key as keyof typeof EXPORTER_IMAGE_KEYS]] = ref;
+    else chart[key] = ref;
+  }
+  return { chart, exporters };
+}
+
 /** Fills every default of the stack's environment into validated stack config. */
 export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults) {
   const env = c.environment;
@@ -213,6 +231,7 @@ export function resolvePlatform(c: ConfigInput, d: EnvironmentDefaults) {
       ecr: { keepImages: c.aws.ecr?.keepImages ?? 20 },
       secretRecoveryDays: c.aws.secretRecoveryDays ?? d.secretRecoveryDays,
     }),
+    images: section<PlatformImages>(resolveImages(c.images ?? {}, c.monitoring?.chartVersion ?? DEFAULT_CHART_VERSION)),
     /** Secrets in the apps namespace created outside the program, which services may reference. */
     providedSecrets: c.providedSecrets ?? [],
     /** Factor applied to alerting durations for end-to-end tests; 1 in real stacks. */

@@ -27,14 +27,15 @@ export type ExporterKind = "postgres" | "redis" | "blackbox";
  * come from Debian and are older, which is why configs stay in the common subset), and to the
  * version's multi-arch manifest digest where two independent public sources agree on it (a wrong
  * digest is an ImagePullBackOff; see components/monitoring/chart-images.ts for how to check one).
+ * These are the defaults; a stack's `images.<kind>Exporter` replaces one.
  */
-export const EXPORTER_IMAGES: Record<ExporterKind, string> = {
+export const EXPORTER_IMAGES: Readonly<Record<ExporterKind, string>> = {
   // Sources: rezarajan/platformctl (internal postgres provider, "pinned (scripts/pinned-images.txt)");
   // a Terraform module's postgres-exporter sidecar; a deployment script's runtime image defaults.
   postgres: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1@sha256:38606faa38c54787525fb0ff2fd6b41b4cfb75d455c1df294927c5f611699b17",
   // The project also publishes to quay.io; Docker Hub is not an allowed registry here. Not pinned
-  // to a digest: no public source for v1.74.0's digest was found (production's image-digest
-  // policy reports it until it is).
+  // to a digest: no public source for v1.74.0's digest was found, so a stack that runs pinned
+  // images sets `images.redisExporter` (`platform pin-images` writes it).
   redis: "quay.io/oliver006/redis_exporter:v1.74.0",
   // Sources: a deployment script's runtime image defaults (quay.io/prometheus/blackbox-exporter:
   // v0.27.0@sha256:a50c...); an observability installer's scripts and tests, and a Compose
@@ -59,6 +60,8 @@ export type EnvVar =
 /** Everything that differs between exporters; the rest of the pod is the same hardened shape. */
 export interface ExporterSpec {
   readonly kind: ExporterKind;
+  /** Image the exporter runs (`config.images.exporters[kind]`). */
+  readonly image: string;
   readonly args: readonly string[];
   readonly env: readonly EnvVar[];
   /** ConfigMap mounted read-only at /config. */
@@ -122,6 +125,8 @@ export interface ExportersConfig {
   readonly redis: RedisSpec;
   /** Set on AWS stacks (staging, production), whose Postgres is RDS/Aurora. @default undefined: not AWS */
   readonly aws?: unknown;
+  /** The image each exporter runs ({@link EXPORTER_IMAGES} unless the stack's `images` sets one). */
+  readonly images: { readonly exporters: Readonly<Record<ExporterKind, string>> };
 }
 
 /**
@@ -141,6 +146,7 @@ export function postgresExporterSpec(config: ExportersConfig, configMap: string 
   const rootCert = ca ? `${POSTGRES_CA_DIR}/${POSTGRES_CA_KEY}` : roots ? `${POSTGRES_ROOTS_DIR}/${POSTGRES_ROOTS_FILE}` : undefined;
   return {
     kind: "postgres",
+    image: config.images.exporters.postgres,
     args: [`--web.listen-address=:${EXPORTER_PORTS.postgres}`, `--extend.query-path=/config/${POSTGRES_QUERIES_FILE}`],
     configMap,
     ...(ca ? { mounts: [{ name: "postgres-ca", configMap: POSTGRES_CA_CONFIGMAP, mountPath: POSTGRES_CA_DIR }] } : {}),
@@ -164,6 +170,7 @@ export function redisExporterSpec(config: ExportersConfig): ExporterSpec {
   const r = config.redis;
   return {
     kind: "redis",
+    image: config.images.exporters.redis,
     args: [`--web.listen-address=:${EXPORTER_PORTS.redis}`],
     env: [
       { name: "REDIS_ADDR", value: `${r.tls ? "rediss" : "redis"}://${r.host}:${r.port}` },
@@ -187,6 +194,7 @@ export function probePorts(config: ExportersConfig): number[] {
 export function blackboxExporterSpec(config: ExportersConfig, configMap: string): ExporterSpec {
   return {
     kind: "blackbox",
+    image: config.images.exporters.blackbox,
     args: [`--config.file=/config/${BLACKBOX_CONFIG_FILE}`, `--web.listen-address=:${EXPORTER_PORTS.blackbox}`],
     env: [],
     configMap,
@@ -246,7 +254,7 @@ export function exporterDeploymentSpec(e: ExporterSpec, labels: Record<string, s
         containers: [
           {
             name: "exporter",
-            image: EXPORTER_IMAGES[e.kind],
+            image: e.image,
             args: [...e.args],
             env: e.env.map((v) => ({ ...v })),
             ports: [{ name: METRICS_PORT_NAME, containerPort: port, protocol: "TCP" }],

@@ -1,7 +1,7 @@
 import type { NamespacesSpec } from "../foundation/namespaces-spec";
 import type { MonitoringSpec } from "./monitoring-spec";
 import type { ClusterPlatform, Environment } from "../../lib/environment";
-import { chartImageValues, mergeValues } from "./chart-images";
+import { chartImageValues, mergeValues, type ChartImages } from "./chart-images";
 import { priorityClassName } from "../foundation/priority";
 import { restrictedContainer, restrictedPod } from "../foundation/security";
 import {
@@ -20,6 +20,8 @@ export interface MonitoringValuesConfig {
   /** apps and backup: the chart's kubernetes-apps alerts skip them (our groups watch them). */
   readonly namespaces: Pick<NamespacesSpec, "apps" | "monitoring" | "backup" | "hostAgents">;
   readonly monitoring: MonitoringSpec;
+  /** The chart's images, by role; a role not given runs the chart's default. */
+  readonly images: { readonly chart: ChartImages };
 }
 
 /** Where the chart comes from; the version is pinned by `config.monitoring.chartVersion`. */
@@ -515,6 +517,7 @@ export function kubePrometheusStackValues(config: MonitoringValuesConfig, refs: 
         : {}),
     },
   };
-  // Image digests confirmed for this chart version (components/monitoring/chart-images.ts).
-  return mergeValues(values, chartImageValues(mon.chartVersion));
+  // The chart's images, pinned by digest where known (components/monitoring/chart-images.ts) or
+  // set by the stack's `images`.
+  return mergeValues(values, chartImageValues(config.images.chart));
 }

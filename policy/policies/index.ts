@@ -11,6 +11,7 @@ import { dropAllCapabilities } from "./drop-all-capabilities";
 import { ecrImmutableTags } from "./ecr-immutable-tags";
 import { ecrScanOnPush } from "./ecr-scan-on-push";
 import { grafanaAdminPassword } from "./grafana-admin-password";
+import { imageDigest } from "./image-digest";
 import { hpaTargetWithoutReplicas } from "./hpa-target-without-replicas";
 import { hpaWorkloadHasPdb } from "./hpa-workload-has-pdb";
 import { iamNoWildcardAdmin } from "./iam-no-wildcard-admin";
@@ -63,6 +64,7 @@ export const POLICY_FACTORIES = {
     seccompRuntimeDefault,
     noLatestImage,
     pinnedImages,
+    imageDigest,
     allowedRegistries,
     hpaTargetWithoutReplicas,
     hpaWorkloadHasPdb,

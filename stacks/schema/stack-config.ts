@@ -5,6 +5,7 @@ import { awsSchema } from "./aws";
 import { backupSchema } from "./backup";
 import { postgresSchema, redisSchema } from "./datastores";
 import { monitoringSchema } from "./monitoring";
+import { imagesSchema } from "./images";
 import { namespacesSchema } from "./namespaces";
 import { providedSecretsSchema } from "./secrets";
 import { serviceSchema } from "./services";
@@ -72,6 +73,10 @@ export const configSchema = z.strictObject({
   aws: awsSchema.optional().meta({
     description: "The AWS account the shared environments use: S3 for backups, KMS, Secrets Manager, ECR and IAM roles for service accounts. Required in staging and production; refused in dev, which needs no cloud account.",
     defaultText: "none (required in staging and production)",
+  }),
+  images: imagesSchema.optional().meta({
+    description:
+      "The third-party images the platform runs: the monitoring chart's and the exporters'. Set one to pin it by digest or to run a mirror of it from your own registry; production refuses any of them without a digest (`platform pin-images production` writes the digests).",
   }),
   providedSecrets: providedSecretsSchema.optional().meta({
     defaultText: "none: services may reference only the Secrets the program creates",

@@ -9,6 +9,10 @@ import { tempDir } from "../../tools/harness/processes";
 import { REPO_ROOT, type RenderResult } from "../../tools/render/mock-runtime";
 import { compliantStack, find } from "./fixtures";
 
+/**
+ * Two faults, three violations in production: a `latest` image breaks no-latest-image and, having
+ * no digest, image-digest (disabled in dev); a KMS key without rotation breaks kms-key-rotation.
+ */
 function broken() {
   const rs = compliantStack();
   find(rs, "web-blue", "kubernetes:apps/v1:Deployment").spec.template.spec.containers[0].image = "ghcr.io/org/web:latest";
@@ -33,7 +37,8 @@ describe("platform policy <stack>", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("[mandatory] no-latest-image (high)\n    urn:pulumi:test::app-platform::kubernetes:apps/v1:Deployment::web-blue\n    container \"app\" runs \"ghcr.io/org/web:latest\"");
     expect(r.stdout).toContain("[mandatory] kms-key-rotation (medium)\n    urn:pulumi:test::app-platform::aws:kms/key:Key::backups-key\n");
-    expect(r.stdout).toContain("policy violations: mandatory 2, advisory 0");
+    expect(r.stdout).toContain("[mandatory] image-digest (high)\n    urn:pulumi:test::app-platform::kubernetes:apps/v1:Deployment::web-blue\n");
+    expect(r.stdout).toContain("policy violations: mandatory 3, advisory 0");
   });
 
   it("exits 0 when the violations are only advisory (dev)", async () => {
@@ -55,7 +60,7 @@ describe("checkStackPolicies", () => {
     const fromResult = await checkStackPolicies("production", { stack: "production", project: "app-platform", resources, outputs: {}, secretValues: [] });
     const fromRecords = await checkStackPolicies("production", resources);
     expect(fromResult.violations).toEqual(fromRecords.violations);
-    expect(fromResult.violations).toHaveLength(2);
+    expect(fromResult.violations).toHaveLength(3);
   });
 });
 
@@ -73,7 +78,7 @@ describe("the policy stage of platform check", () => {
   it("fails on a mandatory violation and lists it", async () => {
     const res = await policyStage.run(ctx("production", broken()));
     expect(res.ok).toBe(false);
-    expect(res.reportLines).toEqual(["policy violations: mandatory 2, advisory 0"]);
+    expect(res.reportLines).toEqual(["policy violations: mandatory 3, advisory 0"]);
     expect(res.problems[0]).toMatch(/^\[mandatory\] no-latest-image \(high\) — urn:pulumi:test::app-platform::kubernetes:apps\/v1:Deployment::web-blue — container "app" runs/);
   });
 });

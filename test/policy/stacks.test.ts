@@ -39,7 +39,7 @@ describe("per-stack policy config", () => {
     expect(dev.mandatory).toEqual([]);
     // dev pages nobody by design (DESIGN.md: paging "none"), so routing critical alerts is not checked there.
     // kind has a default StorageClass, so dev's claims need not name one.
-    expect(dev.disabled).toEqual(["critical-alerts-page", "pinned-images", "pvc-storage-class", "s3-bucket-object-lock", "topology-spread"]);
+    expect(dev.disabled).toEqual(["critical-alerts-page", "image-digest", "pinned-images", "pvc-storage-class", "s3-bucket-object-lock", "topology-spread"]);
     const staging = levels("staging");
     expect(staging.mandatory).toEqual(
       [

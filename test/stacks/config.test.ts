@@ -298,6 +298,48 @@ const ruleCases = cases([
     ],
   },
   {
+    // The chart's operator by tag: the chart 79.7.1 runs quay.io's v0.86.2, and no digest is known for it.
+    name: "a third-party image by tag in production",
+    values: edited("production", (v) => {
+      v.images.prometheusOperator = "quay.io/prometheus-operator/prometheus-operator:v0.86.2";
+    }),
+    expected: [
+      `${P}images.prometheusOperator ("quay.io/prometheus-operator/prometheus-operator:v0.86.2") must name a digest in production ("quay.io/prometheus-operator/prometheus-operator:v0.86.2@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; run \`platform pin-images production\` where the registry is reachable (it writes the digest here), or set it yourself`,
+    ],
+  },
+  {
+    // Unset, the redis exporter runs its default, quay.io/oliver006/redis_exporter:v1.74.0, by tag.
+    name: "production leaves a third-party image without a known digest unset",
+    values: edited("production", (v) => {
+      delete v.images.redisExporter;
+    }),
+    expected: [
+      `${P}images.redisExporter ("quay.io/oliver006/redis_exporter:v1.74.0") must name a digest in production ("quay.io/oliver006/redis_exporter:v1.74.0@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; run \`platform pin-images production\` where the registry is reachable (it writes the digest here), or set it yourself`,
+    ],
+  },
+  {
+    // A mirror keeps the chart's tag; another operator version would not match the chart's CRDs.
+    name: "a chart image with another tag than its chart version's",
+    values: edited("staging", (v) => {
+      v.images = { prometheusOperator: "registry.example.com/mirror/prometheus-operator:v0.85.0" };
+    }),
+    expected: [
+      `${P}images.prometheusOperator ("registry.example.com/mirror/prometheus-operator:v0.85.0") has tag v0.85.0, but chart 79.7.1 runs v0.86.2 (quay.io/prometheus-operator/prometheus-operator:v0.86.2): keep the chart's tag (a mirror may change the registry and repository), or change monitoring.chartVersion`,
+    ],
+  },
+  {
+    // 79.7.2 is a real later chart; this program knows the images of 79.7.1 only, so production
+    // must be told each one the fixture does not already set.
+    name: "production on a chart version whose images the program does not know",
+    values: edited("production", (v) => {
+      v.monitoring.chartVersion = "79.7.2";
+    }),
+    expected: ["prometheus", "alertmanager", "grafana", "kubeStateMetrics", "nodeExporter"].map(
+      (role) =>
+        `${P}images.${role} (unset) is required in production with monitoring.chartVersion 79.7.2, for which this program knows no images: the chart would run its own by tag; set it to "<registry>/<repository>:<the chart's tag>@sha256:<digest>"`,
+    ),
+  },
+  {
     name: "production without PagerDuty",
     values: edited("production", (v) => {
       delete v.alerting.receivers.pagerduty;

@@ -9,6 +9,8 @@ export type StackValues = Record<string, unknown>;
 
 /** Digest of the fixture's image reference. */
 export const WEB_DIGEST = `sha256:${"5e".repeat(32)}`;
+/** Digest the production fixture gives the third-party images no digest is known for. */
+export const THIRD_PARTY_DIGEST = `sha256:${"7d".repeat(32)}`;
 
 const service = (min: number, max: number) => ({
   name: "web",
@@ -50,6 +52,14 @@ export function baseValues(env: Environment): StackValues {
     // Production refuses a stack without the dead man's switch.
     (shared.alerting as Record<string, unknown>).heartbeat = {};
     shared.heartbeatUrl = "https://heartbeat.example/ping";
+    // Production runs every image by digest: the third-party images without a known one are set
+    // (the digest of a test image, not a real one).
+    shared.images = {
+      prometheusOperator: `quay.io/prometheus-operator/prometheus-operator:v0.86.2@${THIRD_PARTY_DIGEST}`,
+      prometheusConfigReloader: `quay.io/prometheus-operator/prometheus-config-reloader:v0.86.2@${THIRD_PARTY_DIGEST}`,
+      grafanaSidecar: `quay.io/kiwigrid/k8s-sidecar:1.30.10@${THIRD_PARTY_DIGEST}`,
+      redisExporter: `quay.io/oliver006/redis_exporter:v1.74.0@${THIRD_PARTY_DIGEST}`,
+    };
   }
   return shared;
 }

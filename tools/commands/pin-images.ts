@@ -1,7 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML, { isMap, isScalar, isSeq } from "yaml";
-import { PLACEHOLDER_DIGEST } from "../../lib/images";
+import { PLACEHOLDER_DIGEST, isDigestPinned } from "../../lib/images";
+import type { Environment } from "../../lib/environment";
+import { DEFAULT_CHART_VERSION, resolveImages } from "../../stacks/resolve";
+import { ENVIRONMENT_DEFAULTS } from "../../stacks/schema/defaults";
+import { EXPORTER_IMAGE_KEYS } from "../../stacks/schema/images";
 import { REPO_ROOT } from "../render/paths";
 import { listStacks } from "../render/stack-files";
 import { CommandError, parseArgs } from "./shared";
@@ -83,11 +87,11 @@ export async function resolveDigest(ref: string, timeoutMs = 15_000): Promise<st
   return digest;
 }
 
-/** Where a service's image references sit in the stack file. */
+/** Where an image reference sits in the stack file; `node` is unset for an entry pin-images adds. */
 interface ImageSite {
   readonly path: string;
   readonly ref: string;
-  readonly node: YAML.Scalar;
+  readonly node?: YAML.Scalar;
 }
 
 /** A reference without its digest part (`repo:tag@sha256:...` -> `repo:tag`). */
@@ -95,7 +99,12 @@ function tagged(ref: string): string {
   return ref.split("@")[0];
 }
 
-/** Every image reference a stack file sets: each service's colours and migration image, and backup.image. */
+const IMAGES_KEY = "app-platform:images";
+
+/**
+ * Every image reference a stack file sets: each service's colours and migration image,
+ * backup.image, and the third-party images under `images`.
+ */
 function imageSites(doc: YAML.Document): ImageSite[] {
   const out: ImageSite[] = [];
   const add = (path: string, node: unknown) => {
@@ -113,7 +122,27 @@ function imageSites(doc: YAML.Document): ImageSite[] {
   }
   const backup = doc.getIn(["config", "app-platform:backup"], true);
   if (isMap(backup)) add("backup.image", backup.get("image", true));
+  const images = doc.getIn(["config", IMAGES_KEY], true);
+  if (isMap(images)) for (const pair of images.items) add(`images.${String(isScalar(pair.key) ? pair.key.value : pair.key)}`, pair.value);
   return out;
+}
+
+/**
+ * The third-party images a stack that runs pinned images (production) deploys by tag and its
+ * file does not set: the chart version's images without a known digest, and the exporters'. Each
+ * becomes an `images.<key>` entry once resolved.
+ */
+function unsetThirdPartyImages(doc: YAML.Document): ImageSite[] {
+  const env = doc.getIn(["config", "app-platform:environment"]);
+  if (typeof env !== "string" || !(env in ENVIRONMENT_DEFAULTS) || !ENVIRONMENT_DEFAULTS[env as Environment].requirePinnedImages) return [];
+  const version = doc.getIn(["config", "app-platform:monitoring", "chartVersion"]);
+  const images = resolveImages({}, typeof version === "string" ? version : DEFAULT_CHART_VERSION);
+  const defaults: Record<string, string | undefined> = { ...images.chart };
+  for (const [key, kind] of Object.entries(EXPORTER_IMAGE_KEYS)) defaults[key] = images.exporters[kind];
+  const set = doc.getIn(["config", IMAGES_KEY], true);
+  return Object.entries(defaults)
+    .filter(([key, ref]) => ref !== undefined && !isDigestPinned(ref) && !(isMap(set) && set.has(key)))
+    .map(([key, ref]) => ({ path: `images.${key}`, ref: ref! }));
 }
 
 /**
@@ -133,10 +162,11 @@ export function placeholderWarnings(stack: string, rootDir = REPO_ROOT): string[
 }
 
 /**
- * Resolves every image a stack file sets (services' colours and migration images, backup.image)
- * that has no digest, or the placeholder digest
- * ({@link PLACEHOLDER_DIGEST}), to `<ref>@sha256:<digest>` and writes the stack file, comments
- * kept. All or nothing: when one image cannot be resolved (no network, unknown tag, private
+ * Resolves every image a stack file sets (services' colours and migration images, backup.image,
+ * `images.*`) that has no digest, or the placeholder digest ({@link PLACEHOLDER_DIGEST}), to
+ * `<ref>@sha256:<digest>`, and, in an environment that runs pinned images, adds an `images.<key>`
+ * entry for each third-party image the stack would otherwise run by tag; then writes the stack
+ * file, comments kept. All or nothing: when one image cannot be resolved (no network, unknown tag, private
  * registry), nothing is written.
  */
 export async function pinImages(stack: string, rootDir = REPO_ROOT, resolve = resolveDigest): Promise<{ file: string; pinned: { path: string; from: string; to: string }[] }> {
@@ -144,10 +174,13 @@ export async function pinImages(stack: string, rootDir = REPO_ROOT, resolve = re
   if (!fs.existsSync(file)) throw new CommandError(`no stack file Pulumi.${stack}.yaml in ${rootDir}; known stacks: ${listStacks(rootDir).join(", ") || "none"}`);
   const text = fs.readFileSync(file, "utf8");
   const doc = YAML.parseDocument(text);
-  const sites = imageSites(doc).filter((s) => {
-    const digest = parseImageRef(s.ref).digest;
-    return digest === undefined || digest === PLACEHOLDER_DIGEST;
-  });
+  const sites = [
+    ...imageSites(doc).filter((s) => {
+      const digest = parseImageRef(s.ref).digest;
+      return digest === undefined || digest === PLACEHOLDER_DIGEST;
+    }),
+    ...unsetThirdPartyImages(doc),
+  ];
   const results = await Promise.all(
     sites.map(async (s) => {
       try {
@@ -176,8 +209,10 @@ export async function pinImages(stack: string, rootDir = REPO_ROOT, resolve = re
   }
   const pinned = results.map((r) => {
     const { site, digest } = r as { site: ImageSite; digest: string };
-    site.node.value = `${tagged(site.ref)}@${digest}`;
-    return { path: site.path, from: site.ref, to: site.node.value as string };
+    const to = `${tagged(site.ref)}@${digest}`;
+    if (site.node) site.node.value = to;
+    else doc.setIn(["config", IMAGES_KEY, site.path.slice("images.".length)], to);
+    return { path: site.path, from: site.node ? site.ref : `${site.ref} (default)`, to };
   });
   if (pinned.length > 0) fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
   return { file, pinned };

@@ -285,7 +285,7 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
       containerSecurityContext: restricted,
       automountServiceAccountToken: true,
       // The digest pinned for chart 79.7.1 (components/monitoring/chart-images.ts names its sources).
-      image: { tag: "v2.17.0", sha: "sha256:2bbc915567334b13632bf62c0a97084aff72a36e13c4dabd5f2f11c898c5bacd" },
+      image: { registry: "registry.k8s.io", repository: "kube-state-metrics/kube-state-metrics", tag: "v2.17.0", sha: "sha256:2bbc915567334b13632bf62c0a97084aff72a36e13c4dabd5f2f11c898c5bacd" },
     });
     expect(v["prometheus-node-exporter"]).toEqual({
       // node-exporter runs in the host-agents namespace, the only privileged one.
@@ -296,7 +296,7 @@ describe("the chart's own workloads meet the pack (a real preview checks them)",
       containerSecurityContext: restricted,
       serviceAccount: { automountServiceAccountToken: false },
       kubeRBACProxy: { enabled: false },
-      image: { tag: "v1.10.2", digest: "sha256:337ff1d356b68d39cef853e8c6345de11ce7556bb34cda8bd205bcf2ed30b565" },
+      image: { registry: "quay.io", repository: "prometheus/node-exporter", tag: "v1.10.2", digest: "sha256:337ff1d356b68d39cef853e8c6345de11ce7556bb34cda8bd205bcf2ed30b565" },
     });
     expect(v.grafana).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.grafana, securityContext: podOf(472), containerSecurityContext: restricted, automountServiceAccountToken: true });
     expect(v.grafana.sidecar).toMatchObject({ resources: CHART_WORKLOAD_RESOURCES.grafanaSidecar, securityContext: restricted });

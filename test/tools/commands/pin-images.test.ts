@@ -9,11 +9,23 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, tempDir } from "../../../tools/harness/processes";
-import { parseImageRef, pinImages, placeholderWarnings } from "../../../tools/commands/pin-images";
+import { parseImageRef, pinImages, placeholderWarnings, resolveDigest } from "../../../tools/commands/pin-images";
 import { platform, ROOT } from "./cli-support";
 
 const MANIFEST = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [] });
 const DIGEST = `sha256:${createHash("sha256").update(MANIFEST).digest("hex")}`;
+/** Tags the registry holds besides org/web:1.4.2: those of the third-party images production runs by tag. */
+const THIRD_PARTY_TAGS = ["v0.86.2", "1.30.10", "v1.74.0"];
+/** The index the registry serves for repo:tag (org/web:1.4.2 is MANIFEST); each differs, so each has its own digest. */
+const manifestFor = (repo: string, tag: string): string =>
+  repo === "org/web" && tag === "1.4.2" ? MANIFEST : JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [], annotations: { "org.opencontainers.image.ref.name": `${repo}:${tag}` } });
+/** The registry's Docker-Content-Digest: SHA-256 of the manifest bytes (OCI distribution spec). */
+const digestOf = (repo: string, tag: string): string => `sha256:${createHash("sha256").update(manifestFor(repo, tag)).digest("hex")}`;
+/** A production stack file's `images`, every third-party image pinned, so that pin-images adds none. */
+const PINNED_THIRD_PARTY = [
+  "  app-platform:images:",
+  ...["prometheusOperator", "prometheusConfigReloader", "grafanaSidecar", "redisExporter"].map((k) => `    ${k}: 127.0.0.1:1/mirror/${k}:1.0.0@sha256:${"c".repeat(64)}`),
+];
 let server: http.Server;
 let registry: string;
 const seen: string[] = [];
@@ -34,8 +46,9 @@ beforeAll(async () => {
       res.writeHead(401, { "www-authenticate": `Bearer realm="http://${registry}/token",service="test-registry",scope="repository:${m[1]}:pull"` }).end();
       return;
     }
-    if (m[2] !== "1.4.2") return void res.writeHead(404).end();
-    res.writeHead(200, { "docker-content-digest": DIGEST, "content-type": "application/vnd.oci.image.index.v1+json", "content-length": String(Buffer.byteLength(MANIFEST)) }).end();
+    if (m[2] !== "1.4.2" && !THIRD_PARTY_TAGS.includes(m[2])) return void res.writeHead(404).end();
+    const body = manifestFor(m[1], m[2]);
+    res.writeHead(200, { "docker-content-digest": digestOf(m[1], m[2]), "content-type": "application/vnd.oci.image.index.v1+json", "content-length": String(Buffer.byteLength(body)) }).end();
   });
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
 });
@@ -52,6 +65,7 @@ function stackFolder(blue: string, green: string): string {
     "      image:",
     `        blue: ${blue} # the running release`,
     `        green: ${green}`,
+    ...PINNED_THIRD_PARTY,
     "",
   ].join("\n");
   fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), text);
@@ -111,6 +125,7 @@ describe("pinImages against a registry", () => {
       `    image: ${registry}/org/web:1.4.2`,
       "  app-platform:monitoring:",
       `    note: ${registry}/org/web:1.4.2`,
+      ...PINNED_THIRD_PARTY,
       "",
     ].join("\n");
     fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), text);
@@ -122,6 +137,35 @@ describe("pinImages against a registry", () => {
     expect(doc["app-platform:services"][0].migration.image).toBe(`${registry}/org/web:1.4.2@${DIGEST}`);
     expect(doc["app-platform:backup"].image).toBe(`${registry}/org/web:1.4.2@${DIGEST}`);
     expect(doc["app-platform:monitoring"].note).toBe(`${registry}/org/web:1.4.2`);
+  });
+
+  it("adds an `images` entry, with the digest its registry serves, for each third-party image a production stack would run by tag", async () => {
+    const dir = tempDir("pin-images-third-party");
+    const file = path.join(dir, "Pulumi.production.yaml");
+    fs.writeFileSync(file, ["config:", "  app-platform:environment: production", "  app-platform:images:", "    # the operator, mirrored", `    prometheusOperator: 127.0.0.1:1/mirror/prometheus-operator:v0.86.2@sha256:${"c".repeat(64)}`, ""].join("\n"));
+    // The public registries, answered here by the loopback one (same API, same repositories).
+    const viaLoopback = (ref: string) => resolveDigest(ref.replace(/^(quay\.io|docker\.io|registry\.k8s\.io)\//, `${registry}/`));
+    const r = await pinImages("production", dir, viaLoopback);
+    // The chart 79.7.1's config reloader and Grafana sidecar and the redis exporter: the images no
+    // digest is known for (README, "Images by digest"); the operator is set already.
+    expect(r.pinned).toEqual([
+      { path: "images.prometheusConfigReloader", from: "quay.io/prometheus-operator/prometheus-config-reloader:v0.86.2 (default)", to: `quay.io/prometheus-operator/prometheus-config-reloader:v0.86.2@${digestOf("prometheus-operator/prometheus-config-reloader", "v0.86.2")}` },
+      { path: "images.grafanaSidecar", from: "quay.io/kiwigrid/k8s-sidecar:1.30.10 (default)", to: `quay.io/kiwigrid/k8s-sidecar:1.30.10@${digestOf("kiwigrid/k8s-sidecar", "1.30.10")}` },
+      { path: "images.redisExporter", from: "quay.io/oliver006/redis_exporter:v1.74.0 (default)", to: `quay.io/oliver006/redis_exporter:v1.74.0@${digestOf("oliver006/redis_exporter", "v1.74.0")}` },
+    ]);
+    const after = fs.readFileSync(file, "utf8");
+    expect(after).toContain("# the operator, mirrored");
+    expect(Object.keys(YAML.parse(after).config["app-platform:images"])).toEqual(["prometheusOperator", "prometheusConfigReloader", "grafanaSidecar", "redisExporter"]);
+    // What it wrote is what production's loader asks for: the stack now loads (no images problem).
+    const again = await pinImages("production", dir, viaLoopback);
+    expect(again.pinned).toEqual([]);
+  });
+
+  it("adds nothing to a staging stack, which may run third-party images by tag", async () => {
+    const dir = tempDir("pin-images-staging");
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), ["config:", "  app-platform:environment: staging", ""].join("\n"));
+    const r = await pinImages("staging", dir, () => Promise.reject(new Error("no registry should be asked")));
+    expect(r.pinned).toEqual([]);
   });
 
   it("changes nothing when one tag is unknown, and names it", async () => {

@@ -1,0 +1,61 @@
+// The third-party images (`app-platform:images`: the monitoring chart's and the exporters'):
+// a chart image keeps the tag its chart version runs (a mirror may change the registry and
+// repository, not the version: the operator must match the chart's CRDs, and the chart's
+// templates and alerts are written for its own versions), and where the environment runs pinned
+// images each one names a digest.
+import { CHART_IMAGES, CHART_IMAGE_ROLES } from "../../components/monitoring/chart-images";
+import { imageTag, isDigestPinned } from "../../lib/images";
+import type { ConfigInput } from "../schema/stack-config";
+import { EXPORTER_IMAGE_KEYS } from "../schema/images";
+import { ENVIRONMENT_DEFAULTS } from "../schema/defaults";
+import type { PlatformConfig } from "../resolve";
+import { problem, type ConfigProblem } from "./problem";
+
+const withoutDigest = (ref: string): string => ref.split("@")[0];
+
+/** Problems of the chart's and exporters' images, each at its `images.<key>` path. */
+export function checkThirdPartyImages(config: PlatformConfig, input: ConfigInput): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const env = config.environment;
+  const version = config.monitoring.chartVersion;
+  const known = CHART_IMAGES[version];
+  const set = input.images ?? {};
+  const pinFix = `run \`platform pin-images ${env}\` where the registry is reachable (it writes the digest here), or set it yourself`;
+
+  for (const role of CHART_IMAGE_ROLES) {
+    const ref = config.images.chart[role];
+    const given = set[role];
+    if (given !== undefined && known !== undefined && imageTag(given) !== imageTag(known[role])) {
+      const tag = imageTag(given);
+      out.push(
+        problem(
+          ["images", role],
+          given,
+          `${tag === undefined ? "names no tag" : `has tag ${tag}`}, but chart ${version} runs ${imageTag(known[role])} (${withoutDigest(known[role])}): keep the chart's tag (a mirror may change the registry and repository), or change monitoring.chartVersion`,
+        ),
+      );
+      continue;
+    }
+    if (!ENVIRONMENT_DEFAULTS[env].requirePinnedImages) continue;
+    if (ref === undefined) {
+      out.push(
+        problem(
+          ["images", role],
+          undefined,
+          `is required in ${env} with monitoring.chartVersion ${version}, for which this program knows no images: the chart would run its own by tag; set it to "<registry>/<repository>:<the chart's tag>@sha256:<digest>"`,
+        ),
+      );
+    } else if (!isDigestPinned(ref)) {
+      out.push(problem(["images", role], ref, `must name a digest in ${env} ("${withoutDigest(ref)}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; ${pinFix}`));
+    }
+  }
+  if (ENVIRONMENT_DEFAULTS[env].requirePinnedImages) {
+    for (const [key, kind] of Object.entries(EXPORTER_IMAGE_KEYS)) {
+      const ref = config.images.exporters[kind];
+      if (!isDigestPinned(ref)) {
+        out.push(problem(["images", key], ref, `must name a digest in ${env} ("${withoutDigest(ref)}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; ${pinFix}`));
+      }
+    }
+  }
+  return out;
+}
