@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ANALYSIS, type InstantQuery } from "../../tools/delivery/analysis";
-import { formatResult, promote, PromotionError, rollback, type PromotionDeps, type StackOps } from "../../tools/delivery/promotion";
+import { formatResult, promote, PromotionError, rollback, type PromotionDeps, type PromotionResult, type StackOps } from "../../tools/delivery/promotion";
 
 /**
  * A stand-in for the Automation API's Stack: config held as a value tree, `--path` keys
@@ -94,8 +94,7 @@ describe("promote", () => {
     const r = await promote(deps, req);
     expect(r.outcome).toBe("promoted");
     expect(r).toMatchObject({ from: "blue", to: "green" });
-    expect(stack.calls).toEqual([
-      "get services",
+    expect(stack.calls.filter((c) => !c.startsWith("get"))).toEqual([
       "set services[0].promotion.prescale=true",
       "set services[0].promotion.prescaleReplicas=4",
       "up pre-scale podinfo-green to 4",
@@ -103,7 +102,23 @@ describe("promote", () => {
       // The fake clock starts at 1,000 s after the epoch; the window is the 180 s watch: 1,180 s = 00:19:40.
       "set services[0].promotion.warmUntil=1970-01-01T00:19:40Z",
       "up podinfo: activeColor green",
+      // The window closed first (a rollback reading the file from now on goes cold), then the hold.
+      "rm services[0].promotion.warmUntil",
       "rm services[0].promotion",
+      "up podinfo: warm window over, blue to its idle size",
+    ]);
+    // The stack file is read again at every look of the watch (3), before the scale-down, before
+    // restoring the hold and right before the update.
+    const ups = stack.calls.flatMap((c, i) => (c.startsWith("up") ? [i] : []));
+    expect(stack.calls.slice(ups[1] + 1, ups[2] + 1)).toEqual([
+      "get services",
+      "get services",
+      "get services",
+      "get services",
+      "rm services[0].promotion.warmUntil",
+      "get services",
+      "rm services[0].promotion",
+      "get services",
       "up podinfo: warm window over, blue to its idle size",
     ]);
     // The stack file ends as it began, except for the switch.
@@ -264,7 +279,16 @@ describe("rollback", () => {
     expect(stack.ups.map((u) => [u.message, u.services[0].activeColor, u.services[0].promotion])).toEqual([
       ["podinfo: platform rollback in the warm window, warm rollback to green", "green", undefined],
     ]);
-    expect(stack.calls.filter((c) => c.startsWith("set") || c.startsWith("rm"))).toEqual(["set services[0].activeColor=green", "rm services[0].promotion"]);
+    // Read, read again right before writing, write, read once more right before the update.
+    expect(stack.calls).toEqual([
+      "get services",
+      "get services",
+      "set services[0].activeColor=green",
+      "get services",
+      "rm services[0].promotion",
+      "get services",
+      "up podinfo: platform rollback in the warm window, warm rollback to green",
+    ]);
     expect(log).toContain("  warm rollback: podinfo-green is held at 4 pods until 1970-01-01T00:46:40Z");
     expect(formatResult(r)[0]).toBe("rolled back (warm): green is active (was blue)");
   });
@@ -279,6 +303,111 @@ describe("rollback", () => {
       ["pre-scale podinfo-green to 5", "blue", { prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:10:00Z" }],
       ["podinfo: activeColor green", "green", { prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:10:00Z" }],
       ["restore pre-scale settings", "green", undefined],
+    ]);
+  });
+});
+
+describe("a platform rollback racing a running promote's warm window", () => {
+  const LEAVE = "leaving both colours as they are";
+
+  it("the promote sees the rollback at its next look at the stack file, changes nothing more and says why", async () => {
+    const { stack, deps, req } = setup();
+    let second: PromotionResult | undefined;
+    // The other terminal: its rollback runs while the promote sleeps between two looks.
+    const racing: PromotionDeps = {
+      ...deps,
+      sleep: async (ms) => {
+        await deps.sleep(ms);
+        if (!second && stack.services[0].promotion?.warmUntil) second = await rollback({ ...deps, log: () => {} }, req);
+      },
+    };
+    const r = await promote(racing, { ...req, scaleDownDelaySeconds: 1800 });
+    expect(second).toMatchObject({ outcome: "switched-back", rollback: "warm", from: "green", to: "blue" });
+    expect(r).toMatchObject({ outcome: "overridden", reason: `activeColor was changed to blue during the warm window (platform rollback?): ${LEAVE}` });
+    // The rollback's update is the last: blue active, its hold and the window gone.
+    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor, u.services[0].promotion])).toEqual([
+      ["pre-scale podinfo-green to 4", "blue", { prescale: true, prescaleReplicas: 4 }],
+      ["podinfo: activeColor green", "green", { prescale: true, prescaleReplicas: 4, warmUntil: "1970-01-01T00:46:40Z" }],
+      ["podinfo: platform rollback in the warm window, warm rollback to blue", "blue", undefined],
+    ]);
+    // It stopped watching at once: one 60 s interval, not the 1,800 s window.
+    expect(r.steps.find((x) => x.name.startsWith("warm window:"))?.ms).toBe(60_000);
+    expect(formatResult(r)[0]).toBe(`overridden in the warm window after the switch to green: activeColor was changed to blue during the warm window (platform rollback?): ${LEAVE}`);
+  });
+
+  it("an update from another copy of the stack file is seen in the deployed activeColors output", async () => {
+    const { stack, deps, req } = setup();
+    let deployed = "";
+    const ops: StackOps = Object.assign(stack, {
+      // The program's output as the last update left it (stacks/platform.ts).
+      outputs: async () => ({ activeColors: { value: { podinfo: { active: deployed || stack.ups.at(-1)!.services[0].activeColor, service: "podinfo", preview: "podinfo-preview" } } } }),
+    });
+    const racing: PromotionDeps = {
+      ...deps,
+      stack: ops,
+      sleep: async (ms) => {
+        await deps.sleep(ms);
+        // A laptop's `platform rollback` on its own copy: this file still says green, the stack runs blue.
+        if (stack.services[0].promotion?.warmUntil) deployed = "blue";
+      },
+    };
+    const r = await promote(racing, { ...req, scaleDownDelaySeconds: 1800 });
+    expect(r.outcome).toBe("overridden");
+    expect(r.reason).toBe(
+      `the stack's last update made blue active, not green (platform rollback from another copy of the stack file?): ${LEAVE}; this copy of the stack file still names green: bring it in line with the copy that was deployed before the next pulumi up`,
+    );
+    expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green"]);
+  });
+
+  it("a rollback that writes while the promote closes its window stops the promote's update", async () => {
+    const { stack, deps, req } = setup();
+    const remove = stack.removeConfig.bind(stack);
+    stack.removeConfig = async (key, path) => {
+      await remove(key, path);
+      // Right after the promote took warmUntil away, the other terminal's rollback sets activeColor.
+      if (key === "services[0].promotion.warmUntil") stack.services[0].activeColor = "blue";
+    };
+    const r = await promote(deps, req);
+    expect(r).toMatchObject({ outcome: "overridden", reason: `activeColor was changed to blue during the warm window (platform rollback?): ${LEAVE}` });
+    expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green"]);
+    expect(r.steps.at(-1)).toMatchObject({ name: "warm window over: scale podinfo-blue down to its idle size (pulumi up)", ok: false });
+  });
+
+  // After `platform promote` switched podinfo from green to blue.
+  const afterSwitch = (warmUntil: string) => ({
+    name: "podinfo", activeColor: "blue", image: { blue: "podinfo:6.7.1", green: "podinfo:6.7.0" }, replicas: { min: 2, max: 6 },
+    promotion: { prescale: true, prescaleReplicas: 4, warmUntil },
+  });
+
+  it("a rollback with less than 15 s of the window left goes the cold way: the promote may be scaling the old colour down", async () => {
+    const { stack, deps, req, log } = setup();
+    // 00:16:40 now, the window ends 10 s later.
+    stack.services[0] = afterSwitch("1970-01-01T00:16:50Z");
+    const r = await rollback(deps, req);
+    expect(r).toMatchObject({ outcome: "switched-back", rollback: "cold" });
+    expect(log).toContain(
+      "  cold rollback: the warm window ends at 1970-01-01T00:16:50Z, in less than 15 s, when the release's last update may shrink podinfo-green, so podinfo-green may run fewer pods than podinfo-blue: it is pre-scaled and awaited Ready before traffic moves",
+    );
+    expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green", "restore pre-scale settings"]);
+  });
+
+  it("a rollback that finds the window closed when it reads the file again right before writing goes the cold way", async () => {
+    const { stack, deps, req, log } = setup();
+    stack.services[0] = afterSwitch("1970-01-01T00:46:40Z");
+    const get = stack.getConfig.bind(stack);
+    let reads = 0;
+    stack.getConfig = async (key) => {
+      // Between the rollback's first read and its second, the promote closed its window.
+      if (++reads === 2) delete stack.services[0].promotion.warmUntil;
+      return get(key);
+    };
+    const r = await rollback(deps, req);
+    expect(r).toMatchObject({ outcome: "switched-back", rollback: "cold" });
+    expect(log).toContain("  the stack file changed since it was read (activeColor blue, promotion.warmUntil none): reading it again, and going the cold way");
+    expect(stack.ups.map((u) => [u.message, u.services[0].activeColor])).toEqual([
+      ["pre-scale podinfo-green to 4", "blue"],
+      ["podinfo: activeColor green", "green"],
+      ["restore pre-scale settings", "green"],
     ]);
   });
 });

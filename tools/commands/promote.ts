@@ -14,8 +14,12 @@ import { CommandError, parseArgs, validateStack } from "./shared";
 /** Where Prometheus is when neither `--prometheus` nor PROMETHEUS_URL says: a `kubectl port-forward` on 9090. */
 export const DEFAULT_PROMETHEUS_URL = "http://127.0.0.1:9090";
 
-/** Exit codes of `platform promote` / `platform rollback`. */
-export const PROMOTE_EXIT = { promoted: 0, notPromoted: 1, error: 2 } as const;
+/**
+ * Exit codes of `platform promote` / `platform rollback`: `overridden` when someone else (a
+ * `platform rollback`) changed the service during the release's warm window and the release
+ * left both colours as they were.
+ */
+export const PROMOTE_EXIT = { promoted: 0, notPromoted: 1, error: 2, overridden: 3 } as const;
 
 /** The request and the URL of Prometheus for one stack and service, from the stack file and flags. */
 export function promotionRequest(
@@ -165,10 +169,11 @@ export async function runPromotion(
     // A Slack incoming-webhook payload for the pipeline to post (`--slack FILE`).
     if (typeof flags.slack === "string") fs.writeFileSync(flags.slack, JSON.stringify(releaseSlackMessage(result as ReleaseResult, stack)));
   }
+  if (result.outcome === "overridden") return PROMOTE_EXIT.overridden;
   return result.outcome === "promoted" || result.outcome === "switched-back" ? PROMOTE_EXIT.promoted : PROMOTE_EXIT.notPromoted;
 }
 
-/** `platform promote <stack> <service>`: exit 0 promoted, 1 aborted or rolled back, 2 error. */
+/** `platform promote <stack> <service>`: exit 0 promoted, 1 aborted or rolled back, 2 error, 3 overridden in the warm window. */
 export function promoteCommand(argv: readonly string[]): Promise<number> {
   return runPromotion("promote", argv);
 }

@@ -14,6 +14,7 @@ import type { NonUserPaths } from "../../components/monitoring/contract";
 import {
   currentReplicas,
   deploymentName,
+  endOfWindow,
   findService,
   gatedSwitch,
   inconclusive,
@@ -22,16 +23,15 @@ import {
   requireStaged,
   restoreConfig,
   rfc3339,
-  scaleDownOld,
   snapshot,
   step,
   up,
-  warmRollback,
   watchWarm,
   type Color,
   type PromotionDeps,
   type PromotionResult,
   type Scaled,
+  type WarmWindow,
 } from "./promotion";
 import { runAnalysis } from "./analysis";
 import type { PlatformConfig } from "../../stacks/config";
@@ -92,8 +92,12 @@ export interface StepRecord {
 
 /** What happened. */
 export interface ReleaseResult extends Omit<PromotionResult, "outcome"> {
-  /** `promoted`; `aborted` before any traffic moved (backup, migration, smoke test); `rolled-back` after a step failed. */
-  readonly outcome: "promoted" | "aborted" | "rolled-back";
+  /**
+   * `promoted`; `aborted` before any traffic moved (backup, migration, smoke test); `rolled-back`
+   * after a step failed; `overridden` when someone else changed the service in the warm window
+   * (a `platform rollback`): the release then left both colours as they were.
+   */
+  readonly outcome: "promoted" | "aborted" | "rolled-back" | "overridden";
   readonly service: string;
   readonly strategy: "blueGreen" | "canary";
   /** The canary steps that ran. */
@@ -211,8 +215,9 @@ export async function release(deps: PromotionDeps, ops: ReleaseOps, req: Release
 
   if (req.strategy === "blueGreen") {
     const r = await gatedSwitch(deps, promotionReq, steps, scaled, from, to);
-    const outcome = r.outcome === "promoted" ? "promoted" : r.outcome === "aborted" ? "aborted" : "rolled-back";
-    return { ...base, outcome, reason: r.reason, rollback: r.rollback, failedAt: r.outcome === "promoted" ? undefined : r.outcome === "aborted" ? "analysis gate" : "warm window after the switch" };
+    const outcome = r.outcome === "promoted" || r.outcome === "overridden" ? r.outcome : r.outcome === "aborted" ? "aborted" : "rolled-back";
+    const failedAt = { promoted: undefined, overridden: undefined, aborted: "analysis gate", "rolled-back": "warm window after the switch" }[outcome];
+    return { ...base, outcome, reason: r.reason, rollback: r.rollback, failedAt };
   }
 
   for (const [i, weight] of req.steps.entries()) {
@@ -250,21 +255,18 @@ export async function release(deps: PromotionDeps, ops: ReleaseOps, req: Release
   // The warm window: the old colour keeps the size it had before the release (measured then,
   // or now when the release did not pre-scale) while the new one is watched as the active one.
   const size = scaled.size ?? (await currentReplicas(deps, req.namespace, deploymentName(req.service, from), entry.replicas?.min ?? 1));
+  const window: WarmWindow = { index, service: req.service, active: to, warmUntil: rfc3339(deps.now() + delay * 1000) };
   await step(deps, steps, `make ${to} active, hold ${deploymentName(req.service, from)} at ${size} for ${delay} s (pulumi up)`, async () => {
     await deps.stack.setConfig(`services[${index}].activeColor`, { value: to }, true);
     await restoreConfig(deps.stack, scaled);
     await deps.stack.setConfig(`services[${index}].promotion.prescale`, { value: "true" }, true);
     await deps.stack.setConfig(`services[${index}].promotion.prescaleReplicas`, { value: String(size) }, true);
-    await deps.stack.setConfig(`services[${index}].promotion.warmUntil`, { value: rfc3339(deps.now() + delay * 1000) }, true);
+    await deps.stack.setConfig(`services[${index}].promotion.warmUntil`, { value: window.warmUntil! }, true);
     await up(deps, `${req.service}: ${to} is active, ${from} held at ${size}`);
   });
-  const failed = await step(deps, steps, `warm window: watch active ${to} for ${delay} s`, () => watchWarm(deps, promotionReq, to, delay));
-  if (failed) {
-    await warmRollback(deps, steps, scaled, req.service, from, "analysis failed in the warm window");
-    return { ...base, outcome: "rolled-back", rollback: "warm", failedAt: "warm window after the switch", reason: `analysis failed after the switch: ${formatVerdict(failed)}` };
-  }
-  await scaleDownOld(deps, steps, scaled, req.service, from);
-  return { ...base, outcome: "promoted" };
+  const watched = await step(deps, steps, `warm window: watch active ${to} for ${delay} s`, () => watchWarm(deps, promotionReq, to, delay, window));
+  const end = await endOfWindow(deps, steps, scaled, window, from, watched);
+  return { ...base, ...end, failedAt: end.outcome === "rolled-back" ? "warm window after the switch" : undefined };
 }
 
 /**
@@ -277,6 +279,7 @@ export function releaseSummary(r: ReleaseResult, stack: string): string {
     promoted: `${icon} **${r.service}** on \`${stack}\`: ${r.to} is active (was ${r.from})`,
     aborted: `${icon} **${r.service}** on \`${stack}\`: aborted at the ${r.failedAt}; no traffic moved, ${r.from} stays active`,
     "rolled-back": `${icon} **${r.service}** on \`${stack}\`: ${r.failedAt} failed; all traffic back on ${r.from}${r.rollbackMs !== undefined ? ` (${(r.rollbackMs / 1000).toFixed(1)} s from the step's start)` : ""}`,
+    overridden: `⚠️ **${r.service}** on \`${stack}\`: ${r.to} was made active, then changed by someone else in the warm window; ${r.reason}`,
   }[r.outcome];
   const total = r.steps.reduce((n, s) => n + s.ms, 0);
   const lines = [head, "", `| stage | result | time |`, `|---|---|---|`];
@@ -331,6 +334,7 @@ export function releaseSlackMessage(r: ReleaseResult, stack: string): { text: st
     promoted: `:white_check_mark: *${r.service}* on \`${stack}\`: ${r.to} is active (was ${r.from})`,
     aborted: `:x: *${r.service}* on \`${stack}\`: aborted at the ${r.failedAt}; no traffic moved, ${r.from} stays active`,
     "rolled-back": `:x: *${r.service}* on \`${stack}\`: ${r.failedAt} failed; all traffic back on ${r.from}`,
+    overridden: `:warning: *${r.service}* on \`${stack}\`: ${r.to} was made active, then changed by someone else in the warm window; ${r.reason}`,
   }[r.outcome];
   const lines = [head, ...r.steps.map((s) => `• ${s.ok ? "ok" : "FAILED"} ${s.name} (${(s.ms / 1000).toFixed(1)} s)`)];
   for (const t of r.trafficSteps) lines.push(`• step ${t.index + 1}: ${t.weight} % → ${t.verdict ? formatVerdict(t.verdict) : ""}`);

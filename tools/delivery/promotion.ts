@@ -33,6 +33,11 @@ export interface StackOps {
   setConfig(key: string, value: { value: string; secret?: boolean }, path?: boolean): Promise<void>;
   removeConfig(key: string, path?: boolean): Promise<void>;
   up(opts?: { message?: string; onOutput?: (out: string) => void }): Promise<{ summary: { result: string } }>;
+  /**
+   * The outputs of the stack's last update (the deployed state, shared by every copy of the
+   * stack file); the program exports `activeColors`. Optional: a seam without it is not checked.
+   */
+  outputs?(): Promise<Record<string, { value: unknown; secret?: boolean }>>;
 }
 
 /** Everything promotion touches outside itself. */
@@ -65,13 +70,17 @@ export interface PromotionRequest {
 
 /** The outcome. */
 export interface PromotionResult {
-  /** `promoted`, `aborted` (gate failed before the switch), `rolled-back` (failed after it), `rolled-back-manually`. */
-  readonly outcome: "promoted" | "aborted" | "rolled-back" | "switched-back";
+  /**
+   * `promoted`, `aborted` (gate failed before the switch), `rolled-back` (failed after it),
+   * `switched-back` (a rollback), `overridden` (someone else changed the service during the warm
+   * window, e.g. a `platform rollback`: this run left both colours as they were).
+   */
+  readonly outcome: "promoted" | "aborted" | "rolled-back" | "switched-back" | "overridden";
   readonly from: Color;
   readonly to: Color;
   /** Steps with their durations, in order. */
   readonly steps: { readonly name: string; readonly ms: number; readonly ok: boolean }[];
-  /** Why it did not promote. */
+  /** Why it did not promote, or what overrode it. */
   readonly reason?: string;
   /**
    * How a rollback moved traffic: `warm` onto the old colour still at its size (one update),
@@ -241,16 +250,35 @@ export function warmWindowSeconds(req: Pick<PromotionRequest, "scaleDownDelaySec
   return Math.max(req.scaleDownDelaySeconds, req.settings.watchSeconds);
 }
 
-/** Puts the `promotion` settings back as they were (without running `pulumi up`). */
+/** The stack file's `services` as it is now. */
+async function readServices(stack: StackOps): Promise<ServiceEntry[]> {
+  const list = JSON.parse((await stack.getConfig("services")).value) as ServiceEntry[];
+  return Array.isArray(list) ? list : [];
+}
+
+/**
+ * Puts the `promotion` settings back as they were (without running `pulumi up`). The stack
+ * file is read again right before: only the keys whose value differs from the one to put back
+ * are written, and the whole `promotion` map is removed only when nothing else is left in it,
+ * so that an edit made meanwhile by another command (config edits take no lock) is not undone
+ * from an old copy.
+ */
 export async function restoreConfig(stack: StackOps, s: Scaled): Promise<void> {
-  if (s.original === undefined) {
+  const current: Record<string, unknown> = { ...((await readServices(stack))[s.index]?.promotion ?? {}) };
+  const o: Record<string, unknown> = s.original ?? {};
+  const after: Record<string, unknown> = { ...current };
+  for (const key of PROMOTION_KEYS) {
+    if (o[key] === undefined) delete after[key];
+    else after[key] = o[key];
+  }
+  if (Object.keys(after).length === 0) {
     // Leave no empty `promotion: {}` behind in the stack file.
-    await stack.removeConfig(`services[${s.index}].promotion`, true);
+    if (Object.keys(current).length > 0) await stack.removeConfig(`services[${s.index}].promotion`, true);
     return;
   }
-  const o = s.original;
   for (const key of PROMOTION_KEYS) {
-    await setPath(stack, `services[${s.index}].promotion.${key}`, o[key] === undefined ? undefined : String(o[key]));
+    if (current[key] === after[key]) continue;
+    await setPath(stack, `services[${s.index}].promotion.${key}`, after[key] === undefined ? undefined : String(after[key]));
   }
 }
 
@@ -273,17 +301,84 @@ async function switchTo(deps: PromotionDeps, steps: PromotionResult["steps"][num
   });
 }
 
+/** The warm window one run opened: the colour it made active and the `promotion.warmUntil` it wrote. */
+export interface WarmWindow {
+  readonly index: number;
+  readonly service: string;
+  /** The colour the run made active. */
+  readonly active: Color;
+  /** The `promotion.warmUntil` the run wrote; undefined once the run itself has taken it away to close the window. */
+  readonly warmUntil?: string;
+}
+
+/**
+ * Seconds a `platform rollback` needs left in a warm window to take the warm way: its config
+ * edits and the start of its update then happen before the window ends, and the promoting run
+ * acts only after that end, on a stack file it reads again.
+ */
+export const WARM_ROLLBACK_MARGIN_SECONDS = 15;
+
+/** The colour the stack's last update made active for `service` (the program's `activeColors` output); undefined when unknown. */
+export async function deployedActive(stack: StackOps, service: string): Promise<Color | undefined> {
+  if (!stack.outputs) return undefined;
+  const colors = (await stack.outputs()).activeColors?.value as Record<string, { active?: unknown } | undefined> | undefined;
+  const active = colors?.[service]?.active;
+  return active === "blue" || active === "green" ? active : undefined;
+}
+
+/**
+ * Why the warm window `w` is no longer the one its run opened, or undefined while it is. Reads
+ * the stack file again (a `platform rollback` from another terminal changes `activeColor` and
+ * takes `promotion.warmUntil` away) and the deployed state (an update from another copy of the
+ * stack file, say a laptop's while CI promotes, changes the `activeColors` output).
+ */
+export async function windowTakenOver(deps: PromotionDeps, w: WarmWindow): Promise<string | undefined> {
+  const leave = "leaving both colours as they are";
+  let found: { index: number; entry: ServiceEntry };
+  try {
+    found = await findService(deps.stack, w.service);
+  } catch (e) {
+    return `${(e as Error).message} during the warm window: ${leave}`;
+  }
+  const { index, entry } = found;
+  if (index !== w.index) return `${w.service} moved from services[${w.index}] to services[${index}] during the warm window: ${leave}`;
+  if (entry.activeColor !== w.active) return `activeColor was changed to ${entry.activeColor} during the warm window (platform rollback?): ${leave}`;
+  const until = entry.promotion?.warmUntil;
+  if (until !== w.warmUntil) {
+    return `promotion.warmUntil was ${until === undefined ? "removed" : `changed to ${until}`} during the warm window (platform rollback or another release?): ${leave}`;
+  }
+  const deployed = await deployedActive(deps.stack, w.service);
+  if (deployed !== undefined && deployed !== w.active) {
+    return (
+      `the stack's last update made ${deployed} active, not ${w.active} (platform rollback from another copy of the stack file?): ${leave}; ` +
+      `this copy of the stack file still names ${w.active}: bring it in line with the copy that was deployed before the next pulumi up`
+    );
+  }
+  return undefined;
+}
+
+/** What the warm window's watch saw: a measured failure, or someone else's change to the service (why). */
+export type WarmWatch = { readonly failed: AnalysisVerdict } | { readonly takenOver: string } | undefined;
+
 /**
  * The warm window after a switch: analyses the new active colour every `watchIntervalSeconds`
  * until `seconds` have passed. Resolves to the first measured failure, or undefined; too little
- * traffic is no evidence either way and keeps watching.
+ * traffic is no evidence either way and keeps watching. With `window`, every look also checks
+ * that the window is still its run's ({@link windowTakenOver}) and ends the watch when not.
  */
-export async function watchWarm(deps: PromotionDeps, req: PromotionRequest, color: Color, seconds: number): Promise<AnalysisVerdict | undefined> {
+export async function watchWarm(deps: PromotionDeps, req: PromotionRequest, color: Color, seconds: number, window?: WarmWindow): Promise<WarmWatch> {
   const end = deps.now() + seconds * 1000;
   while (deps.now() < end) {
     await deps.sleep(Math.min(req.settings.watchIntervalSeconds * 1000, Math.max(0, end - deps.now())));
+    if (window) {
+      const takenOver = await windowTakenOver(deps, window);
+      if (takenOver !== undefined) {
+        deps.log(`  ${takenOver}`);
+        return { takenOver };
+      }
+    }
     const v = await analyse(deps, req, "active", color);
-    if (!v.pass && !inconclusive(v)) return v;
+    if (!v.pass && !inconclusive(v)) return { failed: v };
   }
   return undefined;
 }
@@ -301,12 +396,37 @@ export async function warmRollback(deps: PromotionDeps, steps: PromotionResult["
   });
 }
 
-/** The last update of a release: the old colour shrinks to its idle size. */
-export async function scaleDownOld(deps: PromotionDeps, steps: PromotionResult["steps"][number][], scaled: Scaled, service: string, old: Color): Promise<void> {
-  await step(deps, steps, `warm window over: scale ${deploymentName(service, old)} down to its idle size (pulumi up)`, async () => {
-    await restoreConfig(deps.stack, scaled);
-    await up(deps, `${service}: warm window over, ${old} to its idle size`);
-  });
+class TakenOver extends Error {}
+
+/**
+ * The last update of a release: the old colour shrinks to its idle size, if the window is still
+ * this run's. Not before the `warmUntil` it recorded; the stack file and the deployed state are
+ * read again right before (a `platform rollback` meanwhile: nothing is changed, and the reason is
+ * returned); the window is closed (`warmUntil` taken away) before the hold, so that a rollback
+ * reading the file from then on goes the cold way; and they are read once more right before the
+ * update. Resolves to undefined when it scaled down, else to why it left both colours alone.
+ */
+export async function scaleDownOld(deps: PromotionDeps, steps: PromotionResult["steps"][number][], scaled: Scaled, window: WarmWindow, old: Color): Promise<string | undefined> {
+  const end = window.warmUntil === undefined ? Number.NaN : Date.parse(window.warmUntil);
+  while (deps.now() < end) await deps.sleep(end - deps.now());
+  const takenOver = await windowTakenOver(deps, window);
+  if (takenOver !== undefined) {
+    deps.log(`  ${takenOver}`);
+    return takenOver;
+  }
+  try {
+    await step(deps, steps, `warm window over: scale ${deploymentName(window.service, old)} down to its idle size (pulumi up)`, async () => {
+      await deps.stack.removeConfig(`services[${window.index}].promotion.warmUntil`, true);
+      await restoreConfig(deps.stack, scaled);
+      const late = await windowTakenOver(deps, { ...window, warmUntil: undefined });
+      if (late !== undefined) throw new TakenOver(late);
+      await up(deps, `${window.service}: warm window over, ${old} to its idle size`);
+    });
+  } catch (e) {
+    if (e instanceof TakenOver) return e.message;
+    throw e;
+  }
+  return undefined;
 }
 
 async function analyse(deps: PromotionDeps, req: PromotionRequest, role: "active" | "preview", color: Color): Promise<AnalysisVerdict> {
@@ -348,8 +468,9 @@ export async function gatedSwitch(deps: PromotionDeps, req: PromotionRequest, st
   }
 
   const warmSeconds = warmWindowSeconds(req);
+  const window: WarmWindow = { index, service: req.service, active: to, warmUntil: rfc3339(deps.now() + warmSeconds * 1000) };
   try {
-    await switchTo(deps, steps, index, req.service, to, rfc3339(deps.now() + warmSeconds * 1000));
+    await switchTo(deps, steps, index, req.service, to, window.warmUntil);
   } catch (e) {
     // A failed update may have moved some objects (the Service selector) and not others: put
     // the config back to the known-good colour and converge on it before giving up.
@@ -362,13 +483,34 @@ export async function gatedSwitch(deps: PromotionDeps, req: PromotionRequest, st
   }
 
   const held = scaled.size === undefined ? "" : `, ${deploymentName(req.service, from)} held at ${scaled.size}`;
-  const failed = await step(deps, steps, `warm window: watch active ${to} for ${warmSeconds} s${held}`, () => watchWarm(deps, req, to, warmSeconds));
-  if (failed) {
-    await warmRollback(deps, steps, scaled, req.service, from, "analysis failed after the switch");
-    return { outcome: "rolled-back", from, to, steps, rollback: "warm", reason: `analysis failed after the switch: ${formatVerdict(failed)}` };
+  const watched = await step(deps, steps, `warm window: watch active ${to} for ${warmSeconds} s${held}`, () => watchWarm(deps, req, to, warmSeconds, window));
+  return { from, to, steps, ...(await endOfWindow(deps, steps, scaled, window, from, watched)) };
+}
+
+/**
+ * What a release does once its warm window's watch has ended: a measured failure is rolled
+ * back warm, a quiet window scales the old colour down ({@link scaleDownOld}) — each only while
+ * the window is still the run's; when someone else changed the service meanwhile (a `platform
+ * rollback`), nothing, and the outcome says why.
+ */
+export async function endOfWindow(
+  deps: PromotionDeps,
+  steps: PromotionResult["steps"][number][],
+  scaled: Scaled,
+  window: WarmWindow,
+  old: Color,
+  watched: WarmWatch,
+): Promise<{ outcome: "promoted" | "rolled-back" | "overridden"; reason?: string; rollback?: "warm" }> {
+  if (watched !== undefined && "takenOver" in watched) return { outcome: "overridden", reason: watched.takenOver };
+  if (watched !== undefined) {
+    // Read the stack again right before rolling back: someone may have done it already.
+    const takenOver = await windowTakenOver(deps, window);
+    if (takenOver !== undefined) return { outcome: "overridden", reason: takenOver };
+    await warmRollback(deps, steps, scaled, window.service, old, "analysis failed after the switch");
+    return { outcome: "rolled-back", rollback: "warm", reason: `analysis failed after the switch: ${formatVerdict(watched.failed)}` };
   }
-  await scaleDownOld(deps, steps, scaled, req.service, from);
-  return { outcome: "promoted", from, to, steps };
+  const takenOver = await scaleDownOld(deps, steps, scaled, window, old);
+  return takenOver === undefined ? { outcome: "promoted" } : { outcome: "overridden", reason: takenOver };
 }
 
 /**
@@ -378,6 +520,13 @@ export async function gatedSwitch(deps: PromotionDeps, req: PromotionRequest, st
  * and waited for first, so the switch never lands on a cold set.
  */
 export async function rollback(deps: PromotionDeps, req: PromotionRequest): Promise<PromotionResult> {
+  return rollbackOnce(deps, req, true);
+}
+
+/** Thrown when the stack file changed between a rollback's reads and its writes. */
+class Changed extends Error {}
+
+async function rollbackOnce(deps: PromotionDeps, req: PromotionRequest, warmAllowed: boolean): Promise<PromotionResult> {
   const steps: PromotionResult["steps"][number][] = [];
   const { index, entry } = await findService(deps.stack, req.service);
   const from = entry.activeColor;
@@ -386,14 +535,9 @@ export async function rollback(deps: PromotionDeps, req: PromotionRequest): Prom
     // A canary stopped half-way (the promoting process was killed): the previous release is
     // still the active colour, so the rollback is taking the weight away, in one update.
     await step(deps, steps, `all traffic back to ${from}: remove the canary weight ${entry.promotion?.canaryWeight} % (pulumi up)`, async () => {
-      const rest = Object.keys(entry.promotion ?? {}).filter((k) => k !== "canaryWeight" && k !== "migrate");
-      if (rest.length === 0) {
-        // Leave no empty `promotion: {}` behind in the stack file.
-        await deps.stack.removeConfig(`services[${index}].promotion`, true);
-      } else {
-        await deps.stack.removeConfig(`services[${index}].promotion.canaryWeight`, true);
-        if (entry.promotion?.migrate !== undefined) await deps.stack.removeConfig(`services[${index}].promotion.migrate`, true);
-      }
+      // Read again right before writing; only the weight and the migration flag go.
+      const fresh = (await findService(deps.stack, req.service)).entry.promotion ?? {};
+      await restoreConfig(deps.stack, { index, original: { ...fresh, canaryWeight: undefined, migrate: undefined } });
       await up(deps, `${req.service}: rollback of a canary, all traffic to ${from}`);
     });
     return { outcome: "switched-back", from: to, to: from, steps };
@@ -401,16 +545,40 @@ export async function rollback(deps: PromotionDeps, req: PromotionRequest): Prom
   requireStaged(index, entry, from, to, "roll back");
   const p = entry.promotion;
   const until = p?.warmUntil === undefined ? Number.NaN : Date.parse(p.warmUntil);
-  if (p?.prescale === true && deps.now() < until) {
+  const left = until - deps.now();
+  if (warmAllowed && p?.prescale === true && left >= WARM_ROLLBACK_MARGIN_SECONDS * 1000) {
     // Inside the warm window of the release being rolled back: the colour to go back to is
     // still held at its size, so the rollback is one update onto running pods.
     deps.log(`  warm rollback: ${deploymentName(req.service, to)} is held at ${p.prescaleReplicas ?? entry.replicas?.min ?? 1} pods until ${p.warmUntil}`);
-    await warmRollback(deps, steps, { index, original: snapshot(entry) }, req.service, to, "platform rollback in the warm window");
-    return { outcome: "switched-back", from, to, steps, rollback: "warm" };
+    try {
+      await step(deps, steps, `warm rollback: ${req.service} activeColor back to ${to}, still at its size (one pulumi up)`, async () => {
+        // Read again right before writing: the release may have closed its window meanwhile.
+        const fresh = await findService(deps.stack, req.service);
+        const q = fresh.entry.promotion;
+        if (fresh.index !== index || fresh.entry.activeColor !== from || q?.prescale !== true || q.warmUntil !== p.warmUntil) {
+          throw new Changed(`the stack file changed since it was read (activeColor ${fresh.entry.activeColor}, promotion.warmUntil ${q?.warmUntil ?? "none"})`);
+        }
+        await deps.stack.setConfig(`services[${index}].activeColor`, { value: to }, true);
+        // The release's hold and window go with it (the promoting run sees it and leaves both colours alone).
+        await restoreConfig(deps.stack, { index, original: snapshot(fresh.entry) });
+        const now = (await findService(deps.stack, req.service)).entry;
+        if (now.activeColor !== to) throw new Error(`services[${index}].activeColor was changed to ${now.activeColor} by another command while this rollback wrote ${to}: nothing was deployed; check \`pulumi config\` and run it again`);
+        await up(deps, `${req.service}: platform rollback in the warm window, warm rollback to ${to}`);
+      });
+      return { outcome: "switched-back", from, to, steps, rollback: "warm" };
+    } catch (e) {
+      if (!(e instanceof Changed)) throw e;
+      deps.log(`  ${e.message}: reading it again, and going the cold way`);
+      return rollbackOnce(deps, req, false);
+    }
   }
-  deps.log(
-    `  cold rollback: ${p?.warmUntil === undefined ? "no warm window is open" : `the warm window ended at ${p.warmUntil}`}, so ${deploymentName(req.service, to)} may run fewer pods than ${deploymentName(req.service, from)}: it is pre-scaled and awaited Ready before traffic moves`,
-  );
+  const why =
+    p?.warmUntil === undefined
+      ? "no warm window is open"
+      : left > 0 && p.prescale === true
+        ? `the warm window ends at ${p.warmUntil}, in less than ${WARM_ROLLBACK_MARGIN_SECONDS} s, when the release's last update may shrink ${deploymentName(req.service, to)}`
+        : `the warm window ended at ${p.warmUntil}`;
+  deps.log(`  cold rollback: ${why}, so ${deploymentName(req.service, to)} may run fewer pods than ${deploymentName(req.service, from)}: it is pre-scaled and awaited Ready before traffic moves`);
   const scaled = await prescale(deps, req, steps, index, entry, from, to);
   await switchTo(deps, steps, index, req.service, to);
   await restore(deps, steps, scaled);
@@ -426,6 +594,7 @@ export function formatResult(r: PromotionResult): string[] {
     aborted: `aborted: ${r.from} stays active; ${r.reason}`,
     "rolled-back": `rolled back${r.rollback ? ` (${r.rollback})` : ""}: ${r.from} is active again; ${r.reason}`,
     "switched-back": `rolled back${r.rollback ? ` (${r.rollback})` : ""}: ${r.to} is active (was ${r.from})`,
+    overridden: `overridden in the warm window after the switch to ${r.to}: ${r.reason}`,
   }[r.outcome];
   return [head, ...lines, `  total ${(total / 1000).toFixed(1)} s`];
 }

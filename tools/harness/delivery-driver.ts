@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { PROJECT, loadPlatformConfig, type PlatformConfig } from "../../stacks/config";
 import { httpRoute } from "../../components/app/traffic-router";
 import { migrationJob, MIGRATION_CONTAINER } from "../../components/app/migration-job";
-import { otherColor } from "../../components/app/labels";
+import { otherColor, roleServiceName } from "../../components/app/labels";
 import { planColors } from "../../components/app/sizing";
 import { COLORS, type Color } from "../../lib/colors";
 import type { ServiceConfig } from "../../components/app/service-spec";
@@ -123,16 +123,29 @@ export class ColourPlane {
 }
 
 /**
+ * What every copy of a stack shares: the deployed state (the updates applied, the Jobs that
+ * completed, the outputs of the last update) and Pulumi's stack lock.
+ */
+export interface DeployedState {
+  readonly updates: AppliedUpdate[];
+  readonly completedJobs: Set<string>;
+  /** The outputs of the last update, as `Stack.outputs()` returns them. */
+  outputs: Record<string, { value: unknown; secret?: boolean }>;
+  /** True while an update runs (Pulumi's stack lock). */
+  updating: boolean;
+}
+
+/**
  * A {@link StackOps} over in-memory stack config whose `up` validates the config exactly as
  * the program does (loadPlatformConfig), renders the service's objects and applies them in the
  * order Pulumi would (dependsOn: the Job before the route). A Job that already completed is
- * not run again, as Pulumi leaves an unchanged Job alone.
+ * not run again, as Pulumi leaves an unchanged Job alone. As with Pulumi, the stack file is per
+ * working copy ({@link checkout}: another terminal's or runner's copy) while the deployed state
+ * and the lock are the stack's: an `up` while another runs fails as Pulumi's does.
  */
 export class DataPlaneStack implements StackOps {
-  readonly updates: AppliedUpdate[] = [];
   /** Output of the last migration Job run (its "pod logs"). */
   lastJobOutput = "";
-  private readonly completedJobs = new Set<string>();
 
   constructor(
     /** The stack's `app-platform:` values (keys without the project prefix). */
@@ -141,7 +154,24 @@ export class DataPlaneStack implements StackOps {
     private readonly env: NodeJS.ProcessEnv = {},
     /** The colours' cluster side, sized on every update. @default none (the colours just run) */
     readonly plane?: ColourPlane,
+    /** The stack's deployed state, shared by every copy of its stack file. @default a new stack */
+    readonly deployed: DeployedState = { updates: [], completedJobs: new Set(), outputs: {}, updating: false },
   ) {}
+
+  /** Every update applied to the stack, from any copy of its stack file. */
+  get updates(): AppliedUpdate[] {
+    return this.deployed.updates;
+  }
+
+  /** Another working copy of the stack file (e.g. a laptop's while a CI runner promotes), on the same deployed stack. */
+  checkout(): DataPlaneStack {
+    return new DataPlaneStack(structuredClone(this.values), this.proxy, this.env, this.plane, this.deployed);
+  }
+
+  /** The outputs of the last update; the program exports `activeColors` (stacks/platform.ts). */
+  async outputs(): Promise<Record<string, { value: unknown; secret?: boolean }>> {
+    return structuredClone(this.deployed.outputs);
+  }
 
   /** The config as the program would resolve it now. */
   resolved(): PlatformConfig {
@@ -163,7 +193,20 @@ export class DataPlaneStack implements StackOps {
   }
 
   async up(opts?: { message?: string }): Promise<{ summary: { result: string } }> {
+    // Pulumi's answer to a second update while one runs (the stack lock).
+    if (this.deployed.updating) throw new Error("error: [409] Conflict: Another update is currently in progress.");
+    this.deployed.updating = true;
+    try {
+      return await this.apply(opts);
+    } finally {
+      this.deployed.updating = false;
+    }
+  }
+
+  private async apply(opts?: { message?: string }): Promise<{ summary: { result: string } }> {
+    // The config as the update starts: later edits of the stack file are the next update's.
     const config = this.resolved();
+    const deploying = structuredClone(this.values.services ?? []);
     const jobs: string[] = [];
     let grew: Color[] | undefined;
     for (const s of config.services) {
@@ -173,9 +216,9 @@ export class DataPlaneStack implements StackOps {
         const image = s.migration.image ?? (s.image[otherColor(s.activeColor)] as string);
         const job = migrationJob(s, image, HARNESS_NAMESPACE, config.environment) as any;
         const name = job.metadata.name as string;
-        if (!this.completedJobs.has(name)) {
+        if (!this.deployed.completedJobs.has(name)) {
           await this.runJob(job, s.settings);
-          this.completedJobs.add(name);
+          this.deployed.completedJobs.add(name);
           jobs.push(name);
         }
       }
@@ -188,7 +231,11 @@ export class DataPlaneStack implements StackOps {
       if (this.plane?.svc.name === s.name) await this.plane.settle(s);
     }
     const sizes = this.plane && { ...this.plane.sizes };
-    this.updates.push({ at: Date.now(), message: opts?.message, weights: { ...this.proxy.weights }, jobs, sizes, grew, services: structuredClone(this.values.services ?? []) });
+    this.updates.push({ at: Date.now(), message: opts?.message, weights: { ...this.proxy.weights }, jobs, sizes, grew, services: deploying });
+    // The program's `activeColors` output (stacks/platform.ts: the colour, the active and preview Service names).
+    this.deployed.outputs = {
+      activeColors: { value: Object.fromEntries(config.services.map((s) => [s.name, { active: s.activeColor, service: roleServiceName(s.name, "active"), preview: roleServiceName(s.name, "preview") }])), secret: false },
+    };
     return { summary: { result: "succeeded" } };
   }
 
@@ -251,8 +298,11 @@ export interface HarnessReleaseOptions {
    * smoke test) until it becomes active, so that a blue-green gate has traffic to judge. @default 0
    */
   readonly previewRequestsPerSecond?: number;
-  /** Called after each update (after {@link onWeight}). */
-  readonly onUpdate?: (update: AppliedUpdate, svc: HarnessService) => void;
+  /**
+   * Called after each update of the release (after {@link onWeight}), with the stack and the
+   * release's seams, e.g. to start a second actor (a `platform rollback`) on the same stack.
+   */
+  readonly onUpdate?: (update: AppliedUpdate, svc: HarnessService, run: { readonly stack: DataPlaneStack; readonly deps: PromotionDeps; readonly request: ReleaseRequest }) => void;
 }
 
 /** What a harness release did. */
@@ -376,11 +426,12 @@ export class DeliveryHarness {
         getConfig: (k) => stack.getConfig(k),
         setConfig: (k, v) => stack.setConfig(k, v),
         removeConfig: (k) => stack.removeConfig(k),
+        outputs: () => stack.outputs(),
         up: async (o) => {
           const r = await stack.up(o);
           opts.onWeight?.(proxy.weights[backends.green] ?? 0, svc);
           if (plane.activeColor === "green") await preview?.stop();
-          opts.onUpdate?.(stack.updates[stack.updates.length - 1], svc);
+          opts.onUpdate?.(stack.updates[stack.updates.length - 1], svc, { stack, deps, request });
           return r;
         },
       },
