@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { Foundation } from "../components/foundation";
-import { BlueGreenService, MigrationJob, TrafficRouter, otherColor, type ImageRegistry } from "../components/app";
+import { BlueGreenService, MigrationJob, TrafficRouter, colorWeights, otherColor, type ImageRegistry } from "../components/app";
 import { PlatformSecrets, secretConfig } from "../components/secrets";
 import { InClusterDatastores } from "../components/datastores";
 import { PostgresBackups } from "../components/backup";
@@ -53,8 +53,18 @@ export function createPlatform(config: PlatformConfig): Platform {
   const imageRegistry: ImageRegistry = config.aws
     ? { kind: "ecr", region: config.aws.region, keepImages: config.aws.ecr.keepImages }
     : { kind: "local", server: "localhost:5001" };
+  // A canary router that gives the idle colour no weight (outside a canary's steps: also a hand
+  // flip, an abort) waits for the active colour only, and the idle colour waits for it: the
+  // weights move off the old colour before it shrinks. The router is created below, after the
+  // colours it routes to: the idle colour's dependsOn holds a promise of its route.
+  const routeGates = config.services.map((service) => {
+    if (!service.strategy.router || colorWeights(service)[otherColor(service.activeColor)] > 0) return undefined;
+    let resolve!: (route: pulumi.Resource) => void;
+    const route = new Promise<pulumi.Resource>((r) => (resolve = r));
+    return { route, resolve };
+  });
   const services = config.services.map(
-    (service) =>
+    (service, i) =>
       new BlueGreenService(
         `app-${service.name}`,
         {
@@ -64,6 +74,7 @@ export function createPlatform(config: PlatformConfig): Platform {
           ingressControllerNamespace: config.namespaces.ingressController,
           monitoringNamespace: config.namespaces.monitoring,
           imageRegistry,
+          idleDependsOn: routeGates[i] ? [routeGates[i].route] : undefined,
         },
         { dependsOn: [foundation] },
       ),
@@ -72,24 +83,26 @@ export function createPlatform(config: PlatformConfig): Platform {
   // A release's migration Job, then the weighted router; both under their service's component.
   config.services.forEach((service, i) => {
     const app = services[i];
-    const idle = app.deployments[otherColor(service.activeColor)];
+    const idleColor = otherColor(service.activeColor);
     const namespace = config.namespaces.apps;
     const migration = service.migration && service.promotion.migrate
       ? new MigrationJob(
           `app-${service.name}-migration`,
-          // The image from config, so that the Job does not wait for the new colour's rollout (a
-          // release whose pods need the migrated schema would never get there); a built image
-          // is only known from its Deployment.
-          { environment: config.environment, service, namespace, newColorImage: service.image[otherColor(service.activeColor)] ?? idle.spec.template.spec.containers[0].image },
+          // The image, not the new colour's Deployment, so that the Job does not wait for that
+          // colour's rollout (a release whose pods need the migrated schema would never get there).
+          { environment: config.environment, service, namespace, newColorImage: app.images[idleColor] },
           { parent: app },
         )
       : undefined;
     if (service.strategy.router) {
-      new TrafficRouter(
+      // The idle colour's Deployment gates the weights only while they give it traffic; otherwise it waits for the route (routeGates).
+      const gate = routeGates[i] ? [] : [app.deployments[idleColor]];
+      const router = new TrafficRouter(
         `app-${service.name}-router`,
-        { environment: config.environment, service, namespace, colorDependsOn: { blue: [app.deployments.blue], green: [app.deployments.green] }, trafficDependsOn: [idle, ...(migration ? [migration] : [])] },
+        { environment: config.environment, service, namespace, colorDependsOn: { blue: [app.deployments.blue], green: [app.deployments.green] }, trafficDependsOn: [...gate, ...(migration ? [migration] : [])] },
         { parent: app },
       );
+      routeGates[i]?.resolve(router.route);
     }
   });
 

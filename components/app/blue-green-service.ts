@@ -50,6 +50,14 @@ export interface BlueGreenServiceArgs {
   readonly imageRegistry?: ImageRegistry;
   /** Folder that `service.build.context` is relative to. @default the process's working directory */
   readonly buildRoot?: string;
+  /**
+   * What the idle colour's Deployment, HPA and PDB wait for besides the active Service: the
+   * objects that carry traffic to the service outside its Services, e.g. a canary router's
+   * HTTPRoute or Ingress when it gives the idle colour no weight, so that in a flip the old
+   * colour shrinks only after the weights moved off it. Elements may be promises of resources
+   * created after this component (the router waits for the active colour). @default none
+   */
+  readonly idleDependsOn?: readonly pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -80,6 +88,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
   readonly plans: Record<Color, ColorPlan>;
   /** Deployments by colour. */
   readonly deployments: Record<Color, k8s.apps.v1.Deployment>;
+  /** The image each colour runs (the built image's reference for the built colour). */
+  readonly images: Record<Color, pulumi.Input<string>>;
 
   constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-platform:app:BlueGreenService", name, {}, opts);
@@ -142,13 +152,15 @@ export class BlueGreenService extends pulumi.ComponentResource {
     );
 
     this.deployments = {} as Record<Color, k8s.apps.v1.Deployment>;
+    this.images = { blue: s.image.blue as string, green: s.image.green as string };
+    if (s.build && built) this.images[s.build.color] = built.ref;
     // What a Service of a colour must wait for: the Deployment (Pulumi awaits its rollout and
     // Ready replicas) and the HPA and PDB that hold its size.
     const gates = {} as Record<Color, pulumi.Resource[]>;
-    const colour = (color: Color, after: pulumi.Resource[]): void => {
+    const colour = (color: Color, after: pulumi.Input<pulumi.Resource>[]): void => {
       const plan = this.plans[color];
       const deploymentName = `${s.name}-${color}`;
-      const image: pulumi.Input<string> = s.build?.color === color && built ? built.ref : (s.image[color] as string);
+      const image = this.images[color];
       const deployment = new k8s.apps.v1.Deployment(
         `${name}-${color}`,
         {
@@ -215,10 +227,12 @@ export class BlueGreenService extends pulumi.ComponentResource {
     // that Service. In a flip, Pulumi then moves the selector onto the new colour (Ready at its
     // size) before it shrinks or parks the old one, and not at all when the new colour's rollout
     // failed: the old colour keeps serving at its size.
+    // With a canary router that gives it no weight, the idle colour also waits for the route
+    // (`idleDependsOn`): a hand flip moves the weights off the old colour before it shrinks.
     const idle = otherColor(s.activeColor);
     colour(s.activeColor, []);
     const active = roleService("active");
-    colour(idle, [active]);
+    colour(idle, [active, ...(args.idleDependsOn ?? [])]);
     roleService("preview");
 
     this.registerOutputs({

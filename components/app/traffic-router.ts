@@ -135,9 +135,11 @@ export interface TrafficRouterArgs {
    */
   readonly colorDependsOn?: Readonly<Partial<Record<Color, readonly pulumi.Input<pulumi.Resource>[]>>>;
   /**
-   * What the weights wait for: the new colour's Deployment and the release's migration Job.
-   * Pulumi applies the HTTPRoute or canary Ingress only after these succeeded, and not at all
-   * when one failed. @default none
+   * What the weights wait for besides the Services of the colours they give traffic to: the
+   * Deployment of a new colour that gets a weight, and the release's migration Job. Pulumi
+   * applies the HTTPRoute or canary Ingress only after these succeeded, and not at all when one
+   * failed. Never a colour with no weight that waits for {@link TrafficRouter.route} (a cycle).
+   * @default none
    */
   readonly trafficDependsOn?: readonly pulumi.Input<pulumi.Resource>[];
 }
@@ -152,6 +154,8 @@ export interface TrafficRouterArgs {
 export class TrafficRouter extends pulumi.ComponentResource {
   /** Traffic share per colour this update applies. */
   readonly weights: Record<Color, number>;
+  /** The object that carries the weights: the HTTPRoute, or the canary Ingress. */
+  readonly route: pulumi.CustomResource;
 
   constructor(name: string, args: TrafficRouterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("app-platform:app:TrafficRouter", name, {}, opts);
@@ -170,18 +174,20 @@ export class TrafficRouter extends pulumi.ComponentResource {
           { parent: this, dependsOn: [...(args.colorDependsOn?.[color] ?? [])] },
         ),
     );
-    const after = [...colorServices, ...(args.trafficDependsOn ?? [])];
+    // The route waits for the Services it sends traffic to; a colour with no weight may wait
+    // for the route instead (BlueGreenService's idleDependsOn).
+    const after = [...colorServices.filter((_, i) => this.weights[COLORS[i]] > 0), ...(args.trafficDependsOn ?? [])];
     const labels = serviceLabels(args.environment, s.name);
     if (router.kind === "gatewayApi") {
       const route = httpRoute(s, args.namespace, labels);
-      new k8s.apiextensions.CustomResource(
+      this.route = new k8s.apiextensions.CustomResource(
         `${name}-httproute`,
         { apiVersion: route.apiVersion as string, kind: route.kind as string, metadata: route.metadata as k8s.types.input.meta.v1.ObjectMeta, spec: route.spec },
         { parent: this, dependsOn: after },
       );
     } else {
       const ing = canaryIngress(s, args.namespace, labels);
-      new k8s.networking.v1.Ingress(
+      this.route = new k8s.networking.v1.Ingress(
         `${name}-canary-ingress`,
         { metadata: ing.metadata as k8s.types.input.meta.v1.ObjectMeta, spec: ing.spec as k8s.types.input.networking.v1.IngressSpec },
         { parent: this, dependsOn: after },

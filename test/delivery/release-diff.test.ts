@@ -52,12 +52,19 @@ describe("a canary release in platform diff", () => {
     expect(d.changes.filter((c) => c.type.endsWith(":HTTPRoute"))).toEqual([]);
   });
 
-  it("the route waits for the Job and the new colour's Deployment (Pulumi records the component's Job)", () => {
+  it("the route waits for the Job (Pulumi records the component's Job); the new colour's Deployment once a step gives it weight, before that it waits for the route", () => {
     const byUrn = new Map(migrating.resources.map((x) => [x.urn, x]));
     const deps = route(migrating).dependsOn.map((u) => byUrn.get(u)?.type);
     expect(deps).toContain("kubernetes:batch/v1:Job");
-    const deployments = route(migrating).dependsOn.map((u) => byUrn.get(u)).filter((x) => x?.type === "kubernetes:apps/v1:Deployment");
-    expect(deployments.map((x) => (x!.inputs as any).metadata.name)).toEqual([`orders-api-${idle}`]);
+    // The migration update gives the new colour no weight: its Deployment waits for the route (and so for the Job).
+    expect(route(migrating).dependsOn.map((u) => byUrn.get(u)).filter((x) => x?.type === "kubernetes:apps/v1:Deployment")).toEqual([]);
+    const newColour = migrating.resources.find((x) => x.type === "kubernetes:apps/v1:Deployment" && (x.inputs as any).metadata.name === `orders-api-${idle}`)!;
+    expect(newColour.dependsOn).toContain(route(migrating).urn);
+    // The first step sends it 10 %: the route then waits for its Deployment (and still the Job).
+    const stepUrn = new Map(step1.resources.map((x) => [x.urn, x]));
+    const stepDeps = route(step1).dependsOn.map((u) => stepUrn.get(u));
+    expect(stepDeps.map((x) => x?.type)).toContain("kubernetes:batch/v1:Job");
+    expect(stepDeps.filter((x) => x?.type === "kubernetes:apps/v1:Deployment").map((x) => (x!.inputs as any).metadata.name)).toEqual([`orders-api-${idle}`]);
   });
 
   it("the first step changes only the two weights, 100/0 → 90/10, and the diff says so", () => {

@@ -15,7 +15,7 @@ const STACKS = ["dev", "staging", "production"] as const;
 type Stack = (typeof STACKS)[number];
 const APP_COMPONENT = "app-platform:app:BlueGreenService";
 
-const renders = {} as Record<Stack, { base: RenderResult; flipped: RenderResult; held?: RenderResult; flippedHeld?: RenderResult }>;
+const renders = {} as Record<Stack, { base: RenderResult; flipped: RenderResult; held?: RenderResult; flippedHeld?: RenderResult; stepped?: RenderResult }>;
 
 async function render(stack: string, rootDir?: string): Promise<RenderResult> {
   const r = await renderInChild({ stack, rootDir });
@@ -28,11 +28,13 @@ async function render(stack: string, rootDir?: string): Promise<RenderResult> {
  * promote` writes for a release (`promotion.prescale` at the serving size, replicas.min here):
  * before the switch it holds the target colour, through the warm window after it the old one.
  */
-function editedStackFile(stack: Stack, o: { flip: boolean; hold: boolean }): string {
+function editedStackFile(stack: Stack, o: { flip: boolean; hold: boolean; canaryWeight?: number }): string {
   const doc = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  for (const s of doc.config["app-platform:services"] as { activeColor: string; replicas: { min: number }; promotion?: unknown }[]) {
+  for (const s of doc.config["app-platform:services"] as { activeColor: string; replicas: { min: number }; promotion?: unknown; strategy?: { router?: unknown } }[]) {
     if (o.flip) s.activeColor = s.activeColor === "blue" ? "green" : "blue";
     if (o.hold) s.promotion = { prescale: true, prescaleReplicas: s.replicas.min, ...(o.flip ? { warmUntil: "2026-11-30T12:00:00Z" } : {}) };
+    // A canary step of `platform promote` (`promotion.canaryWeight`), on the services with a router.
+    if (o.canaryWeight !== undefined && s.strategy?.router) s.promotion = { canaryWeight: o.canaryWeight };
   }
   return YAML.stringify(doc);
 }
@@ -41,12 +43,12 @@ beforeAll(async () => {
   await loadCrdModels();
   await Promise.all(
     STACKS.map(async (stack) => {
-      const edited = (o: { flip: boolean; hold: boolean }) => render(stack, stackFolder(stack, editedStackFile(stack, o)));
+      const edited = (o: { flip: boolean; hold: boolean; canaryWeight?: number }) => render(stack, stackFolder(stack, editedStackFile(stack, o)));
       const [base, flipped] = await Promise.all([render(stack), edited({ flip: true, hold: false })]);
       renders[stack] = { base, flipped };
       if (stack !== "dev") {
-        const [held, flippedHeld] = await Promise.all([edited({ flip: false, hold: true }), edited({ flip: true, hold: true })]);
-        renders[stack] = { ...renders[stack], held, flippedHeld };
+        const [held, flippedHeld, stepped] = await Promise.all([edited({ flip: false, hold: true }), edited({ flip: true, hold: true }), edited({ flip: false, hold: false, canaryWeight: 50 })]);
+        renders[stack] = { ...renders[stack], held, flippedHeld, stepped };
       }
     }),
   );
@@ -298,6 +300,60 @@ describe.each(STACKS)("%s: a flip is gated on the target colour being ready", (s
     for (const s of stackServices(stack)) {
       const old = ofKind(r, "HorizontalPodAutoscaler").find((h) => h.metadata.name === `${s.name}-${s.activeColor}`);
       expect(old.spec.minReplicas).toBeGreaterThanOrEqual(s.replicas.min);
+    }
+  });
+});
+
+describe.each(["staging", "production"] as const)("%s: a canary service's hand flip moves the route's weights before the old colour shrinks", (stack) => {
+  // With a canary router the users' traffic goes through the HTTPRoute's weighted backendRefs,
+  // not the active Service: in a flip (activeColor edited by hand, one `pulumi up`) the weights
+  // move in the same update as the old colour's HPA minimum. Pulumi applies a resource only after
+  // its dependsOn, so the old colour's Deployment, HPA and PDB must list the HTTPRoute.
+  const routed = () => stackServices(stack).filter((s: any) => s.strategy?.router !== undefined);
+  const dependencies = (r: RenderResult, x: RenderedResource) => {
+    const byUrn = new Map(r.resources.map((y) => [y.urn, y]));
+    return x.dependsOn.map((u) => byUrn.get(u)).filter((d): d is RenderedResource => d !== undefined).map((d) => `${d.inputs.kind}/${(d.inputs as any).metadata?.name}`);
+  };
+  const route = (r: RenderResult, service: string) => {
+    const found = appResources(r).filter((x) => x.inputs.kind === "HTTPRoute" && (x.inputs as any).metadata.name === service);
+    expect(found, `the HTTPRoute of ${service}`).toHaveLength(1);
+    return found[0];
+  };
+  const colourObjects = (r: RenderResult, name: string) =>
+    appResources(r).filter((x) => ["Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(String(x.inputs.kind)) && (x.inputs as any).metadata.name === name);
+
+  it("the stack has a canary service behind a Gateway API HTTPRoute", () => {
+    expect(routed().map((s) => s.name)).toContain("orders-api");
+  });
+
+  it.each(["base", "flipped"] as const)("%s render: the idle colour's Deployment, HPA and PDB wait for the HTTPRoute, which waits for the active colour only", (which) => {
+    const r = renders[stack][which];
+    for (const s of routed()) {
+      const active = which === "base" ? s.activeColor : s.activeColor === "blue" ? "green" : "blue";
+      const idle = active === "blue" ? "green" : "blue";
+      const rt = route(r, s.name);
+      // All weight on the active colour (no canary step in progress).
+      expect((rt.inputs as any).spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual(expect.arrayContaining([[`${s.name}-${active}`, 100], [`${s.name}-${idle}`, 0]]));
+      const idleObjects = colourObjects(r, `${s.name}-${idle}`);
+      expect(idleObjects.map((x) => x.inputs.kind).sort()).toEqual(["Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+      for (const x of idleObjects) expect(dependencies(r, x), x.urn).toEqual(expect.arrayContaining([`HTTPRoute/${s.name}`, `Service/${s.name}`]));
+      // The route waits for the Service of the colour it sends everything to, and for nothing of the idle colour.
+      const routeDeps = dependencies(r, rt);
+      expect(routeDeps).toContain(`Service/${s.name}-${active}`);
+      expect(routeDeps.filter((d) => d.endsWith(`/${s.name}-${idle}`))).toEqual([]);
+      // The active colour waits for no route (it takes the traffic).
+      for (const x of colourObjects(r, `${s.name}-${active}`)) expect(dependencies(r, x).filter((d) => d.startsWith("HTTPRoute/"))).toEqual([]);
+    }
+  });
+
+  it("during a canary step (promotion.canaryWeight 50) the route waits for the new colour instead, which does not wait for it", () => {
+    const r = renders[stack].stepped!;
+    for (const s of routed()) {
+      const idle = s.activeColor === "blue" ? "green" : "blue";
+      const rt = route(r, s.name);
+      expect((rt.inputs as any).spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual(expect.arrayContaining([[`${s.name}-${s.activeColor}`, 50], [`${s.name}-${idle}`, 50]]));
+      expect(dependencies(r, rt)).toEqual(expect.arrayContaining([`Service/${s.name}-${s.activeColor}`, `Service/${s.name}-${idle}`, `Deployment/${s.name}-${idle}`]));
+      for (const x of colourObjects(r, `${s.name}-${idle}`)) expect(dependencies(r, x).filter((d) => d.startsWith("HTTPRoute/")), x.urn).toEqual([]);
     }
   });
 });
