@@ -15,7 +15,7 @@ const STACKS = ["dev", "staging", "production"] as const;
 type Stack = (typeof STACKS)[number];
 const APP_COMPONENT = "app-platform:app:BlueGreenService";
 
-const renders = {} as Record<Stack, { base: RenderResult; flipped: RenderResult; held?: RenderResult; flippedHeld?: RenderResult; stepped?: RenderResult }>;
+const renders = {} as Record<Stack, { base: RenderResult; flipped: RenderResult; held?: RenderResult; flippedHeld?: RenderResult; stepped?: RenderResult; nginx?: RenderResult }>;
 
 async function render(stack: string, rootDir?: string): Promise<RenderResult> {
   const r = await renderInChild({ stack, rootDir });
@@ -28,9 +28,11 @@ async function render(stack: string, rootDir?: string): Promise<RenderResult> {
  * promote` writes for a release (`promotion.prescale` at the serving size, replicas.min here):
  * before the switch it holds the target colour, through the warm window after it the old one.
  */
-function editedStackFile(stack: Stack, o: { flip: boolean; hold: boolean; canaryWeight?: number }): string {
+function editedStackFile(stack: Stack, o: { flip: boolean; hold: boolean; canaryWeight?: number; nginx?: boolean }): string {
   const doc = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  for (const s of doc.config["app-platform:services"] as { activeColor: string; replicas: { min: number }; promotion?: unknown; strategy?: { router?: unknown } }[]) {
+  for (const s of doc.config["app-platform:services"] as { activeColor: string; replicas: { min: number }; promotion?: unknown; strategy?: { router?: unknown }; ingress?: unknown }[]) {
+    // A service with an ingress host made a canary behind an ingress-nginx router.
+    if (o.nginx && s.ingress) s.strategy = { type: "canary", steps: [10, 50, 100], router: { kind: "ingressNginx" } } as never;
     if (o.flip) s.activeColor = s.activeColor === "blue" ? "green" : "blue";
     if (o.hold) s.promotion = { prescale: true, prescaleReplicas: s.replicas.min, ...(o.flip ? { warmUntil: "2026-11-30T12:00:00Z" } : {}) };
     // A canary step of `platform promote` (`promotion.canaryWeight`), on the services with a router.
@@ -43,12 +45,17 @@ beforeAll(async () => {
   await loadCrdModels();
   await Promise.all(
     STACKS.map(async (stack) => {
-      const edited = (o: { flip: boolean; hold: boolean; canaryWeight?: number }) => render(stack, stackFolder(stack, editedStackFile(stack, o)));
+      const edited = (o: { flip: boolean; hold: boolean; canaryWeight?: number; nginx?: boolean }) => render(stack, stackFolder(stack, editedStackFile(stack, o)));
       const [base, flipped] = await Promise.all([render(stack), edited({ flip: true, hold: false })]);
       renders[stack] = { base, flipped };
       if (stack !== "dev") {
-        const [held, flippedHeld, stepped] = await Promise.all([edited({ flip: false, hold: true }), edited({ flip: true, hold: true }), edited({ flip: false, hold: false, canaryWeight: 50 })]);
-        renders[stack] = { ...renders[stack], held, flippedHeld, stepped };
+        const [held, flippedHeld, stepped, nginx] = await Promise.all([
+          edited({ flip: false, hold: true }),
+          edited({ flip: true, hold: true }),
+          edited({ flip: false, hold: false, canaryWeight: 50 }),
+          edited({ flip: true, hold: false, nginx: true }),
+        ]);
+        renders[stack] = { ...renders[stack], held, flippedHeld, stepped, nginx };
       }
     }),
   );
@@ -343,6 +350,21 @@ describe.each(["staging", "production"] as const)("%s: a canary service's hand f
       expect(routeDeps.filter((d) => d.endsWith(`/${s.name}-${idle}`))).toEqual([]);
       // The active colour waits for no route (it takes the traffic).
       for (const x of colourObjects(r, `${s.name}-${active}`)) expect(dependencies(r, x).filter((d) => d.startsWith("HTTPRoute/"))).toEqual([]);
+    }
+  });
+
+  it("with an ingress-nginx router (a service with an ingress host made a canary), a flip's old colour waits for the canary Ingress", () => {
+    const r = renders[stack].nginx!;
+    const withHost = stackServices(stack).filter((s: any) => s.ingress?.host !== undefined);
+    expect(withHost.length).toBeGreaterThan(0);
+    for (const s of withHost) {
+      const idle = s.activeColor; // flipped: the colour the stack file names is now the old one
+      const canary = appResources(r).filter((x) => x.inputs.kind === "Ingress" && (x.inputs as any).metadata.annotations?.["nginx.ingress.kubernetes.io/canary"] === "true" && (x.inputs as any).metadata.name.startsWith(s.name));
+      expect(canary, `the canary Ingress of ${s.name}`).toHaveLength(1);
+      const name = (canary[0].inputs as any).metadata.name;
+      const idleObjects = colourObjects(r, `${s.name}-${idle}`);
+      expect(idleObjects.length).toBeGreaterThan(0);
+      for (const x of idleObjects) expect(dependencies(r, x), x.urn).toContain(`Ingress/${name}`);
     }
   });
 
