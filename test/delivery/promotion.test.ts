@@ -354,9 +354,11 @@ describe("a platform rollback racing a running promote's warm window", () => {
     const r = await promote(racing, { ...req, scaleDownDelaySeconds: 1800 });
     expect(r.outcome).toBe("overridden");
     expect(r.reason).toBe(
-      `the stack's last update made blue active, not green (platform rollback from another copy of the stack file?): ${LEAVE}; this copy of the stack file still names green: bring it in line with the copy that was deployed before the next pulumi up`,
+      `the stack's last update made blue active, not green (platform rollback from another copy of the stack file?): ${LEAVE}; this copy of the stack file now names blue too, as deployed, without the release's hold (no pulumi up): commit it`,
     );
     expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green"]);
+    // This copy now says what runs, so that recording it does not flip traffic back at the next update.
+    expect(stack.services[0]).toEqual({ name: "podinfo", activeColor: "blue", image: { blue: "podinfo:6.7.0", green: "podinfo:6.7.1" }, replicas: { min: 2, max: 6 } });
   });
 
   it("a rollback that writes while the promote closes its window stops the promote's update", async () => {

@@ -349,10 +349,7 @@ export async function windowTakenOver(deps: PromotionDeps, w: WarmWindow): Promi
   }
   const deployed = await deployedActive(deps.stack, w.service);
   if (deployed !== undefined && deployed !== w.active) {
-    return (
-      `the stack's last update made ${deployed} active, not ${w.active} (platform rollback from another copy of the stack file?): ${leave}; ` +
-      `this copy of the stack file still names ${w.active}: bring it in line with the copy that was deployed before the next pulumi up`
-    );
+    return `the stack's last update made ${deployed} active, not ${w.active} (platform rollback from another copy of the stack file?): ${leave}`;
   }
   return undefined;
 }
@@ -501,16 +498,36 @@ export async function endOfWindow(
   old: Color,
   watched: WarmWatch,
 ): Promise<{ outcome: "promoted" | "rolled-back" | "overridden"; reason?: string; rollback?: "warm" }> {
-  if (watched !== undefined && "takenOver" in watched) return { outcome: "overridden", reason: watched.takenOver };
+  const overridden = async (reason: string) => ({ outcome: "overridden" as const, reason: reason + (await alignCopy(deps, scaled, window)) });
+  if (watched !== undefined && "takenOver" in watched) return overridden(watched.takenOver);
   if (watched !== undefined) {
     // Read the stack again right before rolling back: someone may have done it already.
     const takenOver = await windowTakenOver(deps, window);
-    if (takenOver !== undefined) return { outcome: "overridden", reason: takenOver };
+    if (takenOver !== undefined) return overridden(takenOver);
     await warmRollback(deps, steps, scaled, window.service, old, "analysis failed after the switch");
     return { outcome: "rolled-back", rollback: "warm", reason: `analysis failed after the switch: ${formatVerdict(watched.failed)}` };
   }
   const takenOver = await scaleDownOld(deps, steps, scaled, window, old);
-  return takenOver === undefined ? { outcome: "promoted" } : { outcome: "overridden", reason: takenOver };
+  return takenOver === undefined ? { outcome: "promoted" } : overridden(takenOver);
+}
+
+/**
+ * After an update from another copy of the stack file took the service over (the deployed
+ * `activeColors` names the other colour while this copy still names the run's), brings this
+ * copy in line with what was deployed — that colour active, the release's hold and window gone —
+ * without an update, so that recording this copy (deploy.yml commits it) does not flip traffic
+ * back at the next `pulumi up`. Resolves to what it did, for the reason; "" when nothing.
+ */
+async function alignCopy(deps: PromotionDeps, scaled: Scaled, w: WarmWindow): Promise<string> {
+  const deployed = await deployedActive(deps.stack, w.service);
+  if (deployed === undefined || deployed === w.active) return "";
+  const { index, entry } = await findService(deps.stack, w.service);
+  if (index !== w.index || entry.activeColor !== w.active) return "";
+  await deps.stack.setConfig(`services[${index}].activeColor`, { value: deployed }, true);
+  await restoreConfig(deps.stack, scaled);
+  const note = `this copy of the stack file now names ${deployed} too, as deployed, without the release's hold (no pulumi up): commit it`;
+  deps.log(`  ${note}`);
+  return `; ${note}`;
 }
 
 /**

@@ -124,6 +124,10 @@ describe("platform rollback during a running platform promote's warm window", ()
     const r = race.run.result;
     expect(r.outcome, race.run.log.join("\n")).toBe("overridden");
     expect(r.reason).toMatch(/^the stack's last update made blue active, not green \(platform rollback from another copy of the stack file\?\): leaving both colours as they are/);
+    expect(r.reason).toMatch(/; this copy of the stack file now names blue too, as deployed, without the release's hold \(no pulumi up\): commit it$/);
     expect(race.rollbackStack.values.services[0].activeColor).toBe("blue");
+    // The promote's own copy says the same now (its deploy run records it), with the release's settings gone.
+    expect(race.run.stack.values.services[0].activeColor).toBe("blue");
+    expect(race.run.stack.values.services[0].promotion).toBeUndefined();
   }, 180_000);
 });
