@@ -102,23 +102,26 @@ describe("promote", () => {
       // The fake clock starts at 1,000 s after the epoch; the window is the 180 s watch: 1,180 s = 00:19:40.
       "set services[0].promotion.warmUntil=1970-01-01T00:19:40Z",
       "up podinfo: activeColor green",
-      // The window closed first (a rollback reading the file from now on goes cold), then the hold.
-      "rm services[0].promotion.warmUntil",
+      // The hold first; the window's end, this run's claim on it, last.
+      "rm services[0].promotion.prescale",
+      "rm services[0].promotion.prescaleReplicas",
       "rm services[0].promotion",
       "up podinfo: warm window over, blue to its idle size",
     ]);
     // The stack file is read again at every look of the watch (3), before the scale-down, before
-    // restoring the hold and right before the update.
+    // removing the hold, to check the claim after it, and before removing the claim.
     const ups = stack.calls.flatMap((c, i) => (c.startsWith("up") ? [i] : []));
     expect(stack.calls.slice(ups[1] + 1, ups[2] + 1)).toEqual([
       "get services",
       "get services",
       "get services",
       "get services",
-      "rm services[0].promotion.warmUntil",
+      "get services",
+      "rm services[0].promotion.prescale",
+      "rm services[0].promotion.prescaleReplicas",
+      "get services",
       "get services",
       "rm services[0].promotion",
-      "get services",
       "up podinfo: warm window over, blue to its idle size",
     ]);
     // The stack file ends as it began, except for the switch.
@@ -300,8 +303,9 @@ describe("rollback", () => {
     expect(r).toMatchObject({ outcome: "switched-back", rollback: "cold" });
     expect(log).toContain("  cold rollback: the warm window ended at 1970-01-01T00:10:00Z, so podinfo-green may run fewer pods than podinfo-blue: it is pre-scaled and awaited Ready before traffic moves");
     expect(stack.ups.map((u) => [u.message, u.services[0].activeColor, u.services[0].promotion])).toEqual([
-      ["pre-scale podinfo-green to 5", "blue", { prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:10:00Z" }],
-      ["podinfo: activeColor green", "green", { prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:10:00Z" }],
+      // The expired window's claim is taken away first (a promote still running then leaves both colours alone).
+      ["pre-scale podinfo-green to 5", "blue", { prescale: true, prescaleReplicas: 5 }],
+      ["podinfo: activeColor green", "green", { prescale: true, prescaleReplicas: 5 }],
       ["restore pre-scale settings", "green", undefined],
     ]);
   });
@@ -361,13 +365,28 @@ describe("a platform rollback racing a running promote's warm window", () => {
     expect(stack.services[0]).toEqual({ name: "podinfo", activeColor: "blue", image: { blue: "podinfo:6.7.0", green: "podinfo:6.7.1" }, replicas: { min: 2, max: 6 } });
   });
 
-  it("a rollback that writes while the promote closes its window stops the promote's update", async () => {
+  it("a cold rollback that takes the window over while the promote closes it stops the promote's update", async () => {
     const { stack, deps, req } = setup();
     const remove = stack.removeConfig.bind(stack);
     stack.removeConfig = async (key, path) => {
       await remove(key, path);
-      // Right after the promote took warmUntil away, the other terminal's rollback sets activeColor.
-      if (key === "services[0].promotion.warmUntil") stack.services[0].activeColor = "blue";
+      // Right after the promote removed its hold, the other terminal's cold rollback (the window
+      // has ended) removes warmUntil, its first write.
+      if (key === "services[0].promotion.prescaleReplicas") delete stack.services[0].promotion.warmUntil;
+    };
+    const r = await promote(deps, req);
+    expect(r).toMatchObject({ outcome: "overridden", reason: `promotion.warmUntil was removed during the warm window (platform rollback or another release?): ${LEAVE}` });
+    expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green"]);
+    expect(r.steps.at(-1)).toMatchObject({ name: "warm window over: scale podinfo-blue down to its idle size (pulumi up)", ok: false });
+  });
+
+  it("a rollback that sets activeColor while the promote closes its window stops the promote's update", async () => {
+    const { stack, deps, req } = setup();
+    const remove = stack.removeConfig.bind(stack);
+    stack.removeConfig = async (key, path) => {
+      await remove(key, path);
+      // Right after the promote removed its hold, the other terminal's rollback sets activeColor.
+      if (key === "services[0].promotion.prescaleReplicas") stack.services[0].activeColor = "blue";
     };
     const r = await promote(deps, req);
     expect(r).toMatchObject({ outcome: "overridden", reason: `activeColor was changed to blue during the warm window (platform rollback?): ${LEAVE}` });
@@ -390,6 +409,12 @@ describe("a platform rollback racing a running promote's warm window", () => {
     expect(log).toContain(
       "  cold rollback: the warm window ends at 1970-01-01T00:16:50Z, in less than 15 s, when the release's last update may shrink podinfo-green, so podinfo-green may run fewer pods than podinfo-blue: it is pre-scaled and awaited Ready before traffic moves",
     );
+    // It takes the window over first (the promote checks for it right before its last update), then pre-scales.
+    expect(stack.calls.filter((c) => !c.startsWith("get")).slice(0, 3)).toEqual([
+      "rm services[0].promotion.warmUntil",
+      "set services[0].promotion.prescale=true",
+      "set services[0].promotion.prescaleReplicas=4",
+    ]);
     expect(stack.ups.map((u) => u.message)).toEqual(["pre-scale podinfo-green to 4", "podinfo: activeColor green", "restore pre-scale settings"]);
   });
 

@@ -257,17 +257,19 @@ async function readServices(stack: StackOps): Promise<ServiceEntry[]> {
 }
 
 /**
- * Puts the `promotion` settings back as they were (without running `pulumi up`). The stack
+ * Puts the `promotion` settings back as they were (without running `pulumi up`), except the
+ * `keep` keys, left as they are now. The stack
  * file is read again right before: only the keys whose value differs from the one to put back
  * are written, and the whole `promotion` map is removed only when nothing else is left in it,
  * so that an edit made meanwhile by another command (config edits take no lock) is not undone
  * from an old copy.
  */
-export async function restoreConfig(stack: StackOps, s: Scaled): Promise<void> {
+export async function restoreConfig(stack: StackOps, s: Scaled, keep: readonly string[] = []): Promise<void> {
   const current: Record<string, unknown> = { ...((await readServices(stack))[s.index]?.promotion ?? {}) };
   const o: Record<string, unknown> = s.original ?? {};
   const after: Record<string, unknown> = { ...current };
   for (const key of PROMOTION_KEYS) {
+    if (keep.includes(key)) continue;
     if (o[key] === undefined) delete after[key];
     else after[key] = o[key];
   }
@@ -397,11 +399,13 @@ class TakenOver extends Error {}
 
 /**
  * The last update of a release: the old colour shrinks to its idle size, if the window is still
- * this run's. Not before the `warmUntil` it recorded; the stack file and the deployed state are
- * read again right before (a `platform rollback` meanwhile: nothing is changed, and the reason is
- * returned); the window is closed (`warmUntil` taken away) before the hold, so that a rollback
- * reading the file from then on goes the cold way; and they are read once more right before the
- * update. Resolves to undefined when it scaled down, else to why it left both colours alone.
+ * this run's. Not before the `warmUntil` it recorded (a `platform rollback` goes warm only with
+ * {@link WARM_ROLLBACK_MARGIN_SECONDS} left, and has written by then); the stack file and the
+ * deployed state are read again right before (a rollback meanwhile: nothing is changed, and the
+ * reason is returned); the hold goes first, `warmUntil` — the run's claim on the window, which a
+ * cold rollback takes away before anything else — is checked once more after it and removed last,
+ * right before the update. Resolves to undefined when it scaled down, else to why it left both
+ * colours alone.
  */
 export async function scaleDownOld(deps: PromotionDeps, steps: PromotionResult["steps"][number][], scaled: Scaled, window: WarmWindow, old: Color): Promise<string | undefined> {
   const end = window.warmUntil === undefined ? Number.NaN : Date.parse(window.warmUntil);
@@ -413,10 +417,10 @@ export async function scaleDownOld(deps: PromotionDeps, steps: PromotionResult["
   }
   try {
     await step(deps, steps, `warm window over: scale ${deploymentName(window.service, old)} down to its idle size (pulumi up)`, async () => {
-      await deps.stack.removeConfig(`services[${window.index}].promotion.warmUntil`, true);
-      await restoreConfig(deps.stack, scaled);
-      const late = await windowTakenOver(deps, { ...window, warmUntil: undefined });
+      await restoreConfig(deps.stack, scaled, ["warmUntil"]);
+      const late = await windowTakenOver(deps, window);
       if (late !== undefined) throw new TakenOver(late);
+      await restoreConfig(deps.stack, scaled);
       await up(deps, `${window.service}: warm window over, ${old} to its idle size`);
     });
   } catch (e) {
@@ -596,6 +600,12 @@ async function rollbackOnce(deps: PromotionDeps, req: PromotionRequest, warmAllo
         ? `the warm window ends at ${p.warmUntil}, in less than ${WARM_ROLLBACK_MARGIN_SECONDS} s, when the release's last update may shrink ${deploymentName(req.service, to)}`
         : `the warm window ended at ${p.warmUntil}`;
   deps.log(`  cold rollback: ${why}, so ${deploymentName(req.service, to)} may run fewer pods than ${deploymentName(req.service, from)}: it is pre-scaled and awaited Ready before traffic moves`);
+  if ((await findService(deps.stack, req.service)).entry.promotion?.warmUntil !== undefined) {
+    // Take the window over before anything else: a promote still running checks its claim
+    // (`warmUntil`) right before its last update and leaves both colours alone without it.
+    await deps.stack.removeConfig(`services[${index}].promotion.warmUntil`, true);
+    deps.log(`  removed promotion.warmUntil: a platform promote still in that window leaves both colours alone`);
+  }
   const scaled = await prescale(deps, req, steps, index, entry, from, to);
   await switchTo(deps, steps, index, req.service, to);
   await restore(deps, steps, scaled);
