@@ -99,6 +99,11 @@ async function expectBlueServing(race: RaceRun): Promise<void> {
   expect(fresh.blue).toBeGreaterThanOrEqual(fresh.total);
   // The rollback's update was the stack's last: the promote's final step changed nothing.
   expect(updates.slice(back + 1).map((u) => u.message)).toEqual([]);
+  const ended = run.startedAt + run.result.steps.reduce((n, x) => n + x.ms, 0);
+  console.log(
+    `${run.svc.name}: the promote stopped ~${ended - updates[back].at} ms after the rollback's update (window ${Date.parse(updates.find((u) => u.services[0].promotion?.warmUntil)!.services[0].promotion.warmUntil) - updates[back].at} ms from then); ` +
+      `${after.filter((q) => q.status !== 200).length} of ${after.length} user requests failed from the rollback's update to the end, ${fresh.failed} of ${fresh.total} afterwards (blue served ${fresh.blue})`,
+  );
 }
 
 describe("platform rollback during a running platform promote's warm window", () => {
