@@ -231,6 +231,33 @@ describe("the warm window after a canary's last step", () => {
     // Measured at the first analysis, one 30 s interval into the window.
     expect(w.clock()).toBe(390_000);
   });
+
+  it("leaves both colours alone when a platform rollback ran in the window, and the summaries say so", async () => {
+    const { rollback } = await import("../../tools/delivery/promotion");
+    const w = world({ smoke, blueReplicas: 5 });
+    let rolledBack = false;
+    // Another terminal's `platform rollback` while the release sleeps in its window.
+    const racing: PromotionDeps = {
+      ...w.deps,
+      sleep: async (ms) => {
+        await w.deps.sleep(ms);
+        if (!rolledBack && w.stack.services[0].promotion?.warmUntil) {
+          rolledBack = true;
+          await rollback({ ...w.deps, log: () => {} }, request());
+        }
+      },
+    };
+    const r = await release(racing, w.ops, request({ scaleDownDelaySeconds: 600 }));
+    const reason = "activeColor was changed to blue during the warm window (platform rollback?): leaving both colours as they are";
+    expect(r).toMatchObject({ outcome: "overridden", reason, failedAt: undefined });
+    // The rollback's update (blue, its hold gone) is the last; nothing scaled blue down after it.
+    expect(w.stack.ups.slice(-2).map((u) => [u.message, u.services[0].activeColor, u.services[0].promotion])).toEqual([
+      ["orders-api: green is active, blue held at 5", "green", { prescale: true, prescaleReplicas: 5, warmUntil: "1970-01-01T00:16:00Z" }],
+      ["orders-api: platform rollback in the warm window, warm rollback to blue", "blue", undefined],
+    ]);
+    expect(releaseSummary(r, "staging").split("\n")[0]).toBe(`⚠️ **orders-api** on \`staging\`: green was made active, then changed by someone else in the warm window; ${reason}`);
+    expect(releaseSlackMessage(r, "staging").text.split("\n")[0]).toBe(`:warning: *orders-api* on \`staging\`: green was made active, then changed by someone else in the warm window; ${reason}`);
+  });
 });
 
 describe("rollback of a canary stopped half-way", () => {
