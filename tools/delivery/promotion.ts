@@ -16,6 +16,10 @@
  *
  * `platform rollback` reads `promotion.warmUntil`: inside the window it is that one update;
  * after it the old colour may be gone, so it pre-scales and awaits readiness first (cold).
+ * A rollback may run while the promote is still in its window: config edits take no lock, so
+ * both read the stack file again right before they write and write only what differs; the
+ * promote's steps 5 and 6 act only while the window is still its own ({@link windowTakenOver}:
+ * `activeColor` and `warmUntil` as it wrote them, and the deployed `activeColors`).
  *
  * Everything outside is a seam ({@link PromotionDeps}): the Automation API stack, the
  * Prometheus query, the clock and the log, so that the order of operations and the failure
