@@ -3,7 +3,7 @@
 // so that the example stacks render and pass their checks here; a real preview or update refuses
 // it, because every pod that runs it would sit in ErrImagePull.
 import { PLACEHOLDER_DIGEST, parseImage } from "../../lib/images";
-import { EXPORTER_IMAGE_KEYS } from "../schema/images";
+import { thirdPartyImages } from "./third-party-images";
 import type { PlatformConfig } from "../resolve";
 import { problem, type ConfigProblem } from "./problem";
 
@@ -15,8 +15,7 @@ export function placeholderDigests(config: PlatformConfig, stack: string): Confi
     sites.push([["services", i, "migration", "image"], s.migration?.image]);
   });
   sites.push([["backup", "image"], config.backup.image]);
-  for (const [role, ref] of Object.entries(config.images.chart)) sites.push([["images", role], ref]);
-  for (const [key, kind] of Object.entries(EXPORTER_IMAGE_KEYS)) sites.push([["images", key], config.images.exporters[kind]]);
+  for (const [key, ref] of thirdPartyImages(config.images)) sites.push([["images", key], ref]);
   return sites
     .filter(([, ref]) => ref !== undefined && parseImage(ref).digest === PLACEHOLDER_DIGEST)
     .map(([path, ref]) =>

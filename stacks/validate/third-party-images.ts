@@ -8,10 +8,21 @@ import { imageTag, isDigestPinned } from "../../lib/images";
 import type { ConfigInput } from "../schema/stack-config";
 import { EXPORTER_IMAGE_KEYS } from "../schema/images";
 import { ENVIRONMENT_DEFAULTS } from "../schema/defaults";
-import type { PlatformConfig } from "../resolve";
+import type { PlatformConfig, PlatformImages } from "../resolve";
 import { problem, type ConfigProblem } from "./problem";
 
 const withoutDigest = (ref: string): string => ref.split("@")[0];
+
+/** Every third-party image the stack runs, by its `images.<key>` (the chart's known or set ones, then the exporters'). */
+export function thirdPartyImages(images: PlatformImages): [key: string, ref: string][] {
+  const out: [string, string][] = [];
+  for (const role of CHART_IMAGE_ROLES) {
+    const ref = images.chart[role];
+    if (ref !== undefined) out.push([role, ref]);
+  }
+  for (const [key, kind] of Object.entries(EXPORTER_IMAGE_KEYS)) out.push([key, images.exporters[kind]]);
+  return out;
+}
 
 /** Problems of the chart's and exporters' images, each at its `images.<key>` path. */
 export function checkThirdPartyImages(config: PlatformConfig, input: ConfigInput): ConfigProblem[] {
@@ -50,9 +61,8 @@ export function checkThirdPartyImages(config: PlatformConfig, input: ConfigInput
     }
   }
   if (ENVIRONMENT_DEFAULTS[env].requirePinnedImages) {
-    for (const [key, kind] of Object.entries(EXPORTER_IMAGE_KEYS)) {
-      const ref = config.images.exporters[kind];
-      if (!isDigestPinned(ref)) {
+    for (const [key, ref] of thirdPartyImages(config.images)) {
+      if (key in EXPORTER_IMAGE_KEYS && !isDigestPinned(ref)) {
         out.push(problem(["images", key], ref, `must name a digest in ${env} ("${withoutDigest(ref)}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; ${pinFix}`));
       }
     }
