@@ -53,7 +53,7 @@ export function checkThirdPartyImages(config: PlatformConfig, input: ConfigInput
         problem(
           ["images", role],
           undefined,
-          `is required in ${env} with monitoring.chartVersion ${version}, for which this program knows no images: the chart would run its own by tag; set it to "<registry>/<repository>:<the chart's tag>@sha256:<digest>"`,
+          `is required in ${env} with monitoring.chartVersion ${version}, for which this program knows no images: the chart would run its own by tag; set it to the image and tag the chart's values.yaml names ("<registry>/<repository>:<tag>"), then run \`platform pin-images ${env}\`, which adds the digest`,
         ),
       );
     } else if (!isDigestPinned(ref)) {

@@ -7,10 +7,12 @@
 // which only its subcharts use, with their own versions), so every object of the chart itself
 // is relabelled. The head is the production stack with `monitoring.chartVersion: "79.7.2"` in
 // its stack file, rendered by the real program. The expected set of changed objects comes from
-// Helm's own output of the two archives, compared object by object. The image digests pinned
-// for 79.7.1 do not carry over to another version (components/monitoring/chart-images.ts), so
-// the bump also shows those images back at the chart's tags, which production's image-digest
-// policy then names.
+// Helm's own output of the two archives, compared object by object. The image digests known for
+// 79.7.1 do not carry over to another version (components/monitoring/chart-images.ts), and
+// production refuses a chart version whose images are not all set by digest, so the head also
+// sets, as a user bumping the chart would (`app-platform:images`), the new version's images: the
+// same references for the images the release did not change, and Alertmanager's new tag with its
+// digest.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -32,16 +34,24 @@ const OLD_TAG = "v0.29.0";
 const NEW_TAG = "v0.29.1";
 /** Alertmanager v0.29.0's digest, pinned for 79.7.1 (components/monitoring/chart-images.ts names its sources). */
 const AM_DIGEST = "88743b63b3e09ea6e31e140ced5bf45f4a8e82c617c2a963f78841f4995ad1d7";
-/** Subchart workloads (their own chart labels, unchanged by the bump) whose pinned images revert to the chart's tags. */
-const UNPINNED_WORKLOADS = ["DaemonSet/kube-prometheus-stack-prometheus-node-exporter", "Deployment/kube-prometheus-stack-grafana", "Deployment/kube-prometheus-stack-kube-state-metrics"];
-/** The Chart's values that pinned 79.7.1's images, gone for 79.7.2 (paths in the diff's order; gone: `undefined`). */
-const UNPINNED_VALUES: [string, unknown, unknown][] = [
-  ["values.alertmanager.alertmanagerSpec.image", { sha: AM_DIGEST, tag: OLD_TAG }, undefined],
-  ["values.grafana.image.sha", "70d9599b186ce287be0d2c5ba9a78acb2e86c1a68c9c41449454d0fc3eeb84e8", undefined],
-  ["values.grafana.image.tag", "12.3.0", undefined],
-  ["values.kube-state-metrics.image", { sha: "sha256:2bbc915567334b13632bf62c0a97084aff72a36e13c4dabd5f2f11c898c5bacd", tag: "v2.17.0" }, undefined],
-  ["values.prometheus.prometheusSpec.image", { sha: "49214755b6153f90a597adcbff0252cc61069f8ab69ce8411285cd4a560e8038", tag: "v3.7.3" }, undefined],
-  ["values.prometheus-node-exporter.image", { digest: "sha256:337ff1d356b68d39cef853e8c6345de11ce7556bb34cda8bd205bcf2ed30b565", tag: "v1.10.2" }, undefined],
+/** The digest the head gives Alertmanager v0.29.1 (the bumped chart is made here, so is its image's digest). */
+const NEW_AM_DIGEST = "d1c0ffee".repeat(8);
+/**
+ * The head's `app-platform:images` lines for the images production's stack file does not set:
+ * 79.7.1's references (their sources are named in components/monitoring/chart-images.ts), but
+ * Alertmanager at the bumped chart's tag.
+ */
+const HEAD_IMAGES = [
+  "    prometheus: quay.io/prometheus/prometheus:v3.7.3@sha256:49214755b6153f90a597adcbff0252cc61069f8ab69ce8411285cd4a560e8038",
+  `    alertmanager: quay.io/prometheus/alertmanager:${NEW_TAG}@sha256:${NEW_AM_DIGEST}`,
+  "    grafana: docker.io/grafana/grafana:12.3.0@sha256:70d9599b186ce287be0d2c5ba9a78acb2e86c1a68c9c41449454d0fc3eeb84e8",
+  "    kubeStateMetrics: registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0@sha256:2bbc915567334b13632bf62c0a97084aff72a36e13c4dabd5f2f11c898c5bacd",
+  "    nodeExporter: quay.io/prometheus/node-exporter:v1.10.2@sha256:337ff1d356b68d39cef853e8c6345de11ce7556bb34cda8bd205bcf2ed30b565",
+];
+/** The Chart's values the bump changes besides its version: Alertmanager's image (paths in the diff's order). */
+const IMAGE_VALUES: [string, unknown, unknown][] = [
+  ["values.alertmanager.alertmanagerSpec.image.sha", AM_DIGEST, NEW_AM_DIGEST],
+  ["values.alertmanager.alertmanagerSpec.image.tag", OLD_TAG, NEW_TAG],
 ];
 
 let chartDir: string;
@@ -81,8 +91,10 @@ beforeAll(async () => {
 
   const stackText = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.production.yaml"), "utf8");
   expect(stackText).not.toContain("chartVersion");
-  const edited = stackText.replace(/^  app-platform:monitoring:\n/m, `  app-platform:monitoring:\n    chartVersion: "${NEW}"\n`);
-  expect(edited).not.toBe(stackText);
+  const bumped = stackText.replace(/^  app-platform:monitoring:\n/m, `  app-platform:monitoring:\n    chartVersion: "${NEW}"\n`);
+  expect(bumped).not.toBe(stackText);
+  const edited = bumped.replace(/^  app-platform:images:\n/m, `  app-platform:images:\n${HEAD_IMAGES.join("\n")}\n`);
+  expect(edited).not.toBe(bumped);
   headDir = stackFolder("production", edited);
 
   const [b, h] = await Promise.all([renderInChild({ stack: "production" }), renderInChild({ stack: "production", rootDir: headDir })]);
@@ -122,8 +134,7 @@ function helmObjects(version: string, side: RenderedResource[]): Map<string, Rec
 
 describe("platform diff of a chart version bump", () => {
   it("lists every chart object Helm relabels for the new release, property by property, and nothing of ours", () => {
-    // Each side with its own values: the image digests pinned for 79.7.1
-    // (components/monitoring/chart-images.ts) do not carry over to another chart version.
+    // Each side with its own values: the head's images come from its stack file.
     const [before, after] = [helmObjects(OLD, base), helmObjects(NEW, head)];
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     const expected = [...after.keys()].filter((k) => !isDeepStrictEqual(before.get(k), after.get(k))).sort();
@@ -132,9 +143,9 @@ describe("platform diff of a chart version bump", () => {
     // kube-state-metrics, node-exporter, CRDs) carry their own chart labels and do not change.
     expect(relabelled.length).toBeGreaterThan(50);
     expect(after.size).toBeGreaterThan(expected.length);
-    // What differs between the two releases is exactly the objects carrying the chart's label,
-    // and the subcharts' workloads whose images lose the digests pinned for 79.7.1.
-    expect(expected).toEqual([...relabelled.map((o) => `${o.kind}/${o.metadata.name}`), ...UNPINNED_WORKLOADS].sort());
+    // What differs between the two releases is exactly the objects carrying the chart's label
+    // (the subcharts' workloads run the same images by the same digests).
+    expect(expected).toEqual(relabelled.map((o) => `${o.kind}/${o.metadata.name}`).sort());
 
     const changedChildren = diff.changes.filter((c) => c.type !== CHART_TYPE);
     expect(changedChildren.every((c) => c.kind === "update")).toBe(true);
@@ -148,8 +159,8 @@ describe("platform diff of a chart version bump", () => {
     // Every changed child is a chart child; the only other change is the Chart's own version.
     expect(changedChildren.every((c) => head.find((x) => x.urn === c.urn)?.chartChild)).toBe(true);
     const chartChange = diff.changes.find((c) => c.type === CHART_TYPE);
-    expect(chartChange?.changes.map((c) => [c.path, c.old, c.new])).toEqual([...UNPINNED_VALUES, ["version", OLD, NEW]]);
-    expect(diff.changes).toHaveLength(relabelled.length + UNPINNED_WORKLOADS.length + 1);
+    expect(chartChange?.changes.map((c) => [c.path, c.old, c.new])).toEqual([...IMAGE_VALUES, ["version", OLD, NEW]]);
+    expect(diff.changes).toHaveLength(relabelled.length + 1);
 
     // Each relabelled object shows the label change itself.
     for (const o of relabelled) {
@@ -165,7 +176,7 @@ describe("platform diff of a chart version bump", () => {
     expect(operator?.changes.map((c) => [c.path, c.old, c.new])).toContainEqual(["metadata.labels.chart", `${CHART}-${OLD}`, `${CHART}-${NEW}`]);
     const am = diff.changes.find((c) => c.type === "kubernetes:monitoring.coreos.com/v1:Alertmanager");
     const image = am?.changes.find((c) => c.path === "spec.image");
-    expect(image).toEqual(expect.objectContaining({ old: `quay.io/prometheus/alertmanager:${OLD_TAG}@sha256:${AM_DIGEST}`, new: `quay.io/prometheus/alertmanager:${NEW_TAG}` }));
+    expect(image).toEqual(expect.objectContaining({ old: `quay.io/prometheus/alertmanager:${OLD_TAG}@sha256:${AM_DIGEST}`, new: `quay.io/prometheus/alertmanager:${NEW_TAG}@sha256:${NEW_AM_DIGEST}` }));
 
     const md = formatDiff({ stack: "production", baseRef: "main", diff, secretConfig: [], resourcesWithSecrets: [] }, { maxChars: Number.MAX_SAFE_INTEGER });
     expect(md).toContain(`monitoring-chart:monitoring/${CHART}-operator`);

@@ -336,7 +336,7 @@ const ruleCases = cases([
     }),
     expected: ["prometheus", "alertmanager", "grafana", "kubeStateMetrics", "nodeExporter"].map(
       (role) =>
-        `${P}images.${role} (unset) is required in production with monitoring.chartVersion 79.7.2, for which this program knows no images: the chart would run its own by tag; set it to "<registry>/<repository>:<the chart's tag>@sha256:<digest>"`,
+        `${P}images.${role} (unset) is required in production with monitoring.chartVersion 79.7.2, for which this program knows no images: the chart would run its own by tag; set it to the image and tag the chart's values.yaml names ("<registry>/<repository>:<tag>"), then run \`platform pin-images production\`, which adds the digest`,
     ),
   },
   {
