@@ -213,6 +213,25 @@ describe("GitHub Actions workflows", () => {
     expect(d.on).toHaveProperty("workflow_dispatch.inputs.rollback_service");
   });
 
+  it("runs no step twice in a job (a copied step runs twice: deploy.yml posted each Slack message twice), and each deploy job posts to Slack once", () => {
+    const problems: string[] = [];
+    for (const [f, w] of Object.entries(workflows)) {
+      for (const [job, j] of Object.entries(w.jobs)) {
+        const seen = new Set<string>();
+        for (const s of j.steps) {
+          const key = JSON.stringify([s.uses, s.run, s.with]);
+          if (seen.has(key)) problems.push(`${f} ${job}: step "${s.name ?? s.uses}" repeats an earlier step`);
+          seen.add(key);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    const d = workflows["deploy.yml"];
+    for (const stack of ["staging", "production"]) {
+      expect(d.jobs[stack].steps.filter((s) => s.run?.includes('"$SLACK_DEPLOY_WEBHOOK_URL"')), stack).toHaveLength(1);
+    }
+  });
+
   it("drift.yml previews each stack with refresh and expect-no-changes on a schedule, and reports failures", () => {
     const d = workflows["drift.yml"];
     expect(d.on).toHaveProperty("schedule");
