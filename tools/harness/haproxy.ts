@@ -97,15 +97,25 @@ export class HaproxyProxy {
     await this.setWeights(w);
   }
 
-  /** Sets every server's weight through the runtime API, then records them in the config file. */
+  /**
+   * Sets every server's weight through the runtime API, then records them in the config file.
+   * A Gateway applies a route's weights at once; HAProxy takes one server per command, so the
+   * raised weights go first and the lowered ones after, all on one admin connection: traffic may
+   * briefly reach both servers, never neither (every weight 0 would answer 503).
+   */
   async setWeights(weights: Readonly<Record<string, number>>): Promise<void> {
-    for (const b of this.backends) {
-      const w = weights[b.name] ?? 0;
-      if (!Number.isInteger(w) || w < 0 || w > 256) throw new Error(`weight of ${b.name} (${w}) must be an integer from 0 to 256 (HAProxy's range)`);
-      const answer = await this.command(`set weight app/${b.name} ${w}`);
-      if (answer.trim() !== "") throw new Error(`haproxy refused "set weight app/${b.name} ${w}": ${answer.trim()}`);
+    const next = Object.fromEntries(this.backends.map((b) => [b.name, weights[b.name] ?? 0]));
+    for (const [name, w] of Object.entries(next)) {
+      if (!Number.isInteger(w) || w < 0 || w > 256) throw new Error(`weight of ${name} (${w}) must be an integer from 0 to 256 (HAProxy's range)`);
     }
-    this.current = Object.fromEntries(this.backends.map((b) => [b.name, weights[b.name] ?? 0]));
+    const names = this.backends.map((b) => b.name);
+    const raised = names.filter((n) => next[n] >= (this.current[n] ?? 0));
+    const lowered = names.filter((n) => next[n] < (this.current[n] ?? 0));
+    const commands = [...raised, ...lowered].map((n) => `set weight app/${n} ${next[n]}`);
+    // Commands separated by ";" run in order on one connection; each answers nothing on success.
+    const answer = await this.command(commands.join("; "));
+    if (answer.trim() !== "") throw new Error(`haproxy refused "${commands.join("; ")}": ${answer.trim()}`);
+    this.current = next;
     fs.writeFileSync(this.configFile, haproxyConfig({ port: this.port, socket: this.socket, backends: this.backends, weights: this.current }));
   }
 

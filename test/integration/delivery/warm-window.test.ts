@@ -32,10 +32,15 @@ const blueGreen = (delay: number) => (s: Record<string, any>) => {
   s.strategy = { type: "blueGreen", scaleDownDelaySeconds: delay, router: { kind: "gatewayApi", gateway: { name: "harness" } } };
 };
 
-/** Every request users sent in [from, to) was answered 200. */
-function allAnswered(run: HarnessReleaseRun, from: number, to = Infinity): boolean {
+/**
+ * The user requests sent in [from, to) that were not answered 200, each with its time relative to
+ * the release's updates (for the failure message); a line "none sent" when there were none.
+ */
+function unanswered(run: HarnessReleaseRun, from: number, to = Infinity): string[] {
   const sent = run.load.requests.filter((r) => r.sentAt >= from && r.sentAt < to);
-  return sent.length > 0 && sent.every((r) => r.status === 200);
+  if (sent.length === 0) return ["none sent"];
+  const updates = run.stack.updates.map((u, i) => `update ${i + 1} ended at +${u.at - run.startedAt} ms`).join(", ");
+  return sent.filter((r) => r.status !== 200).map((r) => `sent at +${r.sentAt - run.startedAt} ms: status ${r.status} after ${r.ms} ms (${updates})`);
 }
 
 describe("the warm window after a blue-green switch", () => {
@@ -84,8 +89,8 @@ describe("the warm window after a blue-green switch", () => {
     expect(run.stack.values.services[0].promotion).toBeUndefined();
     // Users: answered until the switch (its update moved the route just before it ended), and
     // every request after the rollback update.
-    expect(allAnswered(run, run.startedAt, sw.at - 1000)).toBe(true);
-    expect(allAnswered(run, back.at + 200)).toBe(true);
+    expect(unanswered(run, run.startedAt, sw.at - 1000)).toEqual([]);
+    expect(unanswered(run, back.at + 200)).toEqual([]);
     const inWindow = run.load.requests.filter((q) => q.sentAt >= sw.at && q.sentAt < back.at);
     const rollbackStep = r.steps.find((x) => x.name.startsWith("warm rollback"))!;
     console.log(
@@ -110,10 +115,12 @@ describe("the warm window after a blue-green switch", () => {
     expect(down.at - sw.at).toBeGreaterThanOrEqual(8_000);
     expect(down.services[0].promotion).toBeUndefined();
     // The window was watched on green's real series as the active colour.
-    const active = await prometheusQuery(harness.prometheus.url)('sum(increase(http_request_duration_seconds_count{service="warm-ok",role="active",color="green",path="root"}[30s]))');
+    const active = await prometheusQuery(harness.prometheus.url)(
+      'sum(increase(http_request_duration_seconds_count{service="warm-ok",role="active",color="green",path="root"}[30s]))',
+    );
     expect(active).toBeGreaterThan(100);
     expect(healthy.log.filter((l) => l.includes("active green: PASS")).length).toBeGreaterThan(0);
-    expect(allAnswered(healthy, healthy.startedAt)).toBe(true);
+    expect(unanswered(healthy, healthy.startedAt)).toEqual([]);
     expect(healthy.stack.values.services[0]).toMatchObject({ activeColor: "green" });
   }, 180_000);
 
@@ -131,7 +138,9 @@ describe("the warm window after a blue-green switch", () => {
       await users.stop();
     }
     expect(r).toMatchObject({ outcome: "switched-back", rollback: "cold", from: "green", to: "blue" });
-    expect(log).toContain("  cold rollback: no warm window is open, so warm-ok-blue may run fewer pods than warm-ok-green: it is pre-scaled and awaited Ready before traffic moves");
+    expect(log).toContain(
+      "  cold rollback: no warm window is open, so warm-ok-blue may run fewer pods than warm-ok-green: it is pre-scaled and awaited Ready before traffic moves",
+    );
     const [grow, sw, restore, ...more] = run.stack.updates.slice(before);
     expect(more).toEqual([]);
     // Blue grows from 1 to green's 3 while green keeps every user ...
@@ -159,7 +168,11 @@ describe("the warm window after a blue-green switch", () => {
     const r = run.result;
     expect(r.outcome, run.log.join("\n")).toBe("rolled-back");
     expect(r).toMatchObject({ rollback: "warm", failedAt: "warm window after the switch" });
-    expect(r.trafficSteps.map((t) => [t.weight, t.ok])).toEqual([[10, true], [50, true], [100, true]]);
+    expect(r.trafficSteps.map((t) => [t.weight, t.ok])).toEqual([
+      [10, true],
+      [50, true],
+      [100, true],
+    ]);
     const updates = run.stack.updates;
     const switched = updates.findIndex((u) => u.services[0].activeColor === "green");
     const [sw, back, ...more] = updates.slice(switched);
@@ -173,6 +186,6 @@ describe("the warm window after a blue-green switch", () => {
     expect(back.services[0].promotion).toBeUndefined();
     expect(back.at).toBeLessThan(Date.parse(sw.services[0].promotion.warmUntil));
     expect(await run.proxy.reportedWeights()).toEqual({ "warm-canary-blue": 100, "warm-canary-green": 0 });
-    expect(allAnswered(run, back.at + 200)).toBe(true);
+    expect(unanswered(run, back.at + 200)).toEqual([]);
   }, 180_000);
 });
