@@ -4,24 +4,20 @@
 // it, because every pod that runs it would sit in ErrImagePull.
 import { PLACEHOLDER_DIGEST, parseImage } from "../../lib/images";
 import { thirdPartyImages } from "./third-party-images";
+import { ownImageSites } from "./image-sites";
 import type { PlatformConfig } from "../resolve";
 import { problem, type ConfigProblem } from "./problem";
 
 /** Every image of the resolved config that carries the placeholder digest, at its config path. */
 export function placeholderDigests(config: PlatformConfig, stack: string): ConfigProblem[] {
-  const sites: [readonly (string | number)[], string | undefined][] = [];
-  config.services.forEach((s, i) => {
-    sites.push([["services", i, "image", "blue"], s.image.blue], [["services", i, "image", "green"], s.image.green]);
-    sites.push([["services", i, "migration", "image"], s.migration?.image]);
-  });
-  sites.push([["backup", "image"], config.backup.image]);
-  for (const [key, ref] of thirdPartyImages(config.images)) sites.push([["images", key], ref]);
+  const theirs = thirdPartyImages(config.images).map(([key, ref]): [string[], string] => [["images", key], ref]);
+  const sites = [...ownImageSites(config), ...theirs];
   return sites
-    .filter(([, ref]) => ref !== undefined && parseImage(ref).digest === PLACEHOLDER_DIGEST)
+    .filter(([, ref]) => parseImage(ref).digest === PLACEHOLDER_DIGEST)
     .map(([path, ref]) =>
       problem(
         path,
-        ref!.split("@")[0] + "@sha256:000...",
+        ref.split("@")[0] + "@sha256:000...",
         `carries the placeholder digest, which no image has: every pod running it would fail to pull; run \`platform pin-images ${stack}\` where the registry is reachable (it writes the real digest), or set the digest yourself`,
       ),
     );

@@ -4,15 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseImage, registryMatches } from "../../lib/images";
 import { problem, type ConfigProblem } from "./problem";
+import { ownImageSites, type ImageView } from "./image-sites";
 
-/** The part of the resolved config that this rule reads. */
-export interface ImageView {
-  readonly services: readonly {
-    readonly image: Readonly<Partial<Record<"blue" | "green", string>>>;
-    readonly migration?: { readonly image?: string };
-  }[];
-  readonly backup: { readonly image?: string };
-}
+export type { ImageView };
 
 /** A stack's policy-pack config file, as far as these rules read it. */
 export type PolicyConfigFile = Readonly<Record<string, unknown>>;
@@ -43,18 +37,11 @@ export function checkRegistries(config: ImageView, policy: { file: string; confi
   const allowed = allowedRegistries(policy.config);
   if (!allowed) return [];
   const out: ConfigProblem[] = [];
-  const check = (at: (string | number)[], ref: string | undefined) => {
-    if (ref === undefined) return;
+  for (const [at, ref] of ownImageSites(config)) {
     const { registry } = parseImage(ref);
     if (!allowed.some((p) => registryMatches(registry, p))) {
       out.push(problem(at, ref, `comes from ${registry}, which ${policy.file} does not allow (allowed-registries: ${allowed.join(", ")}): mirror the image into an allowed registry, or add ${registry} to allowed-registries.registries`));
     }
-  };
-  config.services.forEach((s, i) => {
-    check(["services", i, "image", "blue"], s.image.blue);
-    check(["services", i, "image", "green"], s.image.green);
-    check(["services", i, "migration", "image"], s.migration?.image);
-  });
-  check(["backup", "image"], config.backup.image);
+  }
   return out;
 }

@@ -33,39 +33,35 @@ export function checkThirdPartyImages(config: PlatformConfig, input: ConfigInput
   const set = input.images ?? {};
   const pinFix = `run \`platform pin-images ${env}\` where the registry is reachable (it writes the digest here), or set it yourself`;
 
+  // A chart image set with another tag than its chart version's: that is its problem, not the digest.
+  const wrongTag = new Set<string>();
   for (const role of CHART_IMAGE_ROLES) {
-    const ref = config.images.chart[role];
     const given = set[role];
-    if (given !== undefined && known !== undefined && imageTag(given) !== imageTag(known[role])) {
-      const tag = imageTag(given);
-      out.push(
-        problem(
-          ["images", role],
-          given,
-          `${tag === undefined ? "names no tag" : `has tag ${tag}`}, but chart ${version} runs ${imageTag(known[role])} (${withoutDigest(known[role])}): keep the chart's tag (a mirror may change the registry and repository), or change monitoring.chartVersion`,
-        ),
-      );
-      continue;
-    }
-    if (!ENVIRONMENT_DEFAULTS[env].requirePinnedImages) continue;
-    if (ref === undefined) {
-      out.push(
-        problem(
-          ["images", role],
-          undefined,
-          `is required in ${env} with monitoring.chartVersion ${version}, for which this program knows no images: the chart would run its own by tag; set it to the image and tag the chart's values.yaml names ("<registry>/<repository>:<tag>"), then run \`platform pin-images ${env}\`, which adds the digest`,
-        ),
-      );
-    } else if (!isDigestPinned(ref)) {
-      out.push(problem(["images", role], ref, `must name a digest in ${env} ("${withoutDigest(ref)}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; ${pinFix}`));
-    }
+    if (given === undefined || known === undefined || imageTag(given) === imageTag(known[role])) continue;
+    const tag = imageTag(given);
+    wrongTag.add(role);
+    out.push(
+      problem(
+        ["images", role],
+        given,
+        `${tag === undefined ? "names no tag" : `has tag ${tag}`}, but chart ${version} runs ${imageTag(known[role])} (${withoutDigest(known[role])}): keep the chart's tag (a mirror may change the registry and repository), or change monitoring.chartVersion`,
+      ),
+    );
   }
-  if (ENVIRONMENT_DEFAULTS[env].requirePinnedImages) {
-    for (const [key, ref] of thirdPartyImages(config.images)) {
-      if (key in EXPORTER_IMAGE_KEYS && !isDigestPinned(ref)) {
-        out.push(problem(["images", key], ref, `must name a digest in ${env} ("${withoutDigest(ref)}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; ${pinFix}`));
-      }
-    }
+  if (!ENVIRONMENT_DEFAULTS[env].requirePinnedImages) return out;
+  for (const role of CHART_IMAGE_ROLES) {
+    if (config.images.chart[role] !== undefined) continue;
+    out.push(
+      problem(
+        ["images", role],
+        undefined,
+        `is required in ${env} with monitoring.chartVersion ${version}, for which this program knows no images: the chart would run its own by tag; set it to the image and tag the chart's values.yaml names ("<registry>/<repository>:<tag>"), then run \`platform pin-images ${env}\`, which adds the digest`,
+      ),
+    );
+  }
+  for (const [key, ref] of thirdPartyImages(config.images)) {
+    if (wrongTag.has(key) || isDigestPinned(ref)) continue;
+    out.push(problem(["images", key], ref, `must name a digest in ${env} ("${withoutDigest(ref)}@sha256:<digest>"): a tag can be moved or re-pushed, so the same name can run different code; ${pinFix}`));
   }
   return out;
 }

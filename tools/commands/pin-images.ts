@@ -5,7 +5,7 @@ import { PLACEHOLDER_DIGEST, isDigestPinned } from "../../lib/images";
 import type { Environment } from "../../lib/environment";
 import { DEFAULT_CHART_VERSION, resolveImages } from "../../stacks/resolve";
 import { ENVIRONMENT_DEFAULTS } from "../../stacks/schema/defaults";
-import { EXPORTER_IMAGE_KEYS } from "../../stacks/schema/images";
+import { thirdPartyImages } from "../../stacks/validate/third-party-images";
 import { REPO_ROOT } from "../render/paths";
 import { listStacks } from "../render/stack-files";
 import { CommandError, parseArgs } from "./shared";
@@ -136,13 +136,9 @@ function unsetThirdPartyImages(doc: YAML.Document): ImageSite[] {
   const env = doc.getIn(["config", "app-platform:environment"]);
   if (typeof env !== "string" || !(env in ENVIRONMENT_DEFAULTS) || !ENVIRONMENT_DEFAULTS[env as Environment].requirePinnedImages) return [];
   const version = doc.getIn(["config", "app-platform:monitoring", "chartVersion"]);
-  const images = resolveImages({}, typeof version === "string" ? version : DEFAULT_CHART_VERSION);
-  const defaults: Record<string, string | undefined> = { ...images.chart };
-  for (const [key, kind] of Object.entries(EXPORTER_IMAGE_KEYS)) defaults[key] = images.exporters[kind];
+  const defaults = thirdPartyImages(resolveImages({}, typeof version === "string" ? version : DEFAULT_CHART_VERSION));
   const set = doc.getIn(["config", IMAGES_KEY], true);
-  return Object.entries(defaults)
-    .filter(([key, ref]) => ref !== undefined && !isDigestPinned(ref) && !(isMap(set) && set.has(key)))
-    .map(([key, ref]) => ({ path: `images.${key}`, ref: ref! }));
+  return defaults.filter(([key, ref]) => !isDigestPinned(ref) && !(isMap(set) && set.has(key))).map(([key, ref]) => ({ path: `images.${key}`, ref }));
 }
 
 /**

@@ -116,17 +116,23 @@ export interface ServiceEntry {
   promotion?: { prescale?: boolean; prescaleReplicas?: number; warmUntil?: string; canaryWeight?: number; migrate?: boolean };
 }
 
-/** Reads `services` from the stack config and finds one service's index and settings. */
-export async function findService(stack: StackOps, service: string): Promise<{ index: number; entry: ServiceEntry }> {
-  let list: ServiceEntry[];
+/** The stack file's `services` as it is now (read again on every call). */
+async function readServices(stack: StackOps): Promise<ServiceEntry[]> {
+  let list: unknown;
   try {
-    list = JSON.parse((await stack.getConfig("services")).value) as ServiceEntry[];
+    list = JSON.parse((await stack.getConfig("services")).value);
   } catch (e) {
     throw new PromotionError(`cannot read the stack's \`services\` config: ${(e as Error).message}`);
   }
-  const index = Array.isArray(list) ? list.findIndex((s) => s.name === service) : -1;
+  return Array.isArray(list) ? (list as ServiceEntry[]) : [];
+}
+
+/** Reads `services` from the stack config and finds one service's index and settings. */
+export async function findService(stack: StackOps, service: string): Promise<{ index: number; entry: ServiceEntry }> {
+  const list = await readServices(stack);
+  const index = list.findIndex((s) => s.name === service);
   if (index < 0) {
-    const known = Array.isArray(list) ? list.map((s) => s.name).join(", ") : "none";
+    const known = list.map((s) => s.name).join(", ") || "none";
     throw new PromotionError(`service "${service}" is not in this stack's \`services\` (known: ${known})`);
   }
   const entry = list[index];
@@ -252,12 +258,6 @@ export function rfc3339(ms: number): string {
 /** Seconds the old colour stays warm after the switch: the delay, and at least the watch. */
 export function warmWindowSeconds(req: Pick<PromotionRequest, "scaleDownDelaySeconds" | "settings">): number {
   return Math.max(req.scaleDownDelaySeconds, req.settings.watchSeconds);
-}
-
-/** The stack file's `services` as it is now. */
-async function readServices(stack: StackOps): Promise<ServiceEntry[]> {
-  const list = JSON.parse((await stack.getConfig("services")).value) as ServiceEntry[];
-  return Array.isArray(list) ? list : [];
 }
 
 /**
